@@ -1,0 +1,107 @@
+package org.svafabric.api.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.URI;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.web.ServiceCredentialFilter;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * RestClients for service-to-service calls: the service credential on every request, connect
+ * and read timeouts, and a downstream problem+json re-raised as the same {@link ErrnoException}
+ * (type, status, errno, detail), so the gateway relays the kernel's answer unchanged.
+ */
+public final class ServiceClients {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final FabricProperties props;
+    private final HttpClient http;
+
+    public ServiceClients(FabricProperties props) {
+        this.props = props;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(props.timeouts().connect())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public RestClient mm() {
+        return forBaseUrl(props.services().mm());
+    }
+
+    public RestClient iommu() {
+        return forBaseUrl(props.services().iommu());
+    }
+
+    public RestClient device() {
+        return forBaseUrl(props.services().device());
+    }
+
+    public RestClient forBaseUrl(String baseUrl) {
+        JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
+        rf.setReadTimeout(props.timeouts().read());
+        RestClient.Builder b = RestClient.builder()
+                .baseUrl(baseUrl)
+                .requestFactory(rf)
+                .defaultStatusHandler(HttpStatusCode::isError, (req, resp) -> {
+                    throw problemOf(req.getURI(), resp);
+                })
+                .requestInterceptor((req, body, exec) -> {
+                    try {
+                        return exec.execute(req, body);
+                    } catch (IOException e) {
+                        throw unreachable(req.getURI(), e);
+                    }
+                });
+        if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
+            b.defaultHeader(ServiceCredentialFilter.HEADER, props.serviceToken());
+        }
+        return b.build();
+    }
+
+    /** Wraps a call so that a connection failure reads as the fabric's EIO problem, not a 500. */
+    public static ErrnoException unreachable(URI uri, Exception e) {
+        return new ErrnoException(Errno.EIO, "service-unavailable", HttpStatusCode.valueOf(503),
+                "service at " + uri.getScheme() + "://" + uri.getAuthority() + " did not answer: " + e.getMessage());
+    }
+
+    static ErrnoException problemOf(URI uri, ClientHttpResponse resp) throws IOException {
+        HttpStatusCode status = resp.getStatusCode();
+        byte[] body;
+        try (InputStream in = resp.getBody()) {
+            body = in.readAllBytes();
+        }
+        try {
+            JsonNode n = JSON.readTree(body);
+            String type = n.path("type").asString("");
+            String slug = type.substring(type.lastIndexOf('/') + 1);
+            String errnoName = n.path("errno").asString("");
+            Errno errno = errnoName.isEmpty() ? Errno.EIO : Errno.valueOf(errnoName);
+            String detail = n.path("detail").asString("");
+            return new ErrnoException(errno, slug.isEmpty() ? "downstream-error" : slug, status, detail);
+        } catch (RuntimeException notProblem) {
+            return new ErrnoException(Errno.EIO, "downstream-error", HttpStatusCode.valueOf(502),
+                    uri.getPath() + " answered " + status.value() + " without a problem document");
+        }
+    }
+
+    /** Unwraps RestClient's transport failure into the fabric's problem. */
+    public static RuntimeException translate(RuntimeException e) {
+        if (e instanceof ResourceAccessException rae && rae.getCause() instanceof ErrnoException ee) {
+            return ee;
+        }
+        return e;
+    }
+}

@@ -1,0 +1,49 @@
+package org.svafabric.api.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Internal services answer only callers that hold the fabric's service credential, so nobody
+ * goes around the gateway. Health stays open for orchestration (compose healthchecks,
+ * {@code ./fabric status}).
+ */
+public class ServiceCredentialFilter extends OncePerRequestFilter {
+    public static final String HEADER = "X-Fabric-Service-Token";
+
+    private final byte[] expected;
+
+    public ServiceCredentialFilter(String token) {
+        this.expected = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String got = request.getHeader(HEADER);
+        if (got != null && MessageDigest.isEqual(expected, got.getBytes(StandardCharsets.UTF_8))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setStatus(401);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("{\"type\":\"https://sva-fabric.dev/problems/service-credential-required\","
+                + "\"title\":\"Service credential required\",\"status\":401,"
+                + "\"detail\":\"internal services answer only the fabric's services; use the gateway\",\"errno\":\"EPERM\"}");
+    }
+}

@@ -1,0 +1,18 @@
+package org.svafabric.iommu;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+@SpringBootApplication
+public class IommuServiceApplication {
+    /** Configuration lives in {@code iommu-service.yml}, not application.yml, so that all four services can share one JVM (e2e tests). */
+    public static final String CONFIG_NAME = "spring.config.name=iommu-service";
+
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(IommuServiceApplication.class).properties(CONFIG_NAME);
+    }
+
+    public static void main(String[] args) {
+        builder().run(args);
+    }
+}
