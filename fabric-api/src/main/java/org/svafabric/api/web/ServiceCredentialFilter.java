@@ -36,6 +36,11 @@ public class ServiceCredentialFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String got = request.getHeader(HEADER);
+        String auth = request.getHeader("Authorization");
+        if (got == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            // Prometheus and other scrapers can send the credential as a bearer token.
+            got = auth.substring(7).trim();
+        }
         if (got != null && MessageDigest.isEqual(expected, got.getBytes(StandardCharsets.UTF_8))) {
             chain.doFilter(request, response);
             return;
