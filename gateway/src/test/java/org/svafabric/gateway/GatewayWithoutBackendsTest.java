@@ -1,0 +1,57 @@
+package org.svafabric.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The gateway alone: authentication, and a clear problem when a backend service is down. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.config.name=gateway",
+        "spring.datasource.url=jdbc:h2:mem:gw-alone;DB_CLOSE_DELAY=-1",
+        "fabric.services.mm=http://127.0.0.1:9",
+        "fabric.security.tokens[0].token=t-1000",
+        "fabric.security.tokens[0].uid=1000"})
+class GatewayWithoutBackendsTest {
+    @LocalServerPort
+    int port;
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void noTokenGives401ProblemWithAChallenge() throws Exception {
+        HttpResponse<String> r = get("/api/v1/processes", null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void anUnknownTokenGives401() throws Exception {
+        assertThat(get("/api/v1/processes", "nope").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBackendThatDoesNotAnswerGives503ProblemNot500() throws Exception {
+        HttpResponse<String> r = get("/api/v1/processes/7", "t-1000");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("\"errno\":\"EIO\"").contains("did not answer");
+    }
+
+    @Test
+    void healthNeedsNoToken() throws Exception {
+        assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+    }
+}
