@@ -15,7 +15,7 @@ public enum Errno {
     EIO(5, HttpStatus.BAD_GATEWAY),
     E2BIG(7, HttpStatus.CONTENT_TOO_LARGE),
     EAGAIN(11, HttpStatus.SERVICE_UNAVAILABLE),
-    ENOMEM(12, HttpStatus.INSUFFICIENT_STORAGE),
+    ENOMEM(12, HttpStatus.CONFLICT),
     EACCES(13, HttpStatus.FORBIDDEN),
     EFAULT(14, HttpStatus.BAD_REQUEST),
     EBUSY(16, HttpStatus.CONFLICT),
