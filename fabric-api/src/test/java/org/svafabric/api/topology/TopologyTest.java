@@ -1,0 +1,68 @@
+package org.svafabric.api.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.svafabric.api.error.ErrnoException;
+
+class TopologyTest {
+
+    private static Topology yaml(String s) {
+        return Topology.load(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)), "test");
+    }
+
+    @Test
+    void theDefaultFabricHasTwoSvaPcieDevicesAStallingPlatformDeviceAndAClassicalOne() {
+        Topology t = Topology.loadDefault();
+        assertThat(t.devices()).filteredOn(d -> d.isPci() && d.pasidBits() > 0 && d.hasPri() && d.hasAts()).hasSize(2);
+        assertThat(t.devices()).filteredOn(DeviceDescription::canStall).hasSize(1);
+        assertThat(t.devices()).filteredOn(d -> d.isPci() && d.pasidBits() == 0).hasSize(1);
+    }
+
+    @Test
+    void aPciStreamIdIsItsRequesterId() {
+        // bus 0x3a, device 0x1f, function 5 -> 0x3a << 8 | 0x1f << 3 | 5 = 0x3afd
+        DeviceDescription d = new DeviceDescription("0000:3a:1f.5", "pci", null, null, null, null, null, null, null);
+        assertThat(d.streamId()).isEqualTo(0x3afd);
+    }
+
+    @Test
+    void invalidDescriptionsAreRefusedWithEveryReason() {
+        assertThatThrownBy(() -> yaml("""
+                devices:
+                  - id: "0000:01:00.0"
+                    type: pci
+                    pri: { outstandingPageRequests: 0 }
+                """)).hasMessageContaining("PRI for SVA needs the PASID capability")
+                .hasMessageContaining("outstandingPageRequests must be >= 1")
+                .hasMessageContaining("PRI requires ATS");
+        assertThatThrownBy(() -> yaml("""
+                devices:
+                  - { id: a, type: platform, sid: 1 }
+                  - { id: b, type: platform, sid: 1 }
+                """)).hasMessageContaining("StreamID 0x1 is already used");
+        assertThatThrownBy(() -> yaml("devices: [ { id: x, type: usb } ]")).hasMessageContaining("type must be pci or platform");
+        assertThatThrownBy(() -> yaml("smmu: { sidBits: 8, colour: blue }")).hasMessageContaining("colour");
+    }
+
+    @Test
+    void hotplugRefusesADuplicateStreamIdWithEinval() {
+        Topology t = Topology.loadDefault();
+        DeviceDescription dup = new DeviceDescription("late", "platform", 0x10, null, null, null, 4, false, null);
+        assertThatThrownBy(() -> t.plus(dup)).isInstanceOf(ErrnoException.class).hasMessageContaining("already used");
+        DeviceDescription ok = new DeviceDescription("late", "platform", 0x11, null, null, null, 4, false, null);
+        assertThat(t.plus(ok).devices()).hasSize(t.devices().size() + 1);
+    }
+
+    @Test
+    void aStallingDeviceNeedsAnSmmuThatCanStall() {
+        assertThatThrownBy(() -> yaml("""
+                smmu: { stallModel: terminate }
+                devices: [ { id: s, type: platform, sid: 2, dmaCanStall: true } ]
+                """)).hasMessageContaining("dma-can-stall");
+    }
+}
