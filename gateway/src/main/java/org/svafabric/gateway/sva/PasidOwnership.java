@@ -1,0 +1,51 @@
+package org.svafabric.gateway.sva;
+
+import org.springframework.stereotype.Component;
+import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.gateway.process.ProcessOwnership;
+import org.svafabric.gateway.security.Caller;
+
+import tools.jackson.databind.JsonNode;
+
+/** A PASID belongs to whoever owns the process bound with it (iommu_sva_find -> mm -> uid). */
+@Component
+public class PasidOwnership {
+    private final ServiceClients clients;
+    private final ProcessOwnership processes;
+
+    public PasidOwnership(ServiceClients clients, ProcessOwnership processes) {
+        this.clients = clients;
+        this.processes = processes;
+    }
+
+    /** The PASID's io_mm if it belongs to one of the caller's processes; ESRCH otherwise (no leak). */
+    public JsonNode requireOwned(Caller caller, int pasid) {
+        JsonNode mm;
+        try {
+            mm = clients.iommu().get().uri("/iommu/v1/sva/pasids/{pasid}", pasid).retrieve().body(JsonNode.class);
+        } catch (ErrnoException e) {
+            if (e.status().value() == 404) {
+                throw noSuchPasid(pasid);
+            }
+            throw e;
+        }
+        if (mm == null || !visible(caller, mm.path("pid").asLong())) {
+            throw noSuchPasid(pasid);
+        }
+        return mm;
+    }
+
+    public boolean visible(Caller caller, long pid) {
+        try {
+            return caller.owns(processes.ownerOf(pid));
+        } catch (ErrnoException gone) {
+            return caller.isAdmin();
+        }
+    }
+
+    private static ErrnoException noSuchPasid(int pasid) {
+        return new ErrnoException(Errno.ESRCH, "no-such-pasid", "no process is bound with PASID " + pasid);
+    }
+}
