@@ -7,10 +7,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.events.EventLog;
+import org.svafabric.api.events.EventLogController;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** What every fabric service shares: problem+json errors, the service credential, service clients. */
-@AutoConfiguration
+@AutoConfiguration(afterName = {"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @EnableConfigurationProperties(FabricProperties.class)
 public class FabricWebAutoConfiguration {
 
@@ -25,6 +33,22 @@ public class FabricWebAutoConfiguration {
     @ConditionalOnMissingBean
     ServiceClients serviceClients(FabricProperties props) {
         return new ServiceClients(props);
+    }
+
+    /** The service's event log, persisted to its event_log table when it has a database. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(JdbcTemplate.class)
+    EventLog eventLog(Environment env, JdbcTemplate jdbc, MeterRegistry meters) {
+        return new EventLog(env.getProperty("spring.application.name", "service"), jdbc, meters,
+                env.getProperty("fabric.events.retained", Integer.class, 100_000));
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    @ConditionalOnBean(EventLog.class)
+    EventLogController eventLogController(EventLog events) {
+        return new EventLogController(events);
     }
 
     /** Internal services (not the gateway) set {@code fabric.require-service-token=true}. */
