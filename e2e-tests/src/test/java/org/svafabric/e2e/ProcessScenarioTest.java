@@ -76,8 +76,9 @@ class ProcessScenarioTest {
         assertThat(api.get("/processes/" + mine).json().path("state").asString()).isEqualTo("RUNNING");
 
         JsonNode list = api.get("/processes?size=1000").json();
-        assertThat(list.path("items").valueStream().map(n -> n.path("pid").asLong())).contains(mine).doesNotContain(theirs);
-        assertThat(list.path("items").valueStream().map(n -> n.path("uid").asLong())).containsOnly(1000L);
+        assertThat(list.isArray()).isTrue();
+        assertThat(list.valueStream().map(n -> n.path("pid").asLong())).contains(mine).doesNotContain(theirs);
+        assertThat(list.valueStream().map(n -> n.path("uid").asLong())).containsOnly(1000L);
 
         Api admin = api.as(Fabric.ADMIN_TOKEN);
         assertThat(admin.get("/processes/" + theirs).status()).isEqualTo(200);

@@ -23,6 +23,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
 import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Paging;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -64,18 +65,25 @@ public class ProcessController {
     }
 
     @GetMapping
-    @Operation(summary = "List the caller's processes (admin: all), paged")
-    public JsonNode list(Caller caller, @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        if (page < 0 || size < 1 || size > 1000) {
-            throw ErrnoException.invalid("page must be >= 0 and size between 1 and 1000");
-        }
-        return mm().get().uri(b -> {
-            b.path("/mm/v1/processes").queryParam("page", page).queryParam("size", size);
+    @Operation(summary = "The caller's processes (admin: all), paged: ?page=&size=, X-Total-Count and Link headers")
+    public ResponseEntity<JsonNode> list(Caller caller, @RequestParam(required = false) Integer page,
+                                         @RequestParam(required = false) Integer size) {
+        Paging.check(page, size);
+        int p = page == null ? 0 : page;
+        int s = size == null ? Paging.DEFAULT_SIZE : size;
+        JsonNode r = mm().get().uri(b -> {
+            b.path("/mm/v1/processes").queryParam("page", p).queryParam("size", s);
             if (!caller.isAdmin()) {
                 b.queryParam("uid", caller.uid());
             }
             return b.build();
         }).retrieve().body(JsonNode.class);
+        long total = r == null ? 0 : r.path("total").asLong();
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().header("X-Total-Count", String.valueOf(total));
+        if ((long) (p + 1) * s < total) {
+            ok.header("Link", "</api/v1/processes?page=" + (p + 1) + "&size=" + s + ">; rel=\"next\"");
+        }
+        return ok.body(r == null ? null : r.path("items"));
     }
 
     @GetMapping("/{pid}")

@@ -1,0 +1,59 @@
+package org.svafabric.gateway.events;
+
+import java.util.List;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.svafabric.api.events.FabricEvent;
+import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Paging;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+@RestController
+@RequestMapping("/api/v1/events")
+@Tag(name = "Events", description = "The fabric's event log: SMMU events, page requests and responses, stalls, invalidations, binds, mm_exit")
+public class EventController {
+    private final EventGatherer gatherer;
+    private final EventStream stream;
+
+    public EventController(EventGatherer gatherer, EventStream stream) {
+        this.gatherer = gatherer;
+        this.stream = stream;
+    }
+
+    @GetMapping
+    @Operation(summary = "The event log, newest last, filtered and paged (X-Total-Count, Link headers)")
+    public ResponseEntity<List<FabricEvent>> events(Caller caller,
+                                                    @RequestParam(required = false) String type,
+                                                    @RequestParam(required = false) String device,
+                                                    @RequestParam(required = false) Integer pasid,
+                                                    @RequestParam(required = false) Long pid,
+                                                    @RequestParam(required = false) String since,
+                                                    @RequestParam(required = false) Integer page,
+                                                    @RequestParam(required = false) Integer size) {
+        List<FabricEvent> all = gatherer.gather(caller, new EventGatherer.Filter(blank(type), blank(device), pasid, pid, blank(since)), 10_000);
+        return Paging.lastPages(all, page, size, "/api/v1/events");
+    }
+
+    @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "The same events, live, as Server-Sent Events (curl -N)")
+    public SseEmitter stream(Caller caller,
+                             @RequestParam(required = false) String type,
+                             @RequestParam(required = false) String device,
+                             @RequestParam(required = false) Integer pasid,
+                             @RequestParam(required = false) Long pid) {
+        return stream.subscribe(caller, new EventGatherer.Filter(blank(type), blank(device), pasid, pid, null));
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+}

@@ -1,0 +1,90 @@
+package org.svafabric.gateway.events;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.events.FabricEvent;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.gateway.process.ProcessOwnership;
+import org.svafabric.gateway.security.Caller;
+
+import org.springframework.core.ParameterizedTypeReference;
+
+/**
+ * Gathers the event logs of mm-service, iommu-service and device-service into one timeline,
+ * oldest first. A caller other than admin sees only events about its own processes.
+ */
+@Component
+public class EventGatherer {
+    private static final ParameterizedTypeReference<List<FabricEvent>> LIST = new ParameterizedTypeReference<>() {
+    };
+
+    private final ServiceClients clients;
+    private final Map<String, String> services;
+    private final ProcessOwnership owners;
+
+    public EventGatherer(ServiceClients clients, FabricProperties props, ProcessOwnership owners) {
+        this.clients = clients;
+        this.owners = owners;
+        this.services = Map.of("mm", props.services().mm(), "iommu", props.services().iommu(), "device", props.services().device());
+    }
+
+    public record Filter(String type, String device, Integer pasid, Long pid, String since) {
+    }
+
+    public List<FabricEvent> gather(Caller caller, Filter f, int limitPerService) {
+        List<FabricEvent> all = new ArrayList<>();
+        for (String base : services.values()) {
+            all.addAll(fetch(base, 0, f, limitPerService));
+        }
+        all.sort(Comparator.comparing(FabricEvent::time).thenComparing(FabricEvent::service).thenComparing(FabricEvent::id));
+        all.removeIf(e -> !visible(caller, e));
+        return all;
+    }
+
+    /** One service's events after {@code afterId}. */
+    public List<FabricEvent> fetch(String base, long afterId, Filter f, int limit) {
+        List<FabricEvent> got = clients.forBaseUrl(base).get().uri(b -> {
+            b.path("/internal/v1/events").queryParam("after", afterId).queryParam("limit", limit);
+            if (f.type() != null) {
+                b.queryParam("type", f.type());
+            }
+            if (f.device() != null) {
+                b.queryParam("device", f.device());
+            }
+            if (f.pasid() != null) {
+                b.queryParam("pasid", f.pasid());
+            }
+            if (f.pid() != null) {
+                b.queryParam("pid", f.pid());
+            }
+            if (f.since() != null) {
+                b.queryParam("since", f.since());
+            }
+            return b.build();
+        }).retrieve().body(LIST);
+        return got == null ? List.of() : got;
+    }
+
+    public Map<String, String> services() {
+        return services;
+    }
+
+    public boolean visible(Caller caller, FabricEvent e) {
+        if (caller.isAdmin()) {
+            return true;
+        }
+        if (e.pid() == null) {
+            return false;
+        }
+        try {
+            return caller.owns(owners.ownerOf(e.pid()));
+        } catch (RuntimeException gone) {
+            return false;
+        }
+    }
+}
