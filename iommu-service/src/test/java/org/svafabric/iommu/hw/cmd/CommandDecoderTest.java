@@ -1,0 +1,92 @@
+package org.svafabric.iommu.hw.cmd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.iommu.hw.stall.ResumeAction;
+
+/** What makes a command CERROR_ILL (IHI 0070 §4.1.3, §4.1.5, §7.1 and the individual commands). */
+class CommandDecoderTest {
+    private final CommandDecoder all = new CommandDecoder(CommandFeatures.all());
+
+    private static void assertIllegal(CommandDecoder decoder, long dw0, long dw1, String reasonPart) {
+        Decoded d = decoder.decode(new long[] {dw0, dw1});
+        assertThat(d).isInstanceOf(Decoded.Illegal.class);
+        assertThat(((Decoded.Illegal) d).reason()).contains(reasonPart);
+    }
+
+    @Test
+    void reservedOpcodesAreIllegal() {
+        assertIllegal(all, 0x00, 0, "Reserved opcode 0x00");
+        assertIllegal(all, 0x08, 0, "Reserved opcode 0x08");
+        assertIllegal(all, 0x42, 0, "Reserved opcode 0x42");
+        assertIllegal(all, 0x80, 0, "Reserved opcode 0x80");
+        assertIllegal(all, 0xff, 0, "Reserved opcode 0xff");
+    }
+
+    @Test
+    void ssecOnTheNonSecureQueueIsIllegal() {
+        assertIllegal(all, 0x00000001_00000403L, 0, "SSec = 1");
+    }
+
+    @Test
+    void aReservedBitSetIsAMalformedCommand() {
+        // CMD_CFGI_STE defines only Leaf in the second doubleword; bit 1 is RES0.
+        assertIllegal(all, 0x00000001_00000003L, 0x2, "Reserved bits");
+        // CMD_SYNC: bit 8 of the first doubleword is RES0.
+        assertIllegal(all, 0x146, 0, "Reserved bits");
+    }
+
+    @Test
+    void syncWithReservedCompletionSignalIsIllegal() {
+        assertIllegal(all, 0x3046, 0, "CS = 0b11");
+    }
+
+    @Test
+    void priRespWithReservedResponseIsIllegal() {
+        assertIllegal(all, 0x00000001_00000041L, 0x3000, "Resp = 0b11");
+    }
+
+    @Test
+    void atcInvLargerThanEverythingIsIllegal() {
+        assertIllegal(all, 0x00000001_00000040L, 53, "Size = 53");
+        assertThat(all.decode(new long[] {0x00000001_00000040L, 52})).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @Test
+    void tlbiRangeFieldsWithoutRilAreIllegal() {
+        CommandDecoder noRil = new CommandDecoder(CommandFeatures.all().withRil(false));
+        long[] range = CmdTlbi.nhVaRange(5, 0x4000_0000L, false, 1, 0, 3, 2).encode();
+        assertIllegal(noRil, range[0], range[1], "without IDR3.RIL");
+        assertThat(all.decode(range)).isInstanceOf(Decoded.Valid.class);
+        assertThat(noRil.decode(CmdTlbi.nhVa(5, 0x4000_0000L, true).encode())).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @Test
+    void tlbiWith16kGranuleAndLevel1HintIsIllegalWithoutDs() {
+        long[] w = CmdTlbi.nhVaRange(5, 0x4000_0000L, false, 0b10, 0b01, 0, 0).encode();
+        assertIllegal(all, w[0], w[1], "TG = 16 KiB and TTL = 1");
+    }
+
+    @Test
+    void commandsForMissingFeaturesAreIllegal() {
+        CommandFeatures none = new CommandFeatures(false, false, false, false, false, false, false);
+        CommandDecoder bare = new CommandDecoder(none);
+        assertIllegal(bare, new CmdAtcInv(1, false, 0, false, 0, 0).encode()[0], 0, "ATS");
+        assertIllegal(bare, new CmdPriResp(1, false, 0, 0, PriResponseCode.SUCCESS).encode()[0], 0x2000, "PRI");
+        assertIllegal(bare, new CmdResume(1, 0, ResumeAction.RETRY).encode()[0], 0, "stall model");
+        assertIllegal(bare, new CmdStallTerm(1).encode()[0], 0, "stall model");
+        assertIllegal(bare, 0x20, 0, "EL2");
+    }
+
+    @Test
+    void commandsForStateTheModelNeverHasAreIllegal() {
+        assertIllegal(all, 0x28, 0, "stage 2");
+        assertIllegal(all, 0x2a, 0, "stage 2");
+        assertIllegal(all, 0x18, 0, "Secure");
+        assertIllegal(all, 0x60, 0, "Secure");
+        assertIllegal(all, 0x07, 0, "VMS");
+        assertIllegal(all, 0x70, 0, "DPT");
+    }
+}

@@ -1,0 +1,38 @@
+package org.svafabric.iommu.hw.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Golden event records, worked out by hand from Linux's EVTQ_0_* .. EVTQ_3_* positions. */
+class EventRecordTest {
+
+    private static void golden(Event event, long dw0, long dw1, long dw2, long dw3) {
+        assertThat(EventRecord.encode(event)).containsExactly(dw0, dw1, dw2, dw3);
+        assertThat(EventRecord.decode(new long[] {dw0, dw1, dw2, dw3})).isEqualTo(event);
+    }
+
+    @Test
+    void stalledTranslationFaultCarriesStallAndStag() {
+        Event e = Event.fault(EventType.F_TRANSLATION, 0x1234, true, 0x77, 0x7fff_dead_b000L, true, false, true,
+                Event.CLASS_TT).stalled(0xabcd);
+        // dw0: SID 0x1234<<32 | SSID 0x77<<12 = 0x77000 | SSV 0x800 | ID 0x10
+        // dw1: CLASS 1<<40 = 0x100_00000000 | RnW 1<<35 = 0x8_00000000 | InD 1<<34 = 0x4_00000000
+        //      | STALL 1<<31 | STAG 0xabcd
+        golden(e, 0x00001234_00077810L, 0x0000010c_8000abcdL, 0x00007fff_deadb000L, 0);
+    }
+
+    @Test
+    void walkAbortCarriesTheFetchAddressAndPrivilege() {
+        Event e = Event.fault(EventType.F_WALK_EABT, 5, false, 0, 0x1000L, false, true, false, Event.CLASS_TT)
+                .withFetchAddr(0x8_0000_1238L);
+        // dw1: CLASS 1<<40 | PnU 1<<33 = 0x2_00000000; dw3: FetchAddr[51:3] in place
+        golden(e, 0x00000005_0000000bL, 0x00000102_00000000L, 0x1000L, 0x00000008_00001238L);
+    }
+
+    @Test
+    void configurationErrorHasOnlyTheStream() {
+        golden(Event.config(EventType.C_BAD_STE, 0xffff, false, 0), 0x0000ffff_00000004L, 0, 0, 0);
+        golden(Event.config(EventType.C_BAD_SUBSTREAMID, 3, true, 0xfffff), 0x00000003_fffff808L, 0, 0, 0);
+    }
+}

@@ -1,0 +1,45 @@
+package org.svafabric.iommu.hw.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.iommu.hw.queue.DevicePort;
+
+/** Endpoints that answer ATC invalidations only when the test completes them, and remember PRG responses. */
+public final class FakeDevicePort implements DevicePort {
+
+    public record AtcInv(int sid, int ssid, long addr, int log2Pages, boolean global, CompletableFuture<Void> completion) {
+    }
+
+    public record PageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+    }
+
+    public final List<AtcInv> invalidations = new ArrayList<>();
+    public final List<PageResponse> responses = new ArrayList<>();
+    private boolean completeAtOnce;
+
+    /** Makes every later invalidation complete as soon as it is sent. */
+    public FakeDevicePort answeringAtOnce() {
+        completeAtOnce = true;
+        return this;
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> atcInvalidate(int sid, int ssid, long addr, int log2Pages, boolean global) {
+        CompletableFuture<Void> f = completeAtOnce ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+        invalidations.add(new AtcInv(sid, ssid, addr, log2Pages, global, f));
+        return f;
+    }
+
+    @Override
+    public synchronized void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+        responses.add(new PageResponse(sid, ssid, pasidValid, prgIndex, code));
+    }
+
+    public synchronized List<PageResponse> responses() {
+        return List.copyOf(responses);
+    }
+}
