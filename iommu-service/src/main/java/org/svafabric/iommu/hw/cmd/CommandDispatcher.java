@@ -37,7 +37,7 @@ public final class CommandDispatcher {
             case CMD_PREFETCH_CONFIG -> prefetchConfig((CmdPrefetchConfig) c);
             case CMD_PREFETCH_ADDR -> prefetchAddr((CmdPrefetchAddr) c);
             case CMD_CFGI_STE -> target.invalidateSte(((CmdCfgiSte) c).sid(), 0);
-            case CMD_CFGI_STE_RANGE -> target.invalidateSte(((CmdCfgiSteRange) c).sid(), ((CmdCfgiSteRange) c).range());
+            case CMD_CFGI_STE_RANGE -> cfgiSteRange((CmdCfgiSteRange) c);
             case CMD_CFGI_CD -> target.invalidateCd(((CmdCfgiCd) c).sid(), ((CmdCfgiCd) c).ssid());
             case CMD_CFGI_CD_ALL -> target.invalidateCd(((CmdCfgiCdAll) c).sid(), -1);
             case CMD_TLBI_NH_ALL, CMD_TLBI_NH_ASID, CMD_TLBI_NH_VA, CMD_TLBI_NH_VAA, CMD_TLBI_EL2_ALL,
@@ -49,6 +49,15 @@ public final class CommandDispatcher {
             case CMD_STALL_TERM -> stalls.terminateStream(((CmdStallTerm) c).sid());
             default -> throw new IllegalStateException(c.opcode() + " is not dispatched here (CMD_SYNC) or was decoded although illegal");
         }
+    }
+
+    /**
+     * CommandTarget counts StreamIDs as log2 (CMD_CFGI_STE: 0, one stream); the command's Range covers an
+     * aligned block of 2^(Range+1) (IHI 0070 §4.3.2). CMD_CFGI_ALL (Range 31, all 2^32) becomes the
+     * contract's 31, which covers every StreamID below 2^31, i.e. every StreamID unless IDR1.SIDSIZE is 32.
+     */
+    private void cfgiSteRange(CmdCfgiSteRange c) {
+        target.invalidateSte(c.sid(), Math.min(c.range() + 1, 31));
     }
 
     private void prefetchConfig(CmdPrefetchConfig c) {

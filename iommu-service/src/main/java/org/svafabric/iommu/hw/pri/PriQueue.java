@@ -135,10 +135,11 @@ public final class PriQueue {
 
     /** A Page Request message arriving from the root complex. */
     public void receive(PageRequest ppr) {
+        long[] entry = ppr.encode();
         Admission admission;
         lock.lock();
         try {
-            admission = admit(ppr);
+            admission = admit(ppr, entry);
         } finally {
             lock.unlock();
         }
@@ -151,7 +152,7 @@ public final class PriQueue {
     }
 
     /** Writes the request, or decides what the SMMU answers in its place. Under the lock. */
-    private Admission admit(PageRequest ppr) {
+    private Admission admit(PageRequest ppr, long[] entry) {
         if (!queueUsable()) {
             return ppr.isStopMarker() ? Admission.DROPPED : Admission.answered(failure(ppr));
         }
@@ -164,7 +165,7 @@ public final class PriQueue {
             return answered ? Admission.answered(counted(overflowResponse(ppr))) : Admission.DROPPED;
         }
         try {
-            queue.push(ppr.encode());
+            queue.push(entry);
             return Admission.WRITTEN;
         } catch (RuntimeException busFault) {
             log.warn("PRI queue write aborted at PROD 0x{}: {}", Integer.toHexString(queue.prod()), busFault.toString());

@@ -112,6 +112,7 @@ public final class EventQueue implements EventSink, EventQueueWritable {
 
     @Override
     public boolean record(Event event) {
+        long[] entry = EventRecord.encode(event);
         lock.lock();
         try {
             if (!writable()) {
@@ -120,7 +121,7 @@ public final class EventQueue implements EventSink, EventQueueWritable {
                 }
                 return false;
             }
-            queue.push(EventRecord.encode(event));
+            queue.push(entry);
         } catch (RuntimeException busFault) {
             log.warn("event queue write aborted at PROD 0x{}: {}", Integer.toHexString(queue.prod()), busFault.toString());
             gerror.raise(GlobalErrors.EVTQ_ABT_ERR);

@@ -91,14 +91,14 @@ class CommandQueueTest {
     void commandsReachTheTranslationSideInOrder() {
         start(4);
         submit(new CmdPrefetchConfig(3, true, 9), new CmdPrefetchAddr(3, false, 0, 0x1000, 0), new CmdCfgiSte(1, true),
-                CmdCfgiSteRange.all(), new CmdCfgiCd(2, 5, true), new CmdCfgiCdAll(2), CmdTlbi.nhAsid(0x42),
+                CmdCfgiSteRange.all(), new CmdCfgiSteRange(0x100, 7), new CmdCfgiCd(2, 5, true), new CmdCfgiCdAll(2), CmdTlbi.nhAsid(0x42),
                 CmdTlbi.nhVaRange(0x42, 0x7f00_0000_0000L, true, 1, 3, 1, 0), CmdTlbi.nsnhAll());
-        assertThat(target.calls()).containsExactly("PREFETCH 3/9", "PREFETCH 3/-1", "STE 1/0", "STE 0/31", "CD 2/5",
+        assertThat(target.calls()).containsExactly("PREFETCH 3/9", "PREFETCH 3/-1", "STE 1/0", "STE 0/31", "STE 256/8", "CD 2/5",
                 "CD 2/-1", "TLBI NH ASID", "TLBI NH VA", "TLBI NSNH ALL");
         assertThat(target.tlbis().get(1)).isEqualTo(
                 new TlbInvalidation(Regime.NH, Scope.VA, 0x42, 0x7f00_0000_0000L, true, 1, 1, 0, 3));
         assertThat(queue.readCons()).isEqualTo(queue.readProd());
-        assertThat(queue.consumedCommands()).isEqualTo(9);
+        assertThat(queue.consumedCommands()).isEqualTo(10);
     }
 
     @Test
