@@ -1,0 +1,50 @@
+package org.svafabric.mm.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.json.Addr;
+
+/** Checks of request fields that JSON binding cannot express: presence and ranges. Every failure is EINVAL. */
+final class Args {
+    private Args() {
+    }
+
+    static <T> T required(String field, T value) {
+        if (value == null) {
+            throw ErrnoException.invalid(field + " is required");
+        }
+        return value;
+    }
+
+    static long addr(String field, Addr value) {
+        return required(field, value).value();
+    }
+
+    static long positive(String field, Long value) {
+        long v = required(field, value);
+        if (v <= 0) {
+            throw ErrnoException.invalid(field + " must be positive");
+        }
+        return v;
+    }
+
+    static long parseAddr(String field, String raw) {
+        try {
+            return Addr.parseHex(required(field, raw));
+        } catch (IllegalArgumentException e) {
+            throw ErrnoException.invalid(field + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads a request body of at most {@code max} bytes; E2BIG beyond. */
+    static byte[] body(InputStream in, long max) throws IOException {
+        byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (b.length > max) {
+            throw new ErrnoException(Errno.E2BIG, "body-too-large", "the request body exceeds " + max + " bytes");
+        }
+        return b;
+    }
+}

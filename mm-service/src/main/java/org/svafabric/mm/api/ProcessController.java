@@ -1,0 +1,183 @@
+package org.svafabric.mm.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmRequests;
+import org.svafabric.api.mm.MmViews;
+import org.svafabric.mm.asid.AsidAllocator;
+import org.svafabric.mm.process.Access;
+import org.svafabric.mm.process.Gup;
+import org.svafabric.mm.process.MemoryMap;
+import org.svafabric.mm.process.Mm;
+import org.svafabric.mm.process.PageFaults;
+import org.svafabric.mm.process.Process;
+import org.svafabric.mm.process.ProcessJournal;
+import org.svafabric.mm.process.ProcessTable;
+import org.svafabric.mm.process.Prot;
+import org.svafabric.mm.swap.PageReclaim;
+
+/** Processes and their address spaces: the system calls of the CPU side, and the kernel entry points other services use. */
+@RestController
+@RequestMapping("/mm/v1/processes")
+public class ProcessController {
+    /** More addresses than any page request group can carry; keeps one call bounded. */
+    static final int MAX_FAULTS = 4096;
+
+    private final ProcessTable table;
+    private final MemoryMap memoryMap;
+    private final PageFaults faults;
+    private final PageReclaim reclaim;
+    private final Gup gup;
+    private final AsidAllocator asids;
+    private final Views views;
+
+    public ProcessController(ProcessTable table, MemoryMap memoryMap, PageFaults faults, PageReclaim reclaim, Gup gup,
+                             AsidAllocator asids, Views views) {
+        this.table = table;
+        this.memoryMap = memoryMap;
+        this.faults = faults;
+        this.reclaim = reclaim;
+        this.gup = gup;
+        this.asids = asids;
+        this.views = views;
+    }
+
+    private Mm running(long pid) {
+        return table.running(pid).mm();
+    }
+
+    @PostMapping
+    public ResponseEntity<MmViews.Process> create(@RequestBody MmRequests.CreateProcess body) {
+        Process p = table.create(Args.required("name", body.name()), Args.required("uid", body.uid()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(views.summary(p));
+    }
+
+    @GetMapping
+    public MmViews.ProcessPage list(@RequestParam(required = false) Long uid, @RequestParam(defaultValue = "0") int page,
+                                    @RequestParam(defaultValue = "50") int size) {
+        if (page < 0 || size < 1 || size > 1000) {
+            throw ErrnoException.invalid("page must be >= 0 and size between 1 and 1000");
+        }
+        if (uid != null && uid < 0) {
+            throw ErrnoException.invalid("uid must not be negative");
+        }
+        ProcessJournal.Page p = table.journal().list(uid, page, size);
+        return new MmViews.ProcessPage(p.items().stream().map(views::summary).toList(), page, size, p.total());
+    }
+
+    @GetMapping("/{pid}")
+    public MmViews.Process get(@PathVariable long pid) {
+        return views.detail(pid);
+    }
+
+    @DeleteMapping("/{pid}")
+    public ResponseEntity<MmViews.Process> exit(@PathVariable long pid) {
+        Process p = table.exit(pid);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(views.summary(p));
+    }
+
+    @PostMapping("/{pid}/mmap")
+    public ResponseEntity<MmViews.Mapping> mmap(@PathVariable long pid, @RequestBody MmRequests.Mmap body) {
+        long length = Args.required("length", body.length());
+        Prot prot = Prot.parse(body.prot() == null ? "rw" : body.prot());
+        long hint = body.addr() == null ? 0 : body.addr().value();
+        Mm mm = running(pid);
+        long addr = memoryMap.mmap(mm, length, prot, Boolean.TRUE.equals(body.populate()), hint);
+        long mapped = org.svafabric.api.pagetable.Vmsa.pageUp(length);
+        return ResponseEntity.status(HttpStatus.CREATED).body(new MmViews.Mapping(Addr.of(addr), mapped, prot.toString()));
+    }
+
+    @PostMapping("/{pid}/munmap")
+    public ResponseEntity<Void> munmap(@PathVariable long pid, @RequestBody MmRequests.Range body) {
+        long addr = Args.addr("addr", body.addr());
+        long length = Args.required("length", body.length());
+        memoryMap.munmap(running(pid), addr, length);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{pid}/mprotect")
+    public ResponseEntity<Void> mprotect(@PathVariable long pid, @RequestBody MmRequests.Mprotect body) {
+        long addr = Args.addr("addr", body.addr());
+        long length = Args.required("length", body.length());
+        Prot prot = Prot.parse(Args.required("prot", body.prot()));
+        memoryMap.mprotect(running(pid), addr, length, prot);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{pid}/reclaim")
+    public MmViews.Reclaimed reclaim(@PathVariable long pid, @RequestBody MmRequests.Reclaim body) {
+        boolean range = body.addr() != null || body.length() != null;
+        if (range == (body.pages() != null)) {
+            throw ErrnoException.invalid("reclaim takes either {addr, length} or {pages}");
+        }
+        Mm mm = running(pid);
+        long n = range
+                ? reclaim.reclaimRange(mm, Args.addr("addr", body.addr()), Args.required("length", body.length()))
+                : reclaim.reclaimCold(mm, Args.positive("pages", body.pages()));
+        return new MmViews.Reclaimed(n);
+    }
+
+    @PostMapping("/{pid}/fault")
+    public MmViews.FaultResults fault(@PathVariable long pid, @RequestBody MmRequests.Faults body) {
+        List<MmRequests.Fault> list = Args.required("faults", body.faults());
+        if (list.size() > MAX_FAULTS) {
+            throw ErrnoException.invalid("at most " + MAX_FAULTS + " faults per call");
+        }
+        List<Access> access = new ArrayList<>();
+        for (MmRequests.Fault f : list) {
+            Args.required("faults[].entry", f);
+            Args.addr("faults[].addr", f.addr());
+            access.add(Access.parse(f.access()));
+        }
+        Mm mm = running(pid);
+        List<MmViews.FaultResult> results = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            MmRequests.Fault f = list.get(i);
+            PageFaults.Outcome o = faults.handleMmFault(mm, f.addr().value(), access.get(i), Boolean.TRUE.equals(f.privileged()));
+            results.add(new MmViews.FaultResult(f.addr(), o.ok(), o.errno() == null ? null : o.errno().name(), o.reason()));
+        }
+        return new MmViews.FaultResults(results);
+    }
+
+    @PostMapping("/{pid}/pin")
+    public MmViews.Pinned pin(@PathVariable long pid, @RequestBody MmRequests.Pin body) {
+        long addr = Args.addr("addr", body.addr());
+        long length = Args.positive("length", body.length());
+        List<Long> pas = gup.pin(running(pid), addr, length, Boolean.TRUE.equals(body.write()));
+        return new MmViews.Pinned(pas.stream().map(Addr::of).toList());
+    }
+
+    /** Unpinning works on an exited process too: the pinner releases what it still holds. */
+    @PostMapping("/{pid}/unpin")
+    public ResponseEntity<Void> unpin(@PathVariable long pid, @RequestBody MmRequests.Range body) {
+        long addr = Args.addr("addr", body.addr());
+        long length = Args.positive("length", body.length());
+        gup.unpin(table.any(pid).mm(), addr, length);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{pid}/asid/pin")
+    public MmViews.Asid pinAsid(@PathVariable long pid) {
+        return new MmViews.Asid(asids.pin(running(pid).context()));
+    }
+
+    /** Like arm64_mm_context_put: allowed after exit, since the SMMU context may outlive the process. */
+    @PostMapping("/{pid}/asid/unpin")
+    public ResponseEntity<Void> unpinAsid(@PathVariable long pid) {
+        asids.unpin(table.any(pid).mm().context());
+        return ResponseEntity.noContent().build();
+    }
+}
