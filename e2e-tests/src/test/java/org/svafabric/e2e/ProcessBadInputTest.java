@@ -78,7 +78,7 @@ class ProcessBadInputTest {
                 new Case("write: address not hex", "PUT", p + "/memory?addr=nowhere", bin, "data", 400, "EINVAL"),
                 new Case("write: missing addr", "PUT", p + "/memory", bin, "data", 400, "EINVAL"),
                 new Case("read: negative length", "GET", p + "/memory?addr=" + addr + "&length=-1", json, null, 400, "EINVAL"),
-                new Case("read: huge length", "GET", p + "/memory?addr=" + addr + "&length=1099511627776", json, null, 400, null),
+                new Case("read: huge length", "GET", p + "/memory?addr=" + addr + "&length=1099511627776", json, null, 413, "E2BIG"),
                 new Case("read: outside any VMA", "GET", p + "/memory?addr=0x1000&length=16", json, null, 400, "EFAULT"),
                 new Case("reclaim: neither range nor pages", "POST", p + "/reclaim", json, "{}", 400, "EINVAL"),
                 new Case("reclaim: both range and pages", "POST", p + "/reclaim", json, "{\"addr\":\"" + addr + "\",\"length\":4096,\"pages\":1}", 400, "EINVAL"),
