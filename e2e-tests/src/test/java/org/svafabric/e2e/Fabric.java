@@ -61,7 +61,8 @@ public final class Fabric implements AutoCloseable {
     }
 
     private void start(String name, SpringApplicationBuilder builder, String run, Map<String, String> extra) {
-        List<String> args = new ArrayList<>(List.of(
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String kv : List.of(
                 "--server.port=" + ports.get(name),
                 "--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:h2:mem:" + name + "-" + run + ";DB_CLOSE_DELAY=-1",
@@ -79,8 +80,13 @@ public final class Fabric implements AutoCloseable {
                 "--fabric.security.tokens[2].uid=0",
                 "--fabric.security.tokens[2].roles=admin,ptrace",
                 "--spring.jmx.enabled=false",
-                "--logging.level.root=WARN"));
-        extra.forEach((k, v) -> args.add("--" + k + "=" + v));
+                "--logging.level.root=WARN")) {
+            int eq = kv.indexOf('=');
+            props.put(kv.substring(2, eq), kv.substring(eq + 1));
+        }
+        props.putAll(extra);
+        List<String> args = new ArrayList<>();
+        props.forEach((k, v) -> args.add("--" + k + "=" + v));
         contexts.put(name, builder.run(args.toArray(String[]::new)));
     }
 

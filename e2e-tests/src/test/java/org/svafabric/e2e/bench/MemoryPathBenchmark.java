@@ -1,14 +1,17 @@
 package org.svafabric.e2e.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.BufferedInputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -17,7 +20,6 @@ import java.util.function.LongSupplier;
 import org.svafabric.api.web.ServiceCredentialFilter;
 import org.svafabric.e2e.Fabric;
 
-import com.sun.net.httpserver.HttpServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>CPU write + read of 64 MiB through the gateway (PUT/GET /processes/{pid}/memory);</li>
  * <li>the memory bus bulk read of 64 MiB (mm-service POST /mm/v1/bus/read, one range);</li>
- * <li>a raw loopback HTTP transfer of the same 64 MiB to/from a JDK HttpServer that does nothing
+ * <li>a raw loopback HTTP transfer of the same 64 MiB to/from a socket server that does nothing
  * else (the floor: what HTTP on loopback costs with the same client).</li>
  * </ul>
  * Boots the fabric in this JVM (four Spring contexts on random ports). Run:
@@ -43,9 +45,8 @@ public final class MemoryPathBenchmark {
         byte[] data = new byte[SIZE];
         new Random(1).nextBytes(data);
         try (Fabric fabric = Fabric.start(Map.of("logging.level.root", "ERROR"))) {
-            HttpServer raw = rawServer(data);
-            try {
-                String rawUrl = "http://127.0.0.1:" + raw.getAddress().getPort() + "/blob";
+            try (RawServer raw = rawServer(data)) {
+                String rawUrl = "http://127.0.0.1:" + raw.port() + "/blob";
                 String g = fabric.gateway();
                 String auth = "Bearer " + Fabric.USER_TOKEN;
 
@@ -64,10 +65,8 @@ public final class MemoryPathBenchmark {
                 report("raw loopback HTTP PUT (floor)", () -> time(() -> put(rawUrl, data, null)));
                 report("raw loopback HTTP GET (floor)", () -> time(() -> get(rawUrl, null, null)));
                 report("gateway CPU write  PUT /memory", () -> time(() -> put(mem, data, auth)));
-                report("gateway CPU read   GET /memory", () -> time(() -> check(get(mem, auth, null), data)));
+                report("gateway CPU read   GET /memory", () -> time(() -> check(get(mem + "&length=" + SIZE, auth, null), data)));
                 report("mm memory bus bulk read (1 range)", () -> time(() -> check(busRead(mm, paValue, SIZE), data)));
-            } finally {
-                raw.stop(0);
             }
         }
     }
@@ -105,25 +104,78 @@ public final class MemoryPathBenchmark {
         }
     }
 
-    private static HttpServer rawServer(byte[] data) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        s.createContext("/blob", ex -> {
-            if ("PUT".equals(ex.getRequestMethod())) {
-                try (InputStream in = ex.getRequestBody()) {
-                    in.readAllBytes();
+    /**
+     * The floor: an HTTP/1.1 server that does nothing but move bytes on a socket (no framework,
+     * no copies beyond the socket's), one request per connection.
+     */
+    private static RawServer rawServer(byte[] data) throws IOException {
+        return new RawServer(data);
+    }
+
+    static final class RawServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final Thread acceptor;
+
+        RawServer(byte[] data) throws IOException {
+            acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket s = socket.accept()) {
+                        serve(s, data);
+                    } catch (IOException e) {
+                        if (socket.isClosed()) {
+                            return;
+                        }
+                    }
                 }
-                ex.sendResponseHeaders(204, -1);
-            } else {
-                ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
-                ex.sendResponseHeaders(200, data.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(data);
+            }, "raw-http");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private static void serve(Socket s, byte[] data) throws IOException {
+            BufferedInputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    return;
                 }
+                head.append((char) c);
             }
-            ex.close();
-        });
-        s.start();
-        return s;
+            String h = head.toString();
+            OutputStream out = s.getOutputStream();
+            if (h.startsWith("PUT")) {
+                long length = 0;
+                for (String line : h.split("\r\n")) {
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        length = Long.parseLong(line.substring(15).trim());
+                    }
+                }
+                byte[] buf = new byte[1 << 16];
+                while (length > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, length));
+                    if (n < 0) {
+                        break;
+                    }
+                    length -= n;
+                }
+                out.write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + data.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(data);
+            }
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     private static void busWrite(String mm, long pa, byte[] data) throws Exception {
