@@ -45,6 +45,13 @@ abstract class HttpTestBase {
         }
     }
 
+    /** The memory bus as another service reaches it: MemoryBusClient over ServiceClients (problems become ErrnoException). */
+    org.svafabric.api.bus.MemoryBusClient busClient() {
+        org.svafabric.api.web.FabricProperties props = new org.svafabric.api.web.FabricProperties(TOKEN,
+                new org.svafabric.api.web.FabricProperties.Services(base(), null, null, null), null);
+        return org.svafabric.api.bus.MemoryBusClient.of(new org.svafabric.api.client.ServiceClients(props));
+    }
+
     String base() {
         return "http://127.0.0.1:" + port;
     }

@@ -75,8 +75,7 @@ class ProcessApiTest extends HttpTestBase {
 
     @Test
     void memoryBusOverHttpWithTheClient() {
-        org.svafabric.api.bus.MemoryBusClient bus = new org.svafabric.api.bus.MemoryBusClient(
-                org.springframework.web.client.RestClient.builder().baseUrl(base()).defaultHeader("X-Fabric-Service-Token", TOKEN).build());
+        org.svafabric.api.bus.MemoryBusClient bus = busClient();
         long pa = bus.allocKernelPages("iommu-test", 2);
         bus.writeBatch(java.util.List.of(new org.svafabric.api.bus.MemoryBus.Write(pa + 8, new byte[] {1, 2, 3}),
                 new org.svafabric.api.bus.MemoryBus.Write(pa + 4096, new byte[] {9})));
