@@ -1,0 +1,64 @@
+package org.svafabric.api.device;
+
+import java.util.List;
+import java.util.Map;
+
+import org.svafabric.api.json.Addr;
+import org.svafabric.api.topology.DeviceDescription;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What device-service answers. */
+public final class DeviceViews {
+    private DeviceViews() {
+    }
+
+    /**
+     * One device: what firmware says ({@code description}), what it can do, the state of its
+     * PCIe capabilities ({@code pcie}, absent for platform devices) and its counters.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Device(String id, String type, int sid, Capabilities capabilities, DeviceDescription description,
+                         Pcie pcie, Map<String, Object> metrics) {
+    }
+
+    /** {@code pasidBits} 0: no PASID; {@code stall}: a platform device with dma-can-stall. */
+    public record Capabilities(int pasidBits, boolean pri, boolean ats, boolean stall) {
+    }
+
+    /**
+     * The PCIe capability registers as software sees them: the three Enable bits, the
+     * Outstanding Page Request Allocation, and PRI Status.Response Failure.
+     */
+    public record Pcie(boolean pasidEnabled, boolean priEnabled, boolean atsEnabled, long outstandingPageRequests,
+                       boolean priFailed) {
+    }
+
+    /** 202 answer to a job submission. */
+    public record JobAccepted(String jobId, String status) {
+    }
+
+    /**
+     * A job and, once it finished, its completion record.
+     *
+     * @param status    QUEUED, RUNNING, COMPLETED, FAULTED or ABORTED
+     * @param bytes     bytes the engine moved (read plus written) so far
+     * @param faultAddr the address the job faulted at (FAULTED)
+     * @param result    sum64: the sum as a hex string; compare: "equal" or the first differing offset as a hex string
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Job(String jobId, String device, Integer pasid, String op, String status, long bytes, Faults faults,
+                      Long latencyMicros, String error, Addr faultAddr, String result) {
+    }
+
+    /** The faults a job took: page requests and groups (PRI), stalls, and Invalid Request responses. */
+    public record Faults(long pageRequests, long groups, long stalls, long invalid) {
+    }
+
+    public record JobPage(List<Job> items, int page, int size, long total) {
+    }
+
+    /** mm_exit's return value: 0, or non-zero when the handler did not stop DMA ("possible PASID leak"). */
+    public record MmExitAck(int ret) {
+    }
+}

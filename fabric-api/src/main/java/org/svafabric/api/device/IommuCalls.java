@@ -1,0 +1,47 @@
+package org.svafabric.api.device;
+
+import java.util.List;
+
+import org.svafabric.api.json.Addr;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Bodies of the calls a device makes to the SMMU model (iommu-service): ATS Translation
+ * Requests (one call per batch of pages) and PRI Page Request Messages.
+ */
+public final class IommuCalls {
+    private IommuCalls() {
+    }
+
+    /** POST /iommu/v1/ats/translate. {@code pasid} absent: the request carries no PASID prefix. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AtsTranslate(int sid, Integer pasid, List<AtsPage> pages) {
+    }
+
+    /** One page to translate; {@code write} false is the Translation Request's No Write hint. */
+    public record AtsPage(Addr addr, boolean write, boolean exec, boolean priv) {
+    }
+
+    public record AtsTranslation(List<AtsResult> results) {
+    }
+
+    /**
+     * One Translation Completion. OK: {@code pa}, {@code size} and the permissions granted;
+     * NO_TRANSLATION: R=W=0, the device may ask for the page with PRI; ERROR: Unsupported
+     * Request / Completer Abort, {@code event} names why (C_BAD_SUBSTREAMID, F_BAD_ATS_TREQ, ...).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AtsResult(Addr addr, String status, Addr pa, Long size, Boolean read, Boolean write, Boolean exec,
+                            Boolean priv, String event) {
+    }
+
+    /** POST /iommu/v1/pri/requests: Page Request Messages, in the order the device sent them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PageRequests(int sid, Integer pasid, List<PageRequest> requests) {
+    }
+
+    /** One Page Request Message; {@code last} is the L bit closing the group {@code prgIndex}. */
+    public record PageRequest(int prgIndex, boolean last, boolean read, boolean write, boolean exec, boolean priv, Addr addr) {
+    }
+}
