@@ -86,8 +86,15 @@ public final class PageFaults {
                 machine.frames().free(pfn);
             } else if (Pte.isSwapEntry(d)) {
                 long slot = Pte.SWP_OFFSET.get(d);
+                byte[] page = machine.swap().load(slot);
+                if (page == null || pt.read(ptep) != d) {
+                    // Another fault on this entry won and freed the slot (it may already hold some
+                    // other page). The slot cannot come back to this descriptor while we hold the
+                    // mmap lock: swapping out needs it for writing. Re-read the descriptor.
+                    continue;
+                }
                 int pfn = machine.frames().allocateUser(FrameUse.ANON);
-                ram.write(ram.pa(pfn), machine.swap().load(slot), 0, 4096);
+                ram.write(ram.pa(pfn), page, 0, 4096);
                 // The slot is freed at once (no swap cache): the frame holds the only copy, so it is dirty.
                 long fresh = prot.descriptor(ram.pa(pfn), true, true);
                 if (pt.compareAndSet(ptep, d, fresh)) {

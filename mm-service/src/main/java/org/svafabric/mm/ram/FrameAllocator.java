@@ -3,6 +3,7 @@ package org.svafabric.mm.ram;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -19,7 +20,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class FrameAllocator {
     private final Ram ram;
     private final long[] allocated;
+    /**
+     * Rounds of direct reclaim before an allocation gives up (mm/page_alloc.c MAX_RECLAIM_RETRIES):
+     * reclaim skips address spaces that are busy, so one empty round is no proof of exhaustion.
+     */
+    static final int MAX_RECLAIM_RETRIES = 16;
+    /** How long one reclaim round may wait for a busy address space's lock. */
+    static final long RECLAIM_WAIT_MILLIS = 10;
+
     private final Watermarks watermarks;
+    private final Counter directReclaims;
     private volatile Shrinker shrinker = Shrinker.NONE;
     private long free;
     private int nextFit;
@@ -40,6 +50,7 @@ public final class FrameAllocator {
         Gauge.builder("mm.ram.frames.free", this, FrameAllocator::freeFrames)
                 .description("free physical frames").register(meters);
         Gauge.builder("mm.ram.frames.total", ram, r -> r.frameCount()).register(meters);
+        this.directReclaims = Counter.builder("mm.reclaim.direct").description("allocations that had to reclaim first").register(meters);
     }
 
     public Ram ram() {
@@ -54,6 +65,10 @@ public final class FrameAllocator {
         this.shrinker = shrinker;
     }
 
+    public double directReclaims() {
+        return directReclaims.count();
+    }
+
     public synchronized long freeFrames() {
         return free;
     }
@@ -63,12 +78,15 @@ public final class FrameAllocator {
      * first; it never dips below the min watermark. Throws ENOMEM when nothing can be freed.
      */
     public int allocateUser(FrameUse use) {
-        if (freeFrames() <= watermarks.low()) {
-            directReclaim();
-        }
-        synchronized (this) {
-            if (free > watermarks.min()) {
-                return takeOne(use);
+        for (int attempt = 0; attempt <= MAX_RECLAIM_RETRIES; attempt++) {
+            // The first round only takes what is free to take; later ones wait briefly for busy victims.
+            if (freeFrames() <= watermarks.low()) {
+                directReclaim(attempt == 0 ? 0 : RECLAIM_WAIT_MILLIS);
+            }
+            synchronized (this) {
+                if (free > watermarks.min()) {
+                    return takeOne(use);
+                }
             }
         }
         throw outOfMemory(1);
@@ -83,7 +101,7 @@ public final class FrameAllocator {
             throw new IllegalArgumentException("count must be positive");
         }
         if (freeFrames() - count <= watermarks.low()) {
-            directReclaim();
+            directReclaim(RECLAIM_WAIT_MILLIS);
         }
         synchronized (this) {
             int first = findRun(count);
@@ -102,19 +120,22 @@ public final class FrameAllocator {
             if (!isAllocated(pfn) || ram.use(pfn) == FrameUse.RESERVED) {
                 throw new IllegalStateException("double free of frame " + Ram.hex(ram.pa(pfn)));
             }
-            // FREE first: from here on the bus refuses the frame, then its bytes go.
+            // FREE first: from here on the bus refuses the frame. Its bytes go before the frame
+            // can be handed out again: dropped any later, they could wipe the next owner's data.
             ram.setUse(pfn, FrameUse.FREE);
+            ram.discard(pfn);
             allocated[pfn >>> 6] &= ~(1L << pfn);
             free++;
         }
-        ram.discard(pfn);
     }
 
-    private void directReclaim() {
+    private long directReclaim(long waitMillis) {
         long want = watermarks.high() - freeFrames();
-        if (want > 0) {
-            shrinker.shrink(want);
+        if (want <= 0) {
+            return 0;
         }
+        directReclaims.increment();
+        return shrinker.shrink(want, waitMillis);
     }
 
     private int takeOne(FrameUse use) {

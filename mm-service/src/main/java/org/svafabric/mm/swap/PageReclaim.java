@@ -3,6 +3,7 @@ package org.svafabric.mm.swap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -94,10 +95,10 @@ public final class PageReclaim implements Shrinker {
 
     /**
      * Direct reclaim for the allocator: walks the live address spaces round-robin, skipping any
-     * whose mmap lock is busy or held by this thread, and never throws.
+     * whose mmap lock this thread holds or that stays busy for {@code waitMillis}; never throws.
      */
     @Override
-    public long shrink(long frames) {
+    public long shrink(long frames, long waitMillis) {
         List<Mm> all = new ArrayList<>(mms.get());
         if (all.isEmpty()) {
             return 0;
@@ -109,7 +110,7 @@ public final class PageReclaim implements Shrinker {
             if (mm.lock().isWriteLockedByCurrentThread() || mm.lock().getReadHoldCount() > 0) {
                 continue;
             }
-            if (!mm.lock().writeLock().tryLock()) {
+            if (!tryLock(mm, waitMillis)) {
                 continue;
             }
             try {
@@ -123,6 +124,15 @@ public final class PageReclaim implements Shrinker {
             }
         }
         return freed;
+    }
+
+    private static boolean tryLock(Mm mm, long waitMillis) {
+        try {
+            return waitMillis == 0 ? mm.lock().writeLock().tryLock() : mm.lock().writeLock().tryLock(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private long reclaimColdLocked(Mm mm, long pages) {

@@ -54,11 +54,14 @@ public final class SwapStore {
         contents.put(slot, zero ? ZERO : page);
     }
 
-    /** The page stored in {@code slot} (4096 bytes). */
+    /**
+     * The page stored in {@code slot} (4096 bytes), or null if the slot holds none any more: a
+     * concurrent fault on the same swap entry won, read the page back and freed the slot.
+     */
     public byte[] load(long slot) {
         byte[] b = contents.get(slot);
         if (b == null) {
-            throw new IllegalStateException("swap slot " + slot + " holds no page");
+            return null;
         }
         return b == ZERO ? new byte[4096] : b;
     }
