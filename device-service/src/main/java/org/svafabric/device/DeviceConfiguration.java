@@ -1,0 +1,65 @@
+package org.svafabric.device;
+
+import java.util.function.Consumer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.bus.MemoryBusClient;
+import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.events.EventLog;
+import org.svafabric.api.events.FabricEvent;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.device.driver.DeviceDriver;
+import org.svafabric.device.engine.JobTable;
+import org.svafabric.device.firmware.HotplugJournal;
+import org.svafabric.device.firmware.HotpluggedDeviceRepository;
+import org.svafabric.device.firmware.JpaHotplugJournal;
+import org.svafabric.device.firmware.TopologyLoader;
+import org.svafabric.device.iommu.IommuPort;
+import org.svafabric.device.iommu.RestIommuPort;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Builds the devices from the topology; nothing here holds logic of its own. */
+@Configuration
+@EnableConfigurationProperties(DeviceSettings.class)
+public class DeviceConfiguration {
+
+    /** RAM: mm-service's memory bus. */
+    @Bean
+    @ConditionalOnMissingBean
+    MemoryBus memoryBus(ServiceClients clients) {
+        return MemoryBusClient.of(clients);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    IommuPort iommuPort(FabricProperties props, DeviceSettings settings) {
+        return new RestIommuPort(props, settings.stallTimeout());
+    }
+
+    @Bean
+    JobTable jobTable(DeviceSettings settings) {
+        return new JobTable(settings.jobsRetained());
+    }
+
+    @Bean
+    HotplugJournal hotplugJournal(HotpluggedDeviceRepository repo) {
+        return new JpaHotplugJournal(repo);
+    }
+
+    @Bean(destroyMethod = "close")
+    Devices devices(@Value("${fabric.topology:}") String topologyFile, IommuPort iommu, MemoryBus ram, MeterRegistry meters,
+                    ObjectProvider<EventLog> eventLog, DeviceSettings settings, JobTable jobs, HotplugJournal journal) {
+        EventLog log = eventLog.getIfAvailable();
+        Consumer<FabricEvent> events = log == null ? e -> { } : log::emit;
+        return new Devices(TopologyLoader.load(topologyFile), d -> new DeviceDriver(
+                new Device(d, iommu, ram, meters, events, settings, System::nanoTime), jobs, events, settings.stopTimeout()),
+                iommu, journal, events);
+    }
+}

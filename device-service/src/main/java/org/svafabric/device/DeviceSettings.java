@@ -1,0 +1,40 @@
+package org.svafabric.device;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the simulated devices behave where firmware says nothing.
+ *
+ * @param segmentBytes       bytes per engine segment: one translation batch and one bulk RAM access
+ * @param maxJobBytes        the longest job accepted
+ * @param queueDepth         job slots of a device whose description has no engine section
+ * @param engines            engines of such a device
+ * @param prgResponseTimeout how long a function waits for a PRG Response before giving up on the group
+ * @param stopTimeout        how long mm_exit waits for running jobs and outstanding page requests
+ * @param waitTimeout        how long {@code ?wait=true} waits for a job
+ * @param jobsRetained       finished jobs kept for inspection
+ * @param stallTimeout       read timeout of an untranslated transaction (a stall holds it until CMD_RESUME)
+ */
+@ConfigurationProperties("device")
+public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer queueDepth, Integer engines,
+                             Duration prgResponseTimeout, Duration stopTimeout, Duration waitTimeout, Integer jobsRetained,
+                             Duration stallTimeout) {
+
+    public DeviceSettings {
+        segmentBytes = segmentBytes == null ? 64 * 1024 : segmentBytes;
+        maxJobBytes = maxJobBytes == null ? 64L << 20 : maxJobBytes;
+        queueDepth = queueDepth == null ? 32 : queueDepth;
+        engines = engines == null ? 1 : engines;
+        prgResponseTimeout = prgResponseTimeout == null ? Duration.ofSeconds(30) : prgResponseTimeout;
+        stopTimeout = stopTimeout == null ? Duration.ofSeconds(30) : stopTimeout;
+        waitTimeout = waitTimeout == null ? Duration.ofSeconds(120) : waitTimeout;
+        jobsRetained = jobsRetained == null ? 10_000 : jobsRetained;
+        stallTimeout = stallTimeout == null ? Duration.ofSeconds(60) : stallTimeout;
+    }
+
+    public static DeviceSettings defaults() {
+        return new DeviceSettings(null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,94 @@
+package org.svafabric.device.api;
+
+import java.util.Map;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.device.Devices;
+import org.svafabric.device.pcie.PcieFunction;
+import org.svafabric.device.pcie.PrgResponseCode;
+
+/**
+ * What the SMMU and its driver (iommu-service) send a PCIe function: capability control at SVA
+ * init, ATS Invalidation Requests, PRG Responses.
+ */
+@RestController
+@RequestMapping("/device/v1/devices/{id}")
+public class PcieController {
+    private final Devices devices;
+
+    public PcieController(Devices devices) {
+        this.devices = devices;
+    }
+
+    @PostMapping("/pcie/enable")
+    public ResponseEntity<Void> enable(@PathVariable String id, @RequestBody DeviceRequests.PcieControl body) {
+        function(id).control(on(body.pasid()), on(body.pri()), on(body.ats()), body.outstandingPageRequests());
+        return ResponseEntity.noContent().build();
+    }
+
+    /** A flag set to true names a capability to disable. */
+    @PostMapping("/pcie/disable")
+    public ResponseEntity<Void> disable(@PathVariable String id, @RequestBody DeviceRequests.PcieControl body) {
+        function(id).control(off(body.pasid()), off(body.pri()), off(body.ats()), null);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static Boolean on(Boolean flag) {
+        return Boolean.TRUE.equals(flag) ? Boolean.TRUE : null;
+    }
+
+    private static Boolean off(Boolean flag) {
+        return Boolean.TRUE.equals(flag) ? Boolean.FALSE : null;
+    }
+
+    /** Answers only once the entries are gone and the accesses that may have used them finished. */
+    @PostMapping("/ats/invalidate")
+    public Map<String, Integer> invalidate(@PathVariable String id, @RequestBody DeviceRequests.AtcInvalidation body) {
+        PcieFunction f = function(id);
+        if (f.atc() == null) {
+            throw ErrnoException.invalid("device " + id + " has no ATS capability");
+        }
+        if (body.addr() == null) {
+            throw ErrnoException.invalid("addr is required");
+        }
+        long size = body.size() == null ? 0 : body.size();
+        if (size < 0) {
+            throw ErrnoException.invalid("size must not be negative (0: the whole address space)");
+        }
+        int dropped = f.atc().invalidate(Args.optionalPasid(body.pasid()), body.addr().value(), size, Boolean.TRUE.equals(body.global()));
+        return Map.of("invalidated", dropped);
+    }
+
+    @PostMapping("/pri/responses")
+    public ResponseEntity<Void> prgResponse(@PathVariable String id, @RequestBody DeviceRequests.PrgResponse body) {
+        PcieFunction f = function(id);
+        if (f.pri() == null) {
+            throw ErrnoException.invalid("device " + id + " has no PRI capability");
+        }
+        PrgResponseCode code = PrgResponseCode.parse(body.code());
+        if (code == null) {
+            throw ErrnoException.invalid("code must be SUCCESS, INVALID or FAILURE");
+        }
+        if (body.prgIndex() == null || body.prgIndex() < 0 || body.prgIndex() >= 512) {
+            throw ErrnoException.invalid("prgIndex must be 0..511");
+        }
+        // A response for no outstanding group is the device's business (Status.UPRGI), not the sender's error.
+        f.pri().respond(body.prgIndex(), Args.optionalPasid(body.pasid()), code);
+        return ResponseEntity.noContent().build();
+    }
+
+    private PcieFunction function(String id) {
+        PcieFunction f = devices.get(id).device().pcie();
+        if (f == null) {
+            throw ErrnoException.invalid("device " + id + " is a platform device, not a PCIe function");
+        }
+        return f;
+    }
+}

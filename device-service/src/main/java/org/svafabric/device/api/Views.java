@@ -1,0 +1,34 @@
+package org.svafabric.device.api;
+
+import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.json.Addr;
+import org.svafabric.device.Device;
+import org.svafabric.device.engine.Job;
+import org.svafabric.device.pcie.PcieFunction;
+
+/** Model objects as the REST contract shows them. */
+final class Views {
+    private Views() {
+    }
+
+    static DeviceViews.Device device(Device d) {
+        PcieFunction f = d.pcie();
+        DeviceViews.Pcie pcie = f == null ? null
+                : new DeviceViews.Pcie(f.pasidEnabled(), f.priEnabled(), f.atsEnabled(), f.outstandingAllocation(), f.priFailed());
+        DeviceViews.Capabilities caps = new DeviceViews.Capabilities(d.pasidBits(), d.description().hasPri(),
+                d.description().hasAts(), d.canStall());
+        return new DeviceViews.Device(d.id(), d.description().type(), d.sid(), caps, d.description(), pcie, d.metrics().snapshot());
+    }
+
+    static DeviceViews.Job job(Job j) {
+        Long latency = j.latencyNanos();
+        DeviceViews.Faults faults = new DeviceViews.Faults(j.faults().pageRequests(), j.faults().groups(), j.faults().stalls(),
+                j.faults().invalid());
+        String error = j.error();
+        if (error != null && j.event() != null && !error.contains(j.event())) {
+            error = error + " (" + j.event() + ")";
+        }
+        return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.spec().op().wireName(), j.status().name(), j.bytes(), faults,
+                latency == null ? null : latency / 1000, error, j.faultAddr() == null ? null : Addr.of(j.faultAddr()), j.result());
+    }
+}

@@ -1,0 +1,166 @@
+package org.svafabric.device.driver;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.events.FabricEvent;
+import org.svafabric.device.Device;
+import org.svafabric.device.engine.Job;
+import org.svafabric.device.engine.JobSpec;
+import org.svafabric.device.engine.JobTable;
+
+/**
+ * The kernel driver of one device: programs jobs into it and handles mm_exit.
+ *
+ * <p>mm_exit(pasid) with the stop-dma policy, in this order: (1) stop taking jobs for the
+ * PASID; (2) abort its queued jobs and ask its running ones to stop; (3) wait for them to
+ * finish or abort; (4) PCIe PASID stop: wait until no page request of the PASID is outstanding;
+ * then acknowledge. After that the device issues no transaction with the PASID. Submissions
+ * and step (1) hold the same lock, so no job of the PASID slips in behind the stop.
+ */
+public final class DeviceDriver {
+    private static final Logger log = LoggerFactory.getLogger(DeviceDriver.class);
+
+    private final Device device;
+    private final JobTable jobs;
+    private final Consumer<FabricEvent> events;
+    private final Duration stopTimeout;
+    /** Guarded by {@code this}: PASIDs whose mm exited, refused until the driver releases them. */
+    private final Set<Integer> stopped = new HashSet<>();
+    private volatile MmExitPolicy policy = MmExitPolicy.STOP_DMA;
+
+    public DeviceDriver(Device device, JobTable jobs, Consumer<FabricEvent> events, Duration stopTimeout) {
+        this.device = device;
+        this.jobs = jobs;
+        this.events = events;
+        this.stopTimeout = stopTimeout;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public MmExitPolicy policy() {
+        return policy;
+    }
+
+    /** iommu_register_mm_exit_handler: the handler registered for this device. */
+    public void registerMmExitHandler(MmExitPolicy p) {
+        this.policy = p;
+    }
+
+    /**
+     * Programs a job into the device. Refused (EINVAL) when the device cannot tag requests with
+     * the PASID; ESRCH when the PASID's mm exited; EBUSY when the queue is full. A PASID that is
+     * simply not bound is not the driver's to know: the SMMU refuses the job's first access.
+     */
+    public Job submit(JobSpec spec) {
+        Integer pasid = spec.pasid();
+        if (pasid != null) {
+            checkPasid(pasid);
+        }
+        synchronized (this) {
+            if (pasid != null && stopped.contains(pasid)) {
+                throw new ErrnoException(Errno.ESRCH, "pasid-exited",
+                        "the address space of PASID " + pasid + " exited (mm_exit): device " + device.id() + " takes no more jobs for it");
+            }
+            Job job = new Job(jobs.nextId(), device.id(), spec, device.now());
+            jobs.add(job);
+            try {
+                device.accept(job);
+            } catch (RuntimeException e) {
+                jobs.remove(job);
+                throw e;
+            }
+            return job;
+        }
+    }
+
+    private void checkPasid(int pasid) {
+        int bits = device.pasidBits();
+        if (bits == 0) {
+            throw ErrnoException.invalid("device " + device.id() + " has no PASID support: submit without pasid (IOVAs of its domain)");
+        }
+        if (pasid >= (1L << bits)) {
+            throw ErrnoException.invalid("pasid " + pasid + " does not fit device " + device.id() + "'s " + bits + "-bit PASID width");
+        }
+        if (device.isPci() && !device.pcie().pasidEnabled()) {
+            throw ErrnoException.invalid("device " + device.id()
+                    + " has PASID disabled: SVA is not initialised on it (iommu_sva_device_init)");
+        }
+    }
+
+    /**
+     * The registered mm_exit handler. Returns 0 once no DMA of the PASID can happen any more,
+     * -1 when the policy ignores the call or the device did not stop in time.
+     */
+    public int mmExit(int pasid) {
+        events.accept(FabricEvent.of("MM_EXIT", device.id(), device.sid(), pasid, null, null, "policy " + policy.wireName()));
+        if (policy == MmExitPolicy.IGNORE) {
+            log.warn("device {}: mm_exit handler ignores PASID {}: DMA is not stopped (possible PASID leak)", device.id(), pasid);
+            return -1;
+        }
+        synchronized (this) {
+            stopped.add(pasid);
+        }
+        List<Job> mine = device.queue().active(j -> Integer.valueOf(pasid).equals(j.pasid()));
+        for (Job j : mine) {
+            if (j.abortQueued(device.now(), "aborted before it ran: PASID " + pasid + " stopped by mm_exit")) {
+                device.queue().forget(j);
+            } else {
+                j.requestAbort();
+            }
+        }
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        boolean stoppedInTime = true;
+        for (Job j : mine) {
+            stoppedInTime &= awaitFinal(j, deadline);
+        }
+        if (device.isPci() && device.pcie().pri() != null) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            int abandoned = device.pcie().pri().quiesce(pasid, Duration.ofNanos(left));
+            stoppedInTime &= abandoned == 0;
+        }
+        if (!stoppedInTime) {
+            log.error("device {}: DMA of PASID {} did not stop within {}", device.id(), pasid, stopTimeout);
+            return -1;
+        }
+        return 0;
+    }
+
+    private static boolean awaitFinal(Job j, long deadline) {
+        try {
+            j.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The driver unbinds the exited PASID (iommu_sva_unbind_device): the PASID may later be given
+     * to another address space, so jobs for it are accepted again.
+     */
+    public synchronized boolean release(int pasid) {
+        return stopped.remove(pasid);
+    }
+
+    public synchronized Set<Integer> stoppedPasids() {
+        return Set.copyOf(stopped);
+    }
+}

@@ -1,0 +1,106 @@
+package org.svafabric.device.engine;
+
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+import org.svafabric.api.bits.Words;
+import org.svafabric.api.json.Addr;
+
+/**
+ * Executes one job's operation over a {@link DmaPath}, segment by segment: a segment is the
+ * unit of one translation batch and one bulk RAM access, and the point where an abort asked by
+ * mm_exit takes effect. Stateless apart from its configuration; one engine thread runs one job
+ * at a time.
+ */
+public final class DmaEngine {
+    private final int segmentBytes;
+    private final LongSupplier clock;
+
+    /** {@code segmentBytes}: a multiple of 8 (whole SUM64 words and RAND48 outputs per segment). */
+    public DmaEngine(int segmentBytes, LongSupplier nanoClock) {
+        if (segmentBytes < 8 || segmentBytes % 8 != 0) {
+            throw new IllegalArgumentException("segment size must be a positive multiple of 8");
+        }
+        this.segmentBytes = segmentBytes;
+        this.clock = nanoClock;
+    }
+
+    public int segmentBytes() {
+        return segmentBytes;
+    }
+
+    /** Runs a job an engine took; the job ends in a final state whatever happens. */
+    public void run(Job job, DmaPath path) {
+        if (!job.start()) {
+            return;
+        }
+        try {
+            Outcome o = execute(job, path);
+            if (o.aborted()) {
+                job.abort("aborted by the driver (mm_exit) at offset " + Addr.hex(job.bytes()), clock.getAsLong());
+            } else {
+                job.complete(o.result(), clock.getAsLong());
+            }
+        } catch (DmaFault f) {
+            job.fault(f, clock.getAsLong());
+        } catch (RuntimeException e) {
+            // The link to the SMMU or to RAM failed (EIO, timeout): the device reports an error on this job.
+            job.fault(new DmaFault(null, "transaction failed: " + e.getMessage(), null), clock.getAsLong());
+        }
+    }
+
+    /** How the op ended: its result, or stopped early because mm_exit asked. */
+    private record Outcome(String result, boolean aborted) {
+        static final Outcome STOPPED = new Outcome(null, true);
+
+        static Outcome of(String result) {
+            return new Outcome(result, false);
+        }
+    }
+
+    private Outcome execute(Job job, DmaPath path) {
+        JobSpec s = job.spec();
+        Rand48 rand = s.op() == DmaOp.RAND48 ? new Rand48(s.seed()) : null;
+        long sum = 0;
+        for (long off = 0; off < s.length(); off += segmentBytes) {
+            if (job.abortRequested()) {
+                return Outcome.STOPPED;
+            }
+            int n = (int) Math.min(segmentBytes, s.length() - off);
+            switch (s.op()) {
+                case MEMCPY -> path.write(job, s.dst() + off, path.read(job, s.src() + off, n));
+                case MEMSET -> {
+                    byte[] fill = new byte[n];
+                    Arrays.fill(fill, (byte) s.value());
+                    path.write(job, s.dst() + off, fill);
+                }
+                case RAND48 -> {
+                    byte[] fill = new byte[n];
+                    rand.fill(fill);
+                    path.write(job, s.dst() + off, fill);
+                }
+                case SUM64 -> {
+                    byte[] words = path.read(job, s.src() + off, n);
+                    for (int i = 0; i < n; i += 8) {
+                        sum += Words.getLong(words, i);
+                    }
+                }
+                case COMPARE -> {
+                    byte[] a = path.read(job, s.src() + off, n);
+                    byte[] b = path.read(job, s.dst() + off, n);
+                    int at = Arrays.mismatch(a, b);
+                    if (at >= 0) {
+                        job.progress(at);
+                        return Outcome.of(Addr.hex(off + at));
+                    }
+                }
+            }
+            job.progress(n);
+        }
+        return Outcome.of(switch (s.op()) {
+            case SUM64 -> Addr.hex(sum);
+            case COMPARE -> "equal";
+            default -> null;
+        });
+    }
+}

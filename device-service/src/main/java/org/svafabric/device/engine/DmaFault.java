@@ -1,0 +1,31 @@
+package org.svafabric.device.engine;
+
+/**
+ * A transaction of the job could not complete: the job ends FAULTED at {@code addr} with
+ * {@code reason} (and the SMMU's {@code event} when it reported one). Thrown by a
+ * {@link DmaPath} to unwind the running op; it never leaves the engine.
+ */
+public final class DmaFault extends RuntimeException {
+    private final Long addr;
+    private final String event;
+
+    public DmaFault(Long addr, String reason, String event) {
+        super(reason, null, false, false);
+        this.addr = addr;
+        this.event = event;
+    }
+
+    /** The faulting address, or null when the failure was not at an address (the link to the SMMU or RAM failed). */
+    public Long addr() {
+        return addr;
+    }
+
+    /** The SMMU event name (F_TRANSLATION, C_BAD_SUBSTREAMID, ...), or null. */
+    public String event() {
+        return event;
+    }
+
+    public String reason() {
+        return getMessage();
+    }
+}

@@ -1,0 +1,142 @@
+package org.svafabric.device.engine;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One DMA job and its completion record. Status moves only forward (QUEUED -> RUNNING ->
+ * final, or QUEUED -> ABORTED) by compare-and-set, so an engine picking the job up and
+ * mm_exit aborting it cannot both win. {@link #done()} completes once, on the final state.
+ */
+public final class Job {
+    private final String id;
+    private final String device;
+    private final JobSpec spec;
+    private final long submittedNanos;
+    private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.QUEUED);
+    private final AtomicLong bytes = new AtomicLong();
+    private final FaultCounters faults = new FaultCounters();
+    private final CompletableFuture<Job> done = new CompletableFuture<>();
+    private volatile boolean abortRequested;
+    private volatile long finishedNanos;
+    private volatile String error;
+    private volatile Long faultAddr;
+    private volatile String event;
+    private volatile String result;
+
+    public Job(String id, String device, JobSpec spec, long submittedNanos) {
+        this.id = id;
+        this.device = device;
+        this.spec = spec;
+        this.submittedNanos = submittedNanos;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String device() {
+        return device;
+    }
+
+    public JobSpec spec() {
+        return spec;
+    }
+
+    public Integer pasid() {
+        return spec.pasid();
+    }
+
+    public JobStatus status() {
+        return status.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    public FaultCounters faults() {
+        return faults;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public Long faultAddr() {
+        return faultAddr;
+    }
+
+    /** The SMMU event behind a fault, if any. */
+    public String event() {
+        return event;
+    }
+
+    public String result() {
+        return result;
+    }
+
+    /** Submission to final state, or null while the job is not finished. */
+    public Long latencyNanos() {
+        return status().isFinal() ? finishedNanos - submittedNanos : null;
+    }
+
+    public CompletableFuture<Job> done() {
+        return done;
+    }
+
+    /** mm_exit asks a running job to stop at its next segment boundary. */
+    public void requestAbort() {
+        abortRequested = true;
+    }
+
+    public boolean abortRequested() {
+        return abortRequested;
+    }
+
+    void progress(long n) {
+        bytes.addAndGet(n);
+    }
+
+    /** An engine takes the job; false if it was aborted while queued. */
+    boolean start() {
+        return status.compareAndSet(JobStatus.QUEUED, JobStatus.RUNNING);
+    }
+
+    /** Aborts a job that has not started; false if an engine took it first. */
+    public boolean abortQueued(long nowNanos, String why) {
+        if (!status.compareAndSet(JobStatus.QUEUED, JobStatus.ABORTED)) {
+            return false;
+        }
+        error = why;
+        finishedNanos = nowNanos;
+        done.complete(this);
+        return true;
+    }
+
+    void complete(String result, long nowNanos) {
+        this.result = result;
+        finish(JobStatus.COMPLETED, nowNanos);
+    }
+
+    void fault(DmaFault f, long nowNanos) {
+        error = f.reason();
+        faultAddr = f.addr();
+        event = f.event();
+        finish(JobStatus.FAULTED, nowNanos);
+    }
+
+    void abort(String why, long nowNanos) {
+        error = why;
+        finish(JobStatus.ABORTED, nowNanos);
+    }
+
+    private void finish(JobStatus s, long nowNanos) {
+        finishedNanos = nowNanos;
+        if (!status.compareAndSet(JobStatus.RUNNING, s)) {
+            throw new IllegalStateException("job " + id + " finished twice (was " + status.get() + ")");
+        }
+        done.complete(this);
+    }
+}

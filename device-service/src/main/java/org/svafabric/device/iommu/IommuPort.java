@@ -1,0 +1,34 @@
+package org.svafabric.device.iommu;
+
+import java.util.List;
+
+import org.svafabric.api.topology.DeviceDescription;
+
+/**
+ * The devices' link to the SMMU model in iommu-service: what a PCIe function or a platform
+ * device can send upstream. Devices know nothing else of iommu-service; tests substitute a
+ * fake SMMU that walks real page tables.
+ */
+public interface IommuPort {
+
+    /**
+     * ATS Translation Requests for a batch of pages (one call per job segment, not per page),
+     * answered in the same order.
+     */
+    List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages);
+
+    /**
+     * Sends Page Request Messages. The PRG Response arrives later, asynchronously, once per
+     * group with Last set (see {@link org.svafabric.device.pcie.PageRequestInterface#respond}).
+     */
+    void pageRequests(int sid, Integer pasid, List<PageRequest> requests);
+
+    /**
+     * One untranslated transaction (a platform device's, or a PCIe request with AT=untranslated):
+     * the SMMU translates it. A stalled transaction simply takes longer, until CMD_RESUME.
+     */
+    TransactionOutcome transact(int sid, Integer pasid, Transaction transaction);
+
+    /** Tells the SMMU's driver about a hot-plugged device (SID -> device). */
+    void hotplug(DeviceDescription description);
+}

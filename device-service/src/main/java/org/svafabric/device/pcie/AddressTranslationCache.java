@@ -1,0 +1,215 @@
+package org.svafabric.device.pcie;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.device.DeviceMetrics;
+import org.svafabric.device.iommu.AtsCompletion;
+
+/**
+ * A PCIe function's Address Translation Cache: translations from ATS Translation Completions,
+ * keyed by PASID (or none) and 4 KiB page, least recently used evicted first.
+ *
+ * <p>Invariant: no access uses a translation after the invalidation that removed it completed.
+ * Accesses look entries up and touch RAM while holding the in-flight lock shared;
+ * {@link #invalidate} removes the entries and then takes that lock exclusively, so it returns
+ * only once every access that could have used them finished. A translation requested before
+ * an invalidation and completed after it is stale: {@link #fill} refuses it (the
+ * invalidation generation moved), and the device asks again.
+ */
+public final class AddressTranslationCache {
+    /** The key of translations requested without a PASID prefix. */
+    public static final int NO_PASID = -1;
+
+    private record Key(int pasid, long page) {
+    }
+
+    /** One cached translation of a 4 KiB page and the permissions the completion granted. */
+    public record Entry(long pa, boolean read, boolean write, boolean exec, boolean priv) {
+        boolean permits(boolean forWrite, boolean forExec) {
+            return read && (!forWrite || write) && (!forExec || exec);
+        }
+    }
+
+    /**
+     * The outcome of a lookup for one access. A hit holds the in-flight lock until
+     * {@link #close()}: the caller touches RAM at {@link #pas()} and then closes it, on the
+     * same thread. A miss holds nothing and names the pages to translate.
+     */
+    public static final class Access implements AutoCloseable {
+        private final long[] pas;
+        private final List<Long> missing;
+        private Lock held;
+
+        private Access(long[] pas, List<Long> missing, Lock held) {
+            this.pas = pas;
+            this.missing = missing;
+            this.held = held;
+        }
+
+        public boolean hit() {
+            return missing.isEmpty();
+        }
+
+        /** Physical page address of each page of the access (a hit). */
+        public long[] pas() {
+            return pas;
+        }
+
+        /** Pages without a usable translation (a miss), in address order. */
+        public List<Long> missing() {
+            return missing;
+        }
+
+        @Override
+        public void close() {
+            if (held != null) {
+                held.unlock();
+                held = null;
+            }
+        }
+    }
+
+    private final int capacity;
+    private final DeviceMetrics metrics;
+    private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
+    /** Guarded by {@code this}. */
+    private final LinkedHashMap<Key, Entry> entries;
+    /** Guarded by {@code this}: the number of invalidations so far. */
+    private long generation;
+
+    public AddressTranslationCache(int capacity, DeviceMetrics metrics) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("an ATC needs at least one entry");
+        }
+        this.capacity = capacity;
+        this.metrics = metrics;
+        this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+                return size() > AddressTranslationCache.this.capacity;
+            }
+        };
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /** The cached translation of one page, or null; does not count as a use (LRU order unchanged). */
+    public synchronized Entry peek(Integer pasid, long page) {
+        Key wanted = new Key(key(pasid), page);
+        for (Map.Entry<Key, Entry> e : entries.entrySet()) {
+            if (e.getKey().equals(wanted)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Looks up every page of one access. On a hit the in-flight lock stays held (shared) until
+     * the returned access is closed; on a miss it is already released.
+     */
+    public Access lookup(Integer pasid, long[] pages, boolean write, boolean exec) {
+        Lock shared = inFlight.readLock();
+        shared.lock();
+        long[] pas = new long[pages.length];
+        List<Long> missing = new ArrayList<>();
+        synchronized (this) {
+            int k = key(pasid);
+            for (int i = 0; i < pages.length; i++) {
+                Entry e = entries.get(new Key(k, pages[i]));
+                if (e != null && e.permits(write, exec)) {
+                    pas[i] = e.pa();
+                } else {
+                    missing.add(pages[i]);
+                }
+            }
+        }
+        metrics.atcHits.increment(pages.length - missing.size());
+        metrics.atcMisses.increment(missing.size());
+        if (!missing.isEmpty()) {
+            shared.unlock();
+            return new Access(pas, missing, null);
+        }
+        return new Access(pas, missing, shared);
+    }
+
+    /**
+     * Caches the successful completions of a translation request sent when the generation was
+     * {@code generationSeen}. Refused (nothing cached, false) if an invalidation happened since:
+     * the completions may predate it.
+     */
+    public synchronized boolean fill(long generationSeen, Integer pasid, List<AtsCompletion> completions) {
+        if (generation != generationSeen) {
+            return false;
+        }
+        int k = key(pasid);
+        for (AtsCompletion c : completions) {
+            if (c.status() == AtsCompletion.Status.OK) {
+                long page = Vmsa.pageDown(c.addr());
+                long pa = Vmsa.pageDown(c.pa()) + (page - Vmsa.pageDown(c.addr()));
+                entries.put(new Key(k, page), new Entry(pa, c.read(), c.write(), c.exec(), c.priv()));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An ATS Invalidation Request: drops the entries of the range ({@code size} 0: every
+     * address), then waits for the accesses in flight, which may be using them, to finish.
+     * With a PASID and not global, only that PASID's entries; otherwise every entry in the
+     * range whatever its PASID (a request without PASID prefix cannot spare PASID-tagged entries).
+     *
+     * @return the number of entries dropped
+     */
+    public int invalidate(Integer pasid, long addr, long size, boolean global) {
+        int dropped = 0;
+        synchronized (this) {
+            boolean everything = size == 0;
+            long first = everything ? 0 : Vmsa.pageDown(addr);
+            long end = addr + size - 1;
+            long last = everything || end < addr ? -1L : Vmsa.pageDown(end);
+            boolean onePasid = pasid != null && !global;
+            Iterator<Key> it = entries.keySet().iterator();
+            while (it.hasNext()) {
+                Key k = it.next();
+                if ((!onePasid || k.pasid() == pasid) && Long.compareUnsigned(k.page(), first) >= 0
+                        && Long.compareUnsigned(k.page(), last) <= 0) {
+                    it.remove();
+                    dropped++;
+                }
+            }
+            generation++;
+        }
+        Lock exclusive = inFlight.writeLock();
+        exclusive.lock();
+        exclusive.unlock();
+        metrics.atcInvalidations.increment();
+        return dropped;
+    }
+
+    /** Whether an invalidation is waiting for accesses in flight (it holds up new lookups meanwhile). */
+    public boolean invalidationWaiting() {
+        return inFlight.hasQueuedThreads();
+    }
+
+    private static int key(Integer pasid) {
+        return pasid == null ? NO_PASID : pasid;
+    }
+}

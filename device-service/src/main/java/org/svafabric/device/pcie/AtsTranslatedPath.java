@@ -1,0 +1,198 @@
+package org.svafabric.device.pcie;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.json.Addr;
+import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.device.DeviceMetrics;
+import org.svafabric.device.engine.DmaFault;
+import org.svafabric.device.engine.DmaPath;
+import org.svafabric.device.engine.Job;
+import org.svafabric.device.iommu.AtsCompletion;
+import org.svafabric.device.iommu.AtsRequest;
+import org.svafabric.device.iommu.IommuPort;
+
+/**
+ * DMA of a PCIe function with ATS enabled: translated requests straight to RAM.
+ *
+ * <p>For each access (one job segment): look the pages up in the ATC; on a miss, one ATS
+ * Translation Request for all missing pages; pages that come back "no translation" (or without
+ * the permission needed) are asked for with PRI; a Success response retries the translation,
+ * Invalid Request fails the job at the first page that still does not translate, Response
+ * Failure fails it and leaves PRI disabled. RAM is touched only inside an ATC hit, so an ATS
+ * invalidation completes only after the access (see {@link AddressTranslationCache}).
+ */
+public final class AtsTranslatedPath implements DmaPath {
+    /** Page-request rounds one access may take before the device gives up: reclaim can take pages away again. */
+    static final int MAX_PRI_ROUNDS = 64;
+
+    private final int sid;
+    private final IommuPort port;
+    private final AddressTranslationCache atc;
+    private final PageRequestInterface pri;
+    private final MemoryBus ram;
+    private final DeviceMetrics metrics;
+
+    public AtsTranslatedPath(int sid, IommuPort port, AddressTranslationCache atc, PageRequestInterface pri, MemoryBus ram,
+                             DeviceMetrics metrics) {
+        this.sid = sid;
+        this.port = port;
+        this.atc = atc;
+        this.pri = pri;
+        this.ram = ram;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public byte[] read(Job job, long addr, int length) {
+        byte[] out = new byte[length];
+        access(job, addr, length, false, out);
+        return out;
+    }
+
+    @Override
+    public void write(Job job, long addr, byte[] data) {
+        access(job, addr, data.length, true, data);
+    }
+
+    private void access(Job job, long addr, int length, boolean write, byte[] buffer) {
+        Integer pasid = job.pasid();
+        long[] pages = pagesOf(addr, length);
+        int rounds = 0;
+        while (true) {
+            long generation = atc.generation();
+            try (AddressTranslationCache.Access a = atc.lookup(pasid, pages, write, false)) {
+                if (a.hit()) {
+                    transfer(a.pas(), addr, buffer, write);
+                    return;
+                }
+                List<Long> needPri = translate(generation, pasid, a.missing(), write);
+                if (needPri.isEmpty()) {
+                    continue;
+                }
+                if (++rounds > MAX_PRI_ROUNDS) {
+                    throw new DmaFault(first(needPri, addr), "translation did not settle after " + MAX_PRI_ROUNDS
+                            + " page-request rounds", null);
+                }
+                pageIn(job, pasid, needPri, addr, write);
+            }
+        }
+    }
+
+    /**
+     * Sends one ATS Translation Request for the missing pages and caches what came back.
+     * Returns the pages that need a page request.
+     */
+    private List<Long> translate(long generation, Integer pasid, List<Long> missing, boolean write) {
+        List<AtsRequest> req = new ArrayList<>(missing.size());
+        for (long p : missing) {
+            req.add(new AtsRequest(p, write, false, false));
+        }
+        metrics.atsTranslations.increment(req.size());
+        List<AtsCompletion> done = port.translate(sid, pasid, req);
+        List<Long> needPri = new ArrayList<>();
+        for (AtsCompletion c : done) {
+            if (c.status() == AtsCompletion.Status.ERROR) {
+                throw new DmaFault(c.addr(), "ATS translation refused by the SMMU: " + c.event(), c.event());
+            }
+            if (!c.permits(write, false)) {
+                needPri.add(Vmsa.pageDown(c.addr()));
+            }
+        }
+        // Refused when an invalidation raced with the request: the loop translates again.
+        atc.fill(generation, pasid, done);
+        return needPri;
+    }
+
+    private void pageIn(Job job, Integer pasid, List<Long> pages, long addr, boolean write) {
+        PageRequestInterface.Result r = pri.request(pasid, pages, write, false, false, job.faults());
+        switch (r.outcome()) {
+            case SUCCESS -> {
+                return;
+            }
+            case INVALID -> {
+                job.faults().countInvalid();
+                long at = firstUntranslated(pasid, r.group(), write);
+                throw new DmaFault(Math.max(at, addr), "PRG Response Invalid Request: the page at "
+                        + Addr.hex(Math.max(at, addr)) + " cannot be made resident", null);
+            }
+            case FAILURE -> throw new DmaFault(first(r.group(), addr),
+                    "PRG Response Failure: the page request interface is disabled until software re-enables it", null);
+            case DISABLED -> throw new DmaFault(first(pages, addr), pri.responseFailure()
+                    ? "page not present and PRI is stopped by an earlier Response Failure"
+                    : "page not present and PRI is not enabled", null);
+            case TIMEOUT -> throw new DmaFault(first(r.group(), addr), "no PRG Response: page request timed out", null);
+        }
+    }
+
+    /**
+     * Invalid Request answers a whole group; errors are sticky in order, so the page at fault is
+     * the first one of the group that still does not translate.
+     */
+    private long firstUntranslated(Integer pasid, List<Long> group, boolean write) {
+        List<AtsRequest> req = new ArrayList<>(group.size());
+        for (long p : group) {
+            req.add(new AtsRequest(p, write, false, false));
+        }
+        for (AtsCompletion c : port.translate(sid, pasid, req)) {
+            if (!c.permits(write, false)) {
+                return Vmsa.pageDown(c.addr());
+            }
+        }
+        return group.get(0);
+    }
+
+    /** Moves the bytes between RAM and the buffer: one bulk bus request for the whole access. */
+    private void transfer(long[] pas, long addr, byte[] buffer, boolean write) {
+        long firstPage = Vmsa.pageDown(addr);
+        int done = 0;
+        List<long[]> runs = new ArrayList<>();
+        for (int i = 0; i < pas.length; i++) {
+            long va = Math.max(addr, firstPage + ((long) i << Vmsa.PAGE_SHIFT));
+            int off = (int) (va & (Vmsa.PAGE_SIZE - 1));
+            int n = (int) Math.min(buffer.length - done, Vmsa.PAGE_SIZE - off);
+            long pa = pas[i] + off;
+            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[0] + last[2] == pa) {
+                last[2] += n;
+            } else {
+                runs.add(new long[] {pa, done, n});
+            }
+            done += n;
+        }
+        if (write) {
+            List<MemoryBus.Write> writes = new ArrayList<>(runs.size());
+            for (long[] r : runs) {
+                byte[] part = new byte[(int) r[2]];
+                System.arraycopy(buffer, (int) r[1], part, 0, part.length);
+                writes.add(new MemoryBus.Write(r[0], part));
+            }
+            ram.writeBatch(writes);
+        } else {
+            List<MemoryBus.Range> ranges = new ArrayList<>(runs.size());
+            for (long[] r : runs) {
+                ranges.add(new MemoryBus.Range(r[0], (int) r[2]));
+            }
+            List<byte[]> parts = ram.readBatch(ranges);
+            for (int i = 0; i < runs.size(); i++) {
+                System.arraycopy(parts.get(i), 0, buffer, (int) runs.get(i)[1], parts.get(i).length);
+            }
+        }
+    }
+
+    static long[] pagesOf(long addr, int length) {
+        long first = Vmsa.pageDown(addr);
+        long last = Vmsa.pageDown(addr + length - 1);
+        long[] pages = new long[(int) ((last - first) >>> Vmsa.PAGE_SHIFT) + 1];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = first + ((long) i << Vmsa.PAGE_SHIFT);
+        }
+        return pages;
+    }
+
+    private static long first(List<Long> pages, long addr) {
+        return pages.isEmpty() ? addr : Math.max(pages.get(0), addr);
+    }
+}

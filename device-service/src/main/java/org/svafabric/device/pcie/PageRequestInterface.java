@@ -1,0 +1,357 @@
+package org.svafabric.device.pcie;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.svafabric.api.events.FabricEvent;
+import org.svafabric.device.DeviceMetrics;
+import org.svafabric.device.engine.FaultCounters;
+import org.svafabric.device.iommu.IommuPort;
+import org.svafabric.device.iommu.PageRequest;
+
+/**
+ * A PCIe function's Page Request Interface: sends page-request groups and matches PRG
+ * Responses to them.
+ *
+ * <p>Invariants, all under {@code lock}: the page requests of the groups awaiting a response
+ * never exceed the Outstanding Page Request Allocation; a PRG index names at most one
+ * outstanding group; a group's credits return exactly once (its response, or the device giving
+ * up on it). A response for no outstanding group sets Status.UPRGI and is otherwise ignored; a
+ * Response Failure sets Status.RF and the function sends no page request until software
+ * re-enables PRI.
+ */
+public final class PageRequestInterface {
+    /** PRG Index is a 9-bit field of the Page Request Message. */
+    public static final int PRG_INDEXES = 512;
+
+    /** How a request for pages ended; {@code group} names the pages of the failing group. */
+    public record Result(Outcome outcome, List<Long> group) {
+        public static final Result SUCCESS = new Result(Outcome.SUCCESS, List.of());
+    }
+
+    public enum Outcome {
+        SUCCESS, INVALID, FAILURE,
+        /** PRI is not enabled, or disabled by an earlier Response Failure: nothing was sent. */
+        DISABLED,
+        /** No PRG Response came in time; the device gave up on the group. */
+        TIMEOUT
+    }
+
+    private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<PrgResponseCode> response) {
+    }
+
+    private final String device;
+    private final int sid;
+    private final PriCapability cap;
+    private final IommuPort port;
+    private final DeviceMetrics metrics;
+    private final Consumer<FabricEvent> events;
+    private final Duration responseTimeout;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<Integer, Group> pending = new HashMap<>();
+    private int outstanding;
+    private int maxOutstanding;
+    private int nextIndex;
+
+    public PageRequestInterface(String device, int sid, PriCapability cap, IommuPort port, DeviceMetrics metrics,
+                                Consumer<FabricEvent> events, Duration responseTimeout) {
+        this.device = device;
+        this.sid = sid;
+        this.cap = cap;
+        this.port = port;
+        this.metrics = metrics;
+        this.events = events;
+        this.responseTimeout = responseTimeout;
+        metrics.trackOutstanding(this::outstanding, this::maxOutstanding);
+    }
+
+    /**
+     * Asks for {@code pages} (in order) with as many groups as the allocation requires, each
+     * with Last on its final request, and waits for every group's response. Blocks while the
+     * allocation is used up by other groups.
+     */
+    public Result request(Integer pasid, List<Long> pages, boolean write, boolean exec, boolean priv, FaultCounters counters) {
+        List<Group> sent = new ArrayList<>();
+        Outcome refused = null;
+        int i = 0;
+        while (i < pages.size()) {
+            Group g = reserve(pasid, pages.subList(i, pages.size()));
+            if (g == null) {
+                refused = Outcome.DISABLED;
+                break;
+            }
+            List<PageRequest> messages = new ArrayList<>(g.pages().size());
+            for (int p = 0; p < g.pages().size(); p++) {
+                messages.add(new PageRequest(g.index(), p == g.pages().size() - 1, true, write, exec, priv, g.pages().get(p)));
+            }
+            try {
+                port.pageRequests(sid, pasid, messages);
+            } catch (RuntimeException e) {
+                abandon(g);
+                throw e;
+            }
+            counters.countPageRequests(messages.size());
+            counters.countGroup();
+            metrics.pageRequests.increment(messages.size());
+            metrics.groups.increment();
+            events.accept(FabricEvent.of("PRI_REQUEST", device, sid, pasid, null, g.pages().get(0),
+                    "PRG " + g.index() + ": " + messages.size() + " page(s), " + (write ? "write" : "read")));
+            sent.add(g);
+            i += g.pages().size();
+        }
+        // Every group sent is waited for, even after a failure: its requests are outstanding until answered.
+        Result result = null;
+        for (Group g : sent) {
+            Outcome o = await(g);
+            if (o != Outcome.SUCCESS && result == null) {
+                result = new Result(o, g.pages());
+            }
+        }
+        if (result != null) {
+            return result;
+        }
+        return refused == null ? Result.SUCCESS : new Result(refused, pages);
+    }
+
+    /**
+     * Takes credits and a free PRG index for the next group (at most the allocation's worth of
+     * pages), waiting for other groups' responses if needed; null when PRI may not send.
+     */
+    private Group reserve(Integer pasid, List<Long> rest) {
+        lock.lock();
+        try {
+            while (true) {
+                if (!cap.mayRequest()) {
+                    return null;
+                }
+                int k = (int) Math.min(rest.size(), cap.allocation());
+                if (outstanding + k <= cap.allocation() && pending.size() < PRG_INDEXES) {
+                    int index = freeIndex();
+                    Group g = new Group(index, pasid, List.copyOf(rest.subList(0, k)), new CompletableFuture<>());
+                    pending.put(index, g);
+                    outstanding += k;
+                    maxOutstanding = Math.max(maxOutstanding, outstanding);
+                    return g;
+                }
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int freeIndex() {
+        while (pending.containsKey(nextIndex)) {
+            nextIndex = (nextIndex + 1) % PRG_INDEXES;
+        }
+        int index = nextIndex;
+        nextIndex = (nextIndex + 1) % PRG_INDEXES;
+        return index;
+    }
+
+    private Outcome await(Group g) {
+        PrgResponseCode code;
+        try {
+            code = g.response().get(responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (abandon(g)) {
+                metrics.prgTimeouts.increment();
+                events.accept(FabricEvent.of("PRI_TIMEOUT", device, sid, g.pasid(), null, g.pages().get(0),
+                        "no PRG Response for index " + g.index() + " within " + responseTimeout.toMillis() + " ms"));
+            }
+            code = g.response().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandon(g);
+            code = g.response().join();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (code == null) {
+            return Outcome.TIMEOUT;
+        }
+        return switch (code) {
+            case SUCCESS -> Outcome.SUCCESS;
+            case INVALID -> Outcome.INVALID;
+            case FAILURE -> Outcome.FAILURE;
+        };
+    }
+
+    /**
+     * The device gives up on a group: its credits return and its waiter sees no response
+     * (null), unless the response already took it.
+     */
+    private boolean abandon(Group g) {
+        lock.lock();
+        try {
+            if (!pending.remove(g.index(), g)) {
+                return false;
+            }
+            outstanding -= g.pages().size();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        g.response().complete(null);
+        return true;
+    }
+
+    /**
+     * A PRG Response Message. Returns false (and sets Status.UPRGI) when no outstanding group
+     * has that index, or the PASID does not match the group's.
+     */
+    public boolean respond(int prgIndex, Integer pasid, PrgResponseCode code) {
+        Group g;
+        lock.lock();
+        try {
+            g = pending.get(prgIndex);
+            if (g == null || !pasidMatches(g, pasid)) {
+                cap.recordUnexpectedPrgIndex();
+                metrics.prgUnexpected.increment();
+                return false;
+            }
+            pending.remove(prgIndex);
+            outstanding -= g.pages().size();
+            if (code == PrgResponseCode.FAILURE) {
+                cap.recordResponseFailure();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        switch (code) {
+            case SUCCESS -> metrics.prgSuccess.increment();
+            case INVALID -> metrics.prgInvalid.increment();
+            case FAILURE -> metrics.prgFailure.increment();
+        }
+        events.accept(FabricEvent.of("PRI_RESPONSE", device, sid, g.pasid(), null, g.pages().get(0),
+                "PRG " + prgIndex + ": " + code));
+        g.response().complete(code);
+        return true;
+    }
+
+    private boolean pasidMatches(Group g, Integer pasid) {
+        if (pasid == null) {
+            return g.pasid() == null || !cap.prgResponsePasidRequired();
+        }
+        return Objects.equals(g.pasid(), pasid);
+    }
+
+    /**
+     * PASID stop: waits until no group of {@code pasid} awaits a response; after the timeout the
+     * device gives up on the rest. Returns the number of groups given up.
+     */
+    public int quiesce(int pasid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (hasPending(pasid)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            List<Group> left = pending.values().stream().filter(g -> Objects.equals(g.pasid(), pasid)).toList();
+            left.forEach(this::abandon);
+            return left.size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean hasPending(int pasid) {
+        return pending.values().stream().anyMatch(g -> Objects.equals(g.pasid(), pasid));
+    }
+
+    /** Software enables PRI with an allocation; this also clears a Response Failure. */
+    public void enable(long allocation) {
+        lock.lock();
+        try {
+            cap.enable(allocation);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void disable() {
+        lock.lock();
+        try {
+            cap.disable();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int outstanding() {
+        lock.lock();
+        try {
+            return outstanding;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most page requests ever outstanding at once (never above the allocation). */
+    public int maxOutstanding() {
+        lock.lock();
+        try {
+            return maxOutstanding;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean enabled() {
+        lock.lock();
+        try {
+            return cap.enabled();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean responseFailure() {
+        lock.lock();
+        try {
+            return cap.responseFailure();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long allocation() {
+        lock.lock();
+        try {
+            return cap.allocation();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long statusRegister() {
+        lock.lock();
+        try {
+            return cap.statusRegister(outstanding);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
