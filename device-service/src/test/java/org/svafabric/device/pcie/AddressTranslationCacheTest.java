@@ -1,0 +1,117 @@
+package org.svafabric.device.pcie;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.svafabric.device.DeviceMetrics;
+import org.svafabric.device.iommu.AtsCompletion;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+class AddressTranslationCacheTest {
+    private final DeviceMetrics metrics = new DeviceMetrics(new SimpleMeterRegistry(), "d");
+
+    private static AtsCompletion rw(long va, long pa) {
+        return AtsCompletion.ok(va, pa, 4096, true, true, false, false);
+    }
+
+    private void fill(AddressTranslationCache atc, Integer pasid, AtsCompletion... c) {
+        assertThat(atc.fill(atc.generation(), pasid, List.of(c))).isTrue();
+    }
+
+    private boolean hits(AddressTranslationCache atc, Integer pasid, long page) {
+        try (AddressTranslationCache.Access a = atc.lookup(pasid, new long[] {page}, false, false)) {
+            return a.hit();
+        }
+    }
+
+    @Test
+    void theLeastRecentlyUsedEntryIsEvicted() {
+        AddressTranslationCache atc = new AddressTranslationCache(2, metrics);
+        fill(atc, 1, rw(0x1000, 0xA000));
+        fill(atc, 1, rw(0x2000, 0xB000));
+        assertThat(hits(atc, 1, 0x1000)).isTrue();
+        fill(atc, 1, rw(0x3000, 0xC000));
+        assertThat(atc.peek(1, 0x2000)).isNull();
+        assertThat(atc.peek(1, 0x1000).pa()).isEqualTo(0xA000);
+        assertThat(atc.peek(1, 0x3000).pa()).isEqualTo(0xC000);
+    }
+
+    @Test
+    void entriesAreKeyedByPasid() {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, rw(0x1000, 0xA000));
+        assertThat(hits(atc, 2, 0x1000)).isFalse();
+        assertThat(hits(atc, null, 0x1000)).isFalse();
+        assertThat(hits(atc, 1, 0x1000)).isTrue();
+    }
+
+    @Test
+    void aReadOnlyTranslationMissesForAWrite() {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, AtsCompletion.ok(0x1000, 0xA000, 4096, true, false, false, false));
+        try (AddressTranslationCache.Access a = atc.lookup(1, new long[] {0x1000}, true, false)) {
+            assertThat(a.missing()).containsExactly(0x1000L);
+        }
+    }
+
+    @Test
+    void invalidationByPasidAndRangeDropsOnlyThosePages() {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, rw(0x1000, 0xA000), rw(0x2000, 0xB000), rw(0x3000, 0xC000));
+        fill(atc, 2, rw(0x2000, 0xD000));
+        assertThat(atc.invalidate(1, 0x2000, 0x1000, false)).isEqualTo(1);
+        assertThat(atc.peek(1, 0x2000)).isNull();
+        assertThat(atc.peek(1, 0x1000)).isNotNull();
+        assertThat(atc.peek(1, 0x3000)).isNotNull();
+        assertThat(atc.peek(2, 0x2000)).isNotNull();
+    }
+
+    @Test
+    void anInvalidationWithoutPasidOrGlobalDropsEveryPasidsEntriesInTheRange() {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, rw(0x2000, 0xA000));
+        fill(atc, 2, rw(0x2000, 0xB000));
+        fill(atc, null, rw(0x2000, 0xC000));
+        fill(atc, 3, rw(0x5000, 0xE000));
+        assertThat(atc.invalidate(null, 0x2000, 0x1000, false)).isEqualTo(3);
+        fill(atc, 1, rw(0x2000, 0xA000));
+        fill(atc, 2, rw(0x2000, 0xB000));
+        assertThat(atc.invalidate(1, 0x2000, 0x1000, true)).isEqualTo(2);
+        assertThat(atc.peek(3, 0x5000)).isNotNull();
+        assertThat(atc.invalidate(3, 0, 0, false)).isEqualTo(1);
+        assertThat(atc.size()).isZero();
+    }
+
+    @Test
+    void aCompletionRequestedBeforeAnInvalidationIsNotCached() {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        long seen = atc.generation();
+        atc.invalidate(1, 0x1000, 0x1000, false);
+        assertThat(atc.fill(seen, 1, List.of(rw(0x1000, 0xA000)))).isFalse();
+        assertThat(atc.peek(1, 0x1000)).isNull();
+    }
+
+    @Test
+    void anInvalidationCompletesOnlyAfterTheAccessUsingTheEntryFinished() throws Exception {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, rw(0x1000, 0xA000));
+        AddressTranslationCache.Access access = atc.lookup(1, new long[] {0x1000}, true, false);
+        assertThat(access.hit()).isTrue();
+
+        CompletableFuture<Integer> invalidation = CompletableFuture.supplyAsync(() -> atc.invalidate(1, 0x1000, 0x1000, false));
+        while (!atc.invalidationWaiting()) {
+            Thread.onSpinWait();
+        }
+        // The entry is already gone (no new access can use it) but the request is not complete.
+        assertThat(atc.peek(1, 0x1000)).isNull();
+        assertThat(invalidation).isNotDone();
+
+        access.close();
+        assertThat(invalidation.get()).isEqualTo(1);
+        assertThat(atc.invalidationWaiting()).isFalse();
+    }
+}

@@ -1,0 +1,249 @@
+package org.svafabric.device.testing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.svafabric.api.bus.LocalMemoryBus;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.pagetable.Pte;
+import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.device.iommu.AtsCompletion;
+import org.svafabric.device.iommu.AtsRequest;
+import org.svafabric.device.iommu.IommuPort;
+import org.svafabric.device.iommu.PageRequest;
+import org.svafabric.device.iommu.Transaction;
+import org.svafabric.device.iommu.TransactionOutcome;
+import org.svafabric.device.pcie.PrgResponseCode;
+
+/**
+ * A stand-in for the SMMU model and its driver: translates by walking the real page tables of
+ * bound address spaces (PASID -> space; no PASID -> the device's classical domain), collects
+ * page-request groups and answers each group once (after Last) by faulting the pages in, and
+ * runs untranslated transactions with terminate or stall (resume Retry / Abort) behaviour.
+ */
+public final class FakeSmmu implements IommuPort {
+
+    /** How a fault of an untranslated transaction ends. */
+    public enum Stall {
+        /** No stall: the transaction is terminated. */
+        TERMINATE,
+        /** Stall, the fault is handled, CMD_RESUME Retry: the transaction completes. */
+        RESUME_RETRY,
+        /** Stall, CMD_RESUME Abort: the transaction fails. */
+        RESUME_ABORT
+    }
+
+    /** Where a PRG Response goes: the device's page request interface. */
+    public interface Responder {
+        void respond(int prgIndex, Integer pasid, PrgResponseCode code);
+    }
+
+    /** A complete page-request group as the SMMU's PRI queue delivers it. */
+    public record Group(int sid, Integer pasid, int prgIndex, List<PageRequest> requests) {
+    }
+
+    public final LocalMemoryBus ram = new LocalMemoryBus();
+    public final AtomicLong frames = new AtomicLong(0x100_0000);
+    private final Map<Integer, AddressSpace> spaces = new ConcurrentHashMap<>();
+    private final Map<Integer, AddressSpace> domains = new ConcurrentHashMap<>();
+    private final Map<String, List<PageRequest>> partial = new HashMap<>();
+    public final List<List<AtsRequest>> translationBatches = new CopyOnWriteArrayList<>();
+    public final List<Group> groups = new CopyOnWriteArrayList<>();
+    public final AtomicInteger transactions = new AtomicInteger();
+    public final List<DeviceDescription> hotplugged = new CopyOnWriteArrayList<>();
+    private final ExecutorService iopf = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fake-iopf");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Responder responder;
+    /** When set, groups wait here for the test to answer them instead of being handled. */
+    private volatile BlockingQueue<Group> held;
+    /** When set, the fault handler answers every group with this code. */
+    private volatile PrgResponseCode forced;
+    private volatile Stall stall = Stall.TERMINATE;
+    private volatile boolean down;
+
+    public AddressSpace bind(int pasid) {
+        AddressSpace s = new AddressSpace(ram, frames);
+        spaces.put(pasid, s);
+        return s;
+    }
+
+    public void unbind(int pasid) {
+        spaces.remove(pasid);
+    }
+
+    public AddressSpace domain(int sid) {
+        return domains.computeIfAbsent(sid, k -> new AddressSpace(ram, frames));
+    }
+
+    public void respondTo(Responder r) {
+        this.responder = r;
+    }
+
+    /** Groups are no longer handled: they queue up for the test to answer with {@link #answer}. */
+    public BlockingQueue<Group> holdGroups() {
+        held = new LinkedBlockingQueue<>();
+        return held;
+    }
+
+    public void answer(Group g, PrgResponseCode code) {
+        if (code == PrgResponseCode.SUCCESS) {
+            AddressSpace s = g.pasid() == null ? null : spaces.get(g.pasid());
+            for (PageRequest r : g.requests()) {
+                if (s != null) {
+                    s.faultIn(r.addr(), r.write());
+                }
+            }
+        }
+        responder.respond(g.prgIndex(), g.pasid(), code);
+    }
+
+    public void forceResponse(PrgResponseCode code) {
+        this.forced = code;
+    }
+
+    public void stall(Stall s) {
+        this.stall = s;
+    }
+
+    /** iommu-service unreachable: hotplug fails. */
+    public void down(boolean isDown) {
+        this.down = isDown;
+    }
+
+    @Override
+    public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
+        translationBatches.add(List.copyOf(pages));
+        AddressSpace s = space(sid, pasid);
+        List<AtsCompletion> out = new ArrayList<>(pages.size());
+        for (AtsRequest p : pages) {
+            if (s == null) {
+                out.add(AtsCompletion.error(p.addr(), "C_BAD_SUBSTREAMID"));
+                continue;
+            }
+            long d = s.leaf(p.addr());
+            if (!Pte.isValid(d)) {
+                out.add(AtsCompletion.noTranslation(p.addr()));
+            } else {
+                out.add(AtsCompletion.ok(p.addr(), Pte.outputAddress(d), Vmsa.PAGE_SIZE, true, Pte.isWritePermitted(d), false, false));
+            }
+        }
+        return out;
+    }
+
+    private AddressSpace space(int sid, Integer pasid) {
+        return pasid == null ? domains.get(sid) : spaces.get(pasid);
+    }
+
+    @Override
+    public void pageRequests(int sid, Integer pasid, List<PageRequest> requests) {
+        List<Group> complete = new ArrayList<>();
+        synchronized (partial) {
+            for (PageRequest r : requests) {
+                String key = sid + "/" + pasid + "/" + r.prgIndex();
+                partial.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                if (r.last()) {
+                    complete.add(new Group(sid, pasid, r.prgIndex(), partial.remove(key)));
+                }
+            }
+        }
+        for (Group g : complete) {
+            groups.add(g);
+            BlockingQueue<Group> h = held;
+            if (h != null) {
+                h.add(g);
+            } else {
+                iopf.execute(() -> handle(g));
+            }
+        }
+    }
+
+    /** The IOPF handler: errors are sticky within the group; one response for the whole group. */
+    private void handle(Group g) {
+        PrgResponseCode code = forced;
+        if (code == null) {
+            code = PrgResponseCode.SUCCESS;
+            AddressSpace s = g.pasid() == null ? null : spaces.get(g.pasid());
+            for (PageRequest r : g.requests()) {
+                if (s == null || !s.faultIn(r.addr(), r.write())) {
+                    code = PrgResponseCode.INVALID;
+                    break;
+                }
+            }
+        }
+        responder.respond(g.prgIndex(), g.pasid(), code);
+    }
+
+    @Override
+    public TransactionOutcome transact(int sid, Integer pasid, Transaction t) {
+        transactions.incrementAndGet();
+        AddressSpace s = space(sid, pasid);
+        if (s == null) {
+            return new TransactionOutcome.Terminated(pasid == null ? "F_TRANSLATION" : "C_BAD_SUBSTREAMID", t.addr(), 0);
+        }
+        int stalls = 0;
+        List<Long> pas = new ArrayList<>();
+        for (long page = Vmsa.pageDown(t.addr()); page < t.addr() + t.length(); page += Vmsa.PAGE_SIZE) {
+            long d = s.leaf(page);
+            boolean permitted = Pte.isValid(d) && (!t.write() || Pte.isWritePermitted(d));
+            if (!permitted) {
+                String event = Pte.isValid(d) ? "F_PERMISSION" : "F_TRANSLATION";
+                long at = Math.max(page, t.addr());
+                switch (stall) {
+                    case TERMINATE -> {
+                        return new TransactionOutcome.Terminated(event, at, stalls);
+                    }
+                    case RESUME_ABORT -> {
+                        return new TransactionOutcome.Terminated(event, at, stalls + 1);
+                    }
+                    case RESUME_RETRY -> {
+                        stalls++;
+                        if (!s.faultIn(page, t.write())) {
+                            return new TransactionOutcome.Terminated(event, at, stalls);
+                        }
+                        d = s.leaf(page);
+                    }
+                }
+            }
+            pas.add(Pte.outputAddress(d));
+        }
+        byte[] data = t.write() ? t.data() : new byte[t.length()];
+        int done = 0;
+        for (int i = 0; i < pas.size(); i++) {
+            long va = Math.max(t.addr(), Vmsa.pageDown(t.addr()) + ((long) i << Vmsa.PAGE_SHIFT));
+            int off = (int) (va & (Vmsa.PAGE_SIZE - 1));
+            int n = (int) Math.min(t.length() - done, Vmsa.PAGE_SIZE - off);
+            if (t.write()) {
+                byte[] part = new byte[n];
+                System.arraycopy(data, done, part, 0, n);
+                ram.write(pas.get(i) + off, part);
+            } else {
+                System.arraycopy(ram.read(pas.get(i) + off, n), 0, data, done, n);
+            }
+            done += n;
+        }
+        return new TransactionOutcome.Completed(t.write() ? new byte[0] : data, stalls);
+    }
+
+    @Override
+    public void hotplug(DeviceDescription description) {
+        if (down) {
+            throw new ErrnoException(Errno.EIO, "service-unavailable", "iommu-service did not answer");
+        }
+        hotplugged.add(description);
+    }
+}

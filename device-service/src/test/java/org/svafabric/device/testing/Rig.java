@@ -1,0 +1,75 @@
+package org.svafabric.device.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.svafabric.api.events.FabricEvent;
+import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.device.Device;
+import org.svafabric.device.DeviceSettings;
+import org.svafabric.device.driver.DeviceDriver;
+import org.svafabric.device.engine.Job;
+import org.svafabric.device.engine.JobSpec;
+import org.svafabric.device.engine.JobTable;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** One device with its driver over a {@link FakeSmmu}, started, for model tests. */
+public final class Rig implements AutoCloseable {
+    public final FakeSmmu smmu = new FakeSmmu();
+    public final JobTable jobs = new JobTable(1000);
+    public final List<FabricEvent> events = new CopyOnWriteArrayList<>();
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    public final Device device;
+    public final DeviceDriver driver;
+
+    public Rig(DeviceDescription d, DeviceSettings settings) {
+        device = new Device(d, smmu, smmu.ram, meters, events::add, settings, System::nanoTime);
+        driver = new DeviceDriver(device, jobs, events::add, settings.stopTimeout());
+        if (device.pcie() != null && device.pcie().pri() != null) {
+            smmu.respondTo((index, pasid, code) -> device.pcie().pri().respond(index, pasid, code));
+        }
+        device.start();
+    }
+
+    public Rig(DeviceDescription d) {
+        this(d, settings(16 * 1024));
+    }
+
+    public static DeviceSettings settings(int segmentBytes) {
+        return new DeviceSettings(segmentBytes, 1L << 24, null, null, Duration.ofSeconds(20), Duration.ofSeconds(20), null, null, null);
+    }
+
+    /** A PCIe function with PASID, PRI (allocation {@code outstanding}) and ATS; SVA initialised. */
+    public static Rig sva(int outstanding, int atcEntries, int engines, int queueDepth) {
+        Rig r = new Rig(new DeviceDescription("0000:01:00.0", "pci", null,
+                new DeviceDescription.PasidCap(20, false, false),
+                new DeviceDescription.PriCap(outstanding, true),
+                new DeviceDescription.AtsCap(atcEntries, 32, 12), null, null,
+                new DeviceDescription.Engine(queueDepth, engines)));
+        r.device.pcie().control(true, true, true, outstanding);
+        return r;
+    }
+
+    public static Rig platform(int engines, int queueDepth) {
+        return new Rig(new DeviceDescription("smmute0", "platform", 16, null, null, null, 8, true,
+                new DeviceDescription.Engine(queueDepth, engines)));
+    }
+
+    /** A PCIe function without PASID: classical DMA only. */
+    public static Rig classical() {
+        return new Rig(new DeviceDescription("0000:03:00.0", "pci", null, null, null, null, null, null,
+                new DeviceDescription.Engine(4, 1)));
+    }
+
+    public Job run(String op, Integer pasid, long src, long dst, long length, int value, long seed) {
+        Job j = driver.submit(JobSpec.of(op, pasid, src, dst, length, value, seed, 1L << 24));
+        return j.done().join();
+    }
+
+    @Override
+    public void close() {
+        device.close();
+    }
+}
