@@ -1,0 +1,149 @@
+package org.svafabric.device.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.device.engine.Job;
+import org.svafabric.device.engine.JobSpec;
+import org.svafabric.device.engine.JobStatus;
+import org.svafabric.device.pcie.PrgResponseCode;
+import org.svafabric.device.testing.AddressSpace;
+import org.svafabric.device.testing.FakeSmmu;
+import org.svafabric.device.testing.Rig;
+
+/** The driver: queue admission, PASID checks, and mm_exit's stop of all DMA of a PASID. */
+class DeviceDriverTest {
+    private static final int PASID = 12;
+    private static final long BUF = 0x6000_0000_0000L;
+
+    private Rig rig;
+
+    @AfterEach
+    void tearDown() {
+        rig.close();
+    }
+
+    private static JobSpec memset(Integer pasid, long dst, long len) {
+        return JobSpec.of("memset", pasid, null, dst, len, 1, null, 1L << 24);
+    }
+
+    /** A job whose first page request is held: it stays RUNNING until the test answers. */
+    private Job blockedJob(BlockingQueue<FakeSmmu.Group> held) throws InterruptedException {
+        Job j = rig.driver.submit(memset(PASID, BUF, 4096));
+        held.take();
+        return j;
+    }
+
+    @Test
+    void aFullQueueRefusesWithEbusyAndTheJobLeavesNoTrace() throws Exception {
+        rig = Rig.sva(8, 64, 1, 2);
+        rig.smmu.bind(PASID).allow(BUF, 1 << 20, true);
+        BlockingQueue<FakeSmmu.Group> held = rig.smmu.holdGroups();
+        Job running = blockedJob(held);
+        Job queued = rig.driver.submit(memset(PASID, BUF + 8192, 4096));
+        assertThatThrownBy(() -> rig.driver.submit(memset(PASID, BUF + 16384, 4096)))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY));
+        assertThat(rig.jobs.page(null, null, 0, 10).total()).isEqualTo(2);
+        assertThat(rig.device.metrics().jobsRefused.count()).isEqualTo(1);
+        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void mmExitAbortsQueuedJobsWaitsForTheRunningOneAndLeavesNoPageRequestOutstanding() throws Exception {
+        rig = Rig.sva(8, 64, 1, 8);
+        AddressSpace mm = rig.smmu.bind(PASID);
+        mm.allow(BUF, 1 << 20, true);
+        rig.smmu.bind(PASID + 1).populate(BUF, 4096, true);
+        BlockingQueue<FakeSmmu.Group> held = rig.smmu.holdGroups();
+        Job running = rig.driver.submit(memset(PASID, BUF, 256 * 1024));
+        FakeSmmu.Group first = held.take();
+        List<Job> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(rig.driver.submit(memset(PASID, BUF + (i + 1) * 65536L, 4096)));
+        }
+        Job other = rig.driver.submit(memset(PASID + 1, BUF, 4096));
+
+        CompletableFuture<Integer> ack = CompletableFuture.supplyAsync(() -> rig.driver.mmExit(PASID));
+        for (Job q : queued) {
+            assertThat(q.done().join().status()).isEqualTo(JobStatus.ABORTED);
+        }
+        // The running job holds a page request: mm_exit cannot have acknowledged.
+        assertThat(ack).isNotDone();
+        assertThat(rig.device.pcie().pri().outstanding()).isPositive();
+        while (!running.abortRequested()) {
+            Thread.onSpinWait();
+        }
+        rig.smmu.answer(first, PrgResponseCode.SUCCESS);
+
+        assertThat(ack.join()).isZero();
+        // It finished the segment whose page request was outstanding, then stopped at the segment boundary.
+        assertThat(running.status()).isEqualTo(JobStatus.ABORTED);
+        assertThat(running.bytes()).isEqualTo(16 * 1024);
+        assertThat(rig.device.pcie().pri().outstanding()).isZero();
+        assertThat(held).isEmpty();
+
+        assertThatThrownBy(() -> rig.driver.submit(memset(PASID, BUF, 4096)))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH));
+        // Other PASIDs are untouched.
+        assertThat(other.done().join().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(rig.device.metrics().jobsAborted.count()).isEqualTo(4);
+
+        rig.driver.release(PASID);
+        assertThat(rig.driver.submit(memset(PASID, BUF, 4096))).isNotNull();
+    }
+
+    @Test
+    void theIgnorePolicyReturnsMinusOneAndStopsNothing() throws Exception {
+        rig = Rig.sva(8, 64, 1, 8);
+        rig.smmu.bind(PASID).allow(BUF, 1 << 20, true);
+        BlockingQueue<FakeSmmu.Group> held = rig.smmu.holdGroups();
+        Job running = blockedJob(held);
+        Job queued = rig.driver.submit(memset(PASID, BUF + 8192, 4096));
+        rig.driver.registerMmExitHandler(MmExitPolicy.IGNORE);
+        assertThat(rig.driver.mmExit(PASID)).isEqualTo(-1);
+        assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(rig.driver.submit(memset(PASID, BUF + 16384, 4096))).isNotNull();
+    }
+
+    @Test
+    void aJobForAnUnboundPasidFaultsWithTheSmmusReasonAndWritesNothing() {
+        rig = Rig.sva(8, 64, 1, 8);
+        long before = rig.smmu.ram.touchedFrames();
+        Job j = rig.run("memset", 77, 0, BUF, 8192, 0xff, 0);
+        assertThat(j.status()).isEqualTo(JobStatus.FAULTED);
+        assertThat(j.event()).isEqualTo("C_BAD_SUBSTREAMID");
+        assertThat(j.error()).contains("C_BAD_SUBSTREAMID");
+        assertThat(j.bytes()).isZero();
+        assertThat(rig.smmu.groups).isEmpty();
+        assertThat(rig.smmu.ram.touchedFrames()).isEqualTo(before);
+    }
+
+    @Test
+    void aPasidTheDeviceCannotCarryIsRefusedBeforeAnythingIsQueued() {
+        rig = Rig.sva(8, 64, 1, 8);
+        assertThatThrownBy(() -> rig.driver.submit(memset(1 << 20, BUF, 4096)))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+        rig.device.pcie().control(false, null, null, null);
+        assertThatThrownBy(() -> rig.driver.submit(memset(PASID, BUF, 4096)))
+                .hasMessageContaining("PASID disabled");
+        assertThat(rig.jobs.page(null, null, 0, 10).total()).isZero();
+    }
+
+    @Test
+    void aDeviceWithoutPasidRefusesAPasid() {
+        rig = Rig.classical();
+        assertThatThrownBy(() -> rig.driver.submit(memset(1, BUF, 4096)))
+                .hasMessageContaining("no PASID support");
+    }
+}
