@@ -54,7 +54,7 @@ public final class FakeSmmu implements IommuPort {
     public record Group(int sid, Integer pasid, int prgIndex, List<PageRequest> requests) {
     }
 
-    public final LocalMemoryBus ram = new LocalMemoryBus();
+    public final LocalMemoryBus ram;
     public final AtomicLong frames = new AtomicLong(0x100_0000);
     private final Map<Integer, AddressSpace> spaces = new ConcurrentHashMap<>();
     private final Map<Integer, AddressSpace> domains = new ConcurrentHashMap<>();
@@ -75,6 +75,14 @@ public final class FakeSmmu implements IommuPort {
     private volatile PrgResponseCode forced;
     private volatile Stall stall = Stall.TERMINATE;
     private volatile boolean down;
+
+    public FakeSmmu(LocalMemoryBus ram) {
+        this.ram = ram;
+    }
+
+    public FakeSmmu() {
+        this(new LocalMemoryBus());
+    }
 
     public AddressSpace bind(int pasid) {
         AddressSpace s = new AddressSpace(ram, frames);

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** One device with its driver over a {@link FakeSmmu}, started, for model tests. */
 public final class Rig implements AutoCloseable {
-    public final FakeSmmu smmu = new FakeSmmu();
+    public final FakeSmmu smmu;
     public final JobTable jobs = new JobTable(1000);
     public final List<FabricEvent> events = new CopyOnWriteArrayList<>();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -25,6 +25,11 @@ public final class Rig implements AutoCloseable {
     public final DeviceDriver driver;
 
     public Rig(DeviceDescription d, DeviceSettings settings) {
+        this(d, settings, new FakeSmmu());
+    }
+
+    public Rig(DeviceDescription d, DeviceSettings settings, FakeSmmu smmu) {
+        this.smmu = smmu;
         device = new Device(d, smmu, smmu.ram, meters, events::add, settings, System::nanoTime);
         driver = new DeviceDriver(device, jobs, events::add, settings.stopTimeout());
         if (device.pcie() != null && device.pcie().pri() != null) {
@@ -43,11 +48,15 @@ public final class Rig implements AutoCloseable {
 
     /** A PCIe function with PASID, PRI (allocation {@code outstanding}) and ATS; SVA initialised. */
     public static Rig sva(int outstanding, int atcEntries, int engines, int queueDepth) {
+        return sva(outstanding, atcEntries, engines, queueDepth, new FakeSmmu());
+    }
+
+    public static Rig sva(int outstanding, int atcEntries, int engines, int queueDepth, FakeSmmu smmu) {
         Rig r = new Rig(new DeviceDescription("0000:01:00.0", "pci", null,
                 new DeviceDescription.PasidCap(20, false, false),
                 new DeviceDescription.PriCap(outstanding, true),
                 new DeviceDescription.AtsCap(atcEntries, 32, 12), null, null,
-                new DeviceDescription.Engine(queueDepth, engines)));
+                new DeviceDescription.Engine(queueDepth, engines)), settings(16 * 1024), smmu);
         r.device.pcie().control(true, true, true, outstanding);
         return r;
     }
