@@ -4,6 +4,7 @@ import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.json.Addr;
 import org.svafabric.device.Device;
 import org.svafabric.device.engine.Job;
+import org.svafabric.device.engine.JobStatus;
 import org.svafabric.device.pcie.PcieFunction;
 
 /** Model objects as the REST contract shows them. */
@@ -21,14 +22,16 @@ final class Views {
     }
 
     static DeviceViews.Job job(Job j) {
-        Long latency = j.latencyNanos();
+        // Status first: a final status guarantees the completion record's fields are written (they precede it).
+        JobStatus status = j.status();
+        Long latency = status.isFinal() ? j.latencyNanos() : null;
         DeviceViews.Faults faults = new DeviceViews.Faults(j.faults().pageRequests(), j.faults().groups(), j.faults().stalls(),
                 j.faults().invalid());
         String error = j.error();
         if (error != null && j.event() != null && !error.contains(j.event())) {
             error = error + " (" + j.event() + ")";
         }
-        return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.spec().op().wireName(), j.status().name(), j.bytes(), faults,
+        return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.spec().op().wireName(), status.name(), j.bytes(), faults,
                 latency == null ? null : latency / 1000, error, j.faultAddr() == null ? null : Addr.of(j.faultAddr()), j.result());
     }
 }
