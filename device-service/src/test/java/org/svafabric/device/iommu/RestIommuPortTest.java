@@ -1,0 +1,177 @@
+package org.svafabric.device.iommu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.web.FabricProperties;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The wire form of the calls a device makes to iommu-service, against a scripted HTTP server. */
+class RestIommuPortTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private HttpServer server;
+    private final Map<String, String> lastRequest = new ConcurrentHashMap<>();
+    private volatile int status = 200;
+    private volatile String contentType = "application/json";
+    private volatile byte[] answer = new byte[0];
+    private volatile String stallsHeader;
+
+    private RestIommuPort port;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        port = new RestIommuPort(new FabricProperties("tok", new FabricProperties.Services(null, url, null, null), null),
+                Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        lastRequest.put("path", x.getRequestURI().getPath());
+        lastRequest.put("query", x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery());
+        lastRequest.put("token", String.valueOf(x.getRequestHeaders().getFirst("X-Fabric-Service-Token")));
+        lastRequest.put("body", new String(x.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1));
+        x.getResponseHeaders().add("Content-Type", contentType);
+        if (stallsHeader != null) {
+            x.getResponseHeaders().add(RestIommuPort.STALLS_HEADER, stallsHeader);
+        }
+        x.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    private void answerJson(int code, String json) {
+        status = code;
+        contentType = code >= 400 ? "application/problem+json" : "application/json";
+        answer = json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void translationRequestsGoInOneBatchAndCompletionsMapInOrder() {
+        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"OK\",\"pa\":\"0x8000\",\"size\":4096,\"read\":true,\"write\":true,"
+                + "\"exec\":false,\"priv\":false},{\"addr\":\"0x2000\",\"status\":\"NO_TRANSLATION\"},"
+                + "{\"addr\":\"0x3000\",\"status\":\"ERROR\",\"event\":\"C_BAD_SUBSTREAMID\"}]}");
+        List<AtsCompletion> c = port.translate(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false),
+                new AtsRequest(0x2000, false, false, false), new AtsRequest(0x3000, false, false, false)));
+        assertThat(lastRequest.get("path")).isEqualTo("/iommu/v1/ats/translate");
+        assertThat(lastRequest.get("token")).isEqualTo("tok");
+        JsonNode body = JSON.readTree(lastRequest.get("body"));
+        assertThat(body.get("sid").asInt()).isEqualTo(0x100);
+        assertThat(body.get("pasid").asInt()).isEqualTo(7);
+        assertThat(body.get("pages")).hasSize(3);
+        assertThat(body.at("/pages/0/addr").asString()).isEqualTo("0x1000");
+        assertThat(body.at("/pages/0/write").asBoolean()).isTrue();
+        assertThat(c.get(0).status()).isEqualTo(AtsCompletion.Status.OK);
+        assertThat(c.get(0).pa()).isEqualTo(0x8000);
+        assertThat(c.get(0).permits(true, false)).isTrue();
+        assertThat(c.get(1).status()).isEqualTo(AtsCompletion.Status.NO_TRANSLATION);
+        assertThat(c.get(2).event()).isEqualTo("C_BAD_SUBSTREAMID");
+    }
+
+    @Test
+    void aTranslationWithoutPasidSendsNoPasidField() {
+        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}]}");
+        port.translate(3, null, List.of(new AtsRequest(0x1000, false, false, false)));
+        assertThat(JSON.readTree(lastRequest.get("body")).has("pasid")).isFalse();
+    }
+
+    @Test
+    void aWrongNumberOfCompletionsIsAnIoError() {
+        answerJson(200, "{\"results\":[]}");
+        assertThatThrownBy(() -> port.translate(3, 1, List.of(new AtsRequest(0x1000, false, false, false))))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIO));
+    }
+
+    @Test
+    void pageRequestsCarryIndexLastAndPermissions() {
+        answerJson(202, "");
+        port.pageRequests(0x100, 9, List.of(new PageRequest(5, false, true, true, false, false, 0x7000),
+                new PageRequest(5, true, true, true, false, false, 0x8000)));
+        assertThat(lastRequest.get("path")).isEqualTo("/iommu/v1/pri/requests");
+        JsonNode body = JSON.readTree(lastRequest.get("body"));
+        assertThat(body.at("/requests/1/prgIndex").asInt()).isEqualTo(5);
+        assertThat(body.at("/requests/0/last").asBoolean()).isFalse();
+        assertThat(body.at("/requests/1/last").asBoolean()).isTrue();
+        assertThat(body.at("/requests/1/addr").asString()).isEqualTo("0x8000");
+    }
+
+    @Test
+    void aReadTransactionReturnsItsBytesAndItsStalls() {
+        status = 200;
+        contentType = "application/octet-stream";
+        answer = new byte[] {1, 2, 3, 4};
+        stallsHeader = "2";
+        TransactionOutcome o = port.transact(16, 3, Transaction.read(0x4000, 4));
+        assertThat(lastRequest.get("path")).isEqualTo("/iommu/v1/streams/16/transactions");
+        assertThat(lastRequest.get("query")).contains("op=read", "addr=0x4000", "length=4", "pasid=3");
+        assertThat(o).isInstanceOfSatisfying(TransactionOutcome.Completed.class, c -> {
+            assertThat(c.data()).containsExactly(1, 2, 3, 4);
+            assertThat(c.stalls()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aWriteTransactionSendsTheBytesAndNoPasidForClassicalDma() {
+        status = 204;
+        answer = new byte[0];
+        TransactionOutcome o = port.transact(0x300, null, Transaction.write(0x9000, new byte[] {9, 8}));
+        assertThat(lastRequest.get("query")).contains("op=write").doesNotContain("pasid");
+        assertThat(lastRequest.get("body").getBytes(StandardCharsets.ISO_8859_1)).containsExactly(9, 8);
+        assertThat(o).isInstanceOf(TransactionOutcome.Completed.class);
+    }
+
+    @Test
+    void anEfaultProblemWithAnEventIsTheSmmuTerminatingTheTransaction() {
+        answerJson(400, "{\"type\":\"https://sva-fabric.dev/problems/translation-fault\",\"status\":400,\"errno\":\"EFAULT\","
+                + "\"event\":\"F_PERMISSION\",\"addr\":\"0x5000\",\"detail\":\"write to a read-only page\"}");
+        TransactionOutcome o = port.transact(16, 3, Transaction.write(0x4800, new byte[4096]));
+        assertThat(o).isInstanceOfSatisfying(TransactionOutcome.Terminated.class, t -> {
+            assertThat(t.event()).isEqualTo("F_PERMISSION");
+            assertThat(t.addr()).isEqualTo(0x5000);
+        });
+    }
+
+    @Test
+    void anyOtherProblemIsRaisedWithItsErrno() {
+        answerJson(404, "{\"type\":\"https://sva-fabric.dev/problems/no-such-stream\",\"status\":404,\"errno\":\"ENODEV\",\"detail\":\"no stream\"}");
+        assertThatThrownBy(() -> port.transact(99, null, Transaction.read(0, 8)))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENODEV));
+    }
+
+    @Test
+    void anUnreachableIommuServiceIsEio() {
+        server.stop(0);
+        DeviceDescription d = new DeviceDescription("p9", "platform", 40, null, null, null, 0, false, null);
+        assertThatThrownBy(() -> port.hotplug(d))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIO));
+    }
+}
