@@ -153,8 +153,9 @@ public final class DeviceDriver {
     }
 
     /**
-     * The driver unbinds the exited PASID (iommu_sva_unbind_device): the PASID may later be given
-     * to another address space, so jobs for it are accepted again.
+     * The exited PASID is free again (its bond is gone and the PASID may be handed to another
+     * address space): jobs for it are accepted again. Until then they are refused, so a stale
+     * job of the dead process can never run against the next owner of the PASID.
      */
     public synchronized boolean release(int pasid) {
         return stopped.remove(pasid);

@@ -63,21 +63,25 @@ public final class AtsTranslatedPath implements DmaPath {
         int rounds = 0;
         while (true) {
             long generation = atc.generation();
-            try (AddressTranslationCache.Access a = atc.lookup(pasid, pages, write, false)) {
-                if (a.hit()) {
+            AddressTranslationCache.Access a = atc.lookup(pasid, pages, write, false);
+            if (a.hit()) {
+                try {
                     transfer(a.pas(), addr, buffer, write);
-                    return;
+                } finally {
+                    a.close();
                 }
-                List<Long> needPri = translate(generation, pasid, a.missing(), write);
-                if (needPri.isEmpty()) {
-                    continue;
-                }
-                if (++rounds > MAX_PRI_ROUNDS) {
-                    throw new DmaFault(first(needPri, addr), "translation did not settle after " + MAX_PRI_ROUNDS
-                            + " page-request rounds", null);
-                }
-                pageIn(job, pasid, needPri, addr, write);
+                return;
             }
+            // A miss holds nothing: translating and paging in may take long and must not hold up invalidations.
+            List<Long> needPri = translate(generation, pasid, a.missing(), write);
+            if (needPri.isEmpty()) {
+                continue;
+            }
+            if (++rounds > MAX_PRI_ROUNDS) {
+                throw new DmaFault(first(needPri, addr), "translation did not settle after " + MAX_PRI_ROUNDS
+                        + " page-request rounds", null);
+            }
+            pageIn(job, pasid, needPri, addr, write);
         }
     }
 

@@ -92,17 +92,9 @@ public final class PcieFunction {
         }
     }
 
-    public boolean hasPasid() {
-        return pasid != null;
-    }
 
     public synchronized boolean pasidEnabled() {
         return pasid != null && pasid.enabled();
-    }
-
-    /** Whether the function may tag requests with {@code p}: PASID enabled and within its width. */
-    public synchronized boolean pasidUsable(int p) {
-        return pasid != null && pasid.enabled() && pasid.fits(p);
     }
 
     public int pasidBits() {
