@@ -92,7 +92,6 @@ public final class PcieFunction {
         }
     }
 
-
     public synchronized boolean pasidEnabled() {
         return pasid != null && pasid.enabled();
     }
