@@ -20,7 +20,7 @@ class TopologyTest {
         Topology t = Topology.loadDefault();
         assertThat(t.devices()).filteredOn(d -> d.isPci() && d.pasidBits() > 0 && d.hasPri() && d.hasAts()).hasSize(2);
         assertThat(t.devices()).filteredOn(DeviceDescription::canStall).hasSize(1);
-        assertThat(t.devices()).filteredOn(d -> d.isPci() && d.pasidBits() == 0).hasSize(1);
+        assertThat(t.devices()).filteredOn(d -> d.isPci() && d.pasidBits() == 0).hasSize(3);
     }
 
     @Test
