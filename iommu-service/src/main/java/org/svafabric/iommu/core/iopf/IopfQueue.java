@@ -1,0 +1,331 @@
+package org.svafabric.iommu.core.iopf;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.iommu.core.port.CoreEvent;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.core.port.EventLog;
+import org.svafabric.iommu.core.port.IommuDriverOps;
+import org.svafabric.iommu.core.port.PageResponseCode;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * An SMMU's I/O page-fault queue (v2 iopf_queue, the v1 global "iommu_fault_queue" made per SMMU).
+ *
+ * <p>A page request with Last = 0 waits in its device's partial list, keyed by PRG index. Last = 1 takes
+ * the partials with its index, makes a group and queues it; a stall is a group by itself. Groups run on a
+ * bounded pool of workers in no particular order; the requests of a group are serviced in order by the
+ * device's {@link IopfHandler}. Every group gets exactly one answer, CMD_PRI_RESP or CMD_RESUME through the
+ * driver, except one ending in a stop marker, which gets none; partials never get one of their own. When
+ * the group cannot be serviced (device not on the queue, queue full, queue closed, handler failure) it is
+ * answered INVALID rather than leaving the device waiting.
+ *
+ * <p>Nothing here touches a database: events go to the {@link EventLog} port, which must not block.
+ */
+public final class IopfQueue implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IopfQueue.class);
+
+    private final String name;
+    private final IommuDriverOps driver;
+    private final EventLog events;
+    private final ThreadPoolExecutor workers;
+    private final Map<String, DeviceFaults> devices = new ConcurrentHashMap<>();
+    private final AtomicInteger partials = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Clock clock;
+    private final IopfMeters meters;
+
+    /**
+     * @param workers  how many groups are serviced at once
+     * @param capacity how many groups may wait for a worker; beyond it a group is answered INVALID at once
+     */
+    public IopfQueue(String name, int workers, int capacity, IommuDriverOps driver, EventLog events, MeterRegistry registry) {
+        if (workers < 1 || capacity < 1) {
+            throw new IllegalArgumentException("an IOPF queue needs at least one worker and one slot");
+        }
+        this.name = name;
+        this.driver = driver;
+        this.events = events;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), r -> {
+            Thread t = new Thread(r, "iopf-" + name + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.clock = registry.config().clock();
+        this.meters = new IopfMeters(name, registry);
+        Gauge.builder("sva.iopf.queue.depth", this.workers, e -> e.getQueue().size()).tag("queue", name)
+                .description("fault groups waiting for a worker").register(registry);
+        Gauge.builder("sva.iopf.inflight", inFlight, AtomicInteger::get).tag("queue", name)
+                .description("fault groups queued or being serviced").register(registry);
+        Gauge.builder("sva.iopf.partial", partials, AtomicInteger::get).tag("queue", name)
+                .description("page requests waiting for the last request of their group").register(registry);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** iopf_queue_add_device: the device's faults are serviced by {@code handler} from now on. EBUSY if it already is. */
+    public void addDevice(Device device, IopfHandler handler) {
+        if (devices.putIfAbsent(device.id(), new DeviceFaults(handler)) != null) {
+            throw new ErrnoException(Errno.EBUSY, "iopf-device-busy", device.id() + " is already on fault queue " + name);
+        }
+    }
+
+    /**
+     * iopf_queue_remove_device: faults of the device are no longer serviced and its partial requests are
+     * discarded. The caller flushed it first, so no group of it is in flight.
+     */
+    public void removeDevice(Device device) {
+        DeviceFaults d = devices.remove(device.id());
+        if (d != null) {
+            int dropped = d.discardPartials();
+            partials.addAndGet(-dropped);
+            meters.discardedPartials.increment(dropped);
+        }
+    }
+
+    public boolean hasDevice(Device device) {
+        return devices.containsKey(device.id());
+    }
+
+    /** iommu_report_device_fault for a recoverable fault. Never blocks on servicing; may answer inline when it cannot queue. */
+    public void report(IopfFault fault) {
+        long now = clock.monotonicTime();
+        meters.request(fault.kind()).increment();
+        events.emit(requestEvent(fault));
+        DeviceFaults d = devices.get(fault.device().id());
+        if (!fault.last()) {
+            if (d == null) {
+                // No group exists to answer yet; answering now would make two responses for one PRG.
+                meters.discardedPartials.increment();
+                return;
+            }
+            d.addPartial(fault, now);
+            partials.incrementAndGet();
+            return;
+        }
+        IopfGroup group;
+        if (d == null) {
+            group = new IopfGroup(fault.device(), List.of(fault), now);
+            meters.group(fault.kind()).increment();
+            answer(group, IopfStatus.INVALID, "not on fault queue " + name);
+            return;
+        }
+        group = d.closeGroup(fault, now, partials);
+        meters.group(fault.kind()).increment();
+        inFlight.incrementAndGet();
+        try {
+            workers.execute(() -> service(d, group));
+        } catch (RejectedExecutionException e) {
+            meters.internalErrors.increment();
+            finish(d, group, IopfStatus.INVALID, "fault queue " + name + " is full or closed");
+        }
+    }
+
+    /**
+     * iopf_queue_flush_dev(dev, pasid): once it returns, every group of the device concerning {@code pasid}
+     * that the driver had received when it was called has been serviced and answered. The driver first commits
+     * what it holds in its own queues. Partials are not flushed: a device that stops using a PASID has
+     * completed its groups (v1 "All PRGs with the PASID are complete and have been submitted").
+     */
+    public void flush(Device device, int pasid) {
+        awaitGroups(device, OptionalInt.of(pasid));
+    }
+
+    /** Flushes every group of the device, whatever its PASID (device shutdown). */
+    public void flushDevice(Device device) {
+        awaitGroups(device, OptionalInt.empty());
+    }
+
+    private void awaitGroups(Device device, OptionalInt pasid) {
+        driver.drainFaults(device);
+        DeviceFaults d = devices.get(device.id());
+        if (d == null) {
+            return;
+        }
+        List<CompletableFuture<Void>> pending = d.inFlight(pasid);
+        try {
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR, "flush-interrupted", "interrupted while flushing faults of " + device.id());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a fault group ended exceptionally", e.getCause());
+        }
+    }
+
+    private void service(DeviceFaults d, IopfGroup group) {
+        IopfStatus status;
+        String why = null;
+        try {
+            status = d.handler.handle(group);
+        } catch (RuntimeException e) {
+            log.warn("fault group {} of {} failed: {}", group.last().prgIndex(), group.device().id(), e.toString());
+            meters.internalErrors.increment();
+            status = IopfStatus.INVALID;
+            why = "internal error: " + e.getMessage();
+        }
+        finish(d, group, status, why);
+    }
+
+    private void finish(DeviceFaults d, IopfGroup group, IopfStatus status, String why) {
+        try {
+            answer(group, status, why);
+        } finally {
+            d.untrack(group);
+            inFlight.decrementAndGet();
+            group.answered().complete(null);
+        }
+    }
+
+    /** The group's one answer. A stalled transaction is always resumed or aborted: HANDLED cannot leave it held. */
+    private void answer(IopfGroup group, IopfStatus status, String why) {
+        IopfFault last = group.last();
+        Device dev = group.device();
+        try {
+            if (last.kind() == IopfFault.Kind.STALL) {
+                boolean retry = status == IopfStatus.SUCCESS;
+                driver.resume(dev, last.stag(), retry);
+                meters.response(last.kind(), retry ? PageResponseCode.SUCCESS : PageResponseCode.INVALID).increment();
+                events.emit(new CoreEvent(CoreEvent.Type.RESUME, dev.id(), dev.sid(), pasidOf(last), null, last.addr(),
+                        detail("stag " + last.stag() + (retry ? " retry" : " abort"), why)));
+            } else if (status == IopfStatus.HANDLED) {
+                meters.stopMarkers.increment();
+                return;
+            } else {
+                PageResponseCode code = status == IopfStatus.SUCCESS ? PageResponseCode.SUCCESS : PageResponseCode.INVALID;
+                OptionalInt pasid = dev.prgResponsePasidRequired() && last.pasidValid() ? OptionalInt.of(last.pasid())
+                        : OptionalInt.empty();
+                driver.pageResponse(dev, pasid, last.prgIndex(), code);
+                meters.response(last.kind(), code).increment();
+                events.emit(new CoreEvent(CoreEvent.Type.PRI_RESPONSE, dev.id(), dev.sid(), pasidOf(last), null,
+                        last.addr(), detail("prg " + last.prgIndex() + " " + code, why)));
+            }
+            meters.latency(last.kind()).record(clock.monotonicTime() - group.arrivedNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            // The response itself could not be sent: there is nothing left to answer with.
+            meters.responseErrors.increment();
+            log.error("could not answer fault group {} of {}: {}", last.prgIndex(), dev.id(), e.toString());
+        }
+    }
+
+    private static CoreEvent requestEvent(IopfFault f) {
+        Device dev = f.device();
+        String access = (f.read() ? "r" : "-") + (f.write() ? "w" : "-") + (f.exec() ? "x" : "-") + (f.priv() ? "p" : "-");
+        if (f.kind() == IopfFault.Kind.STALL) {
+            return new CoreEvent(CoreEvent.Type.STALL, dev.id(), dev.sid(), pasidOf(f), null, f.addr(),
+                    "stag " + f.stag() + " " + access);
+        }
+        return new CoreEvent(CoreEvent.Type.PRI_REQUEST, dev.id(), dev.sid(), pasidOf(f), null, f.addr(),
+                "prg " + f.prgIndex() + (f.last() ? " last " : " ") + (f.isStopMarker() ? "stop marker" : access));
+    }
+
+    private static Integer pasidOf(IopfFault f) {
+        return f.pasidValid() ? f.pasid() : null;
+    }
+
+    private static String detail(String what, String why) {
+        return why == null ? what : what + " (" + why + ")";
+    }
+
+    /** Stops the workers after the queued groups were serviced; later reports are answered INVALID. */
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("fault queue {} still has groups in service at close", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One device's partial requests and the groups of it queued or in service, guarded by its monitor. */
+    private static final class DeviceFaults {
+        final IopfHandler handler;
+        private final Map<Integer, Partial> partial = new HashMap<>();
+        private final Set<IopfGroup> inFlight = new HashSet<>();
+
+        DeviceFaults(IopfHandler handler) {
+            this.handler = handler;
+        }
+
+        synchronized void addPartial(IopfFault f, long now) {
+            partial.computeIfAbsent(f.prgIndex(), k -> new Partial(now)).faults.add(f);
+        }
+
+        /**
+         * The group that {@code last} closes: the partials with its PRG index, then itself (a stall: itself).
+         * It is tracked in the same step, so a flush either sees it or saw none of its requests as a group.
+         */
+        synchronized IopfGroup closeGroup(IopfFault last, long now, AtomicInteger partialCount) {
+            Partial p = last.kind() == IopfFault.Kind.PAGE_REQUEST ? partial.remove(last.prgIndex()) : null;
+            IopfGroup g;
+            if (p == null) {
+                g = new IopfGroup(last.device(), List.of(last), now);
+            } else {
+                partialCount.addAndGet(-p.faults.size());
+                p.faults.add(last);
+                g = new IopfGroup(last.device(), p.faults, p.firstArrival);
+            }
+            inFlight.add(g);
+            return g;
+        }
+
+        synchronized int discardPartials() {
+            int n = 0;
+            for (Partial p : partial.values()) {
+                n += p.faults.size();
+            }
+            partial.clear();
+            return n;
+        }
+
+        synchronized void untrack(IopfGroup g) {
+            inFlight.remove(g);
+        }
+
+        synchronized List<CompletableFuture<Void>> inFlight(OptionalInt pasid) {
+            List<CompletableFuture<Void>> out = new ArrayList<>();
+            for (IopfGroup g : inFlight) {
+                if (pasid.isEmpty() || g.concerns(pasid.getAsInt())) {
+                    out.add(g.answered());
+                }
+            }
+            return out;
+        }
+    }
+
+    private static final class Partial {
+        final long firstArrival;
+        final List<IopfFault> faults = new ArrayList<>();
+
+        Partial(long firstArrival) {
+            this.firstArrival = firstArrival;
+        }
+    }
+}

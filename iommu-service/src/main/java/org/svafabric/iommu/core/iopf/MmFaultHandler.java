@@ -1,0 +1,112 @@
+package org.svafabric.iommu.core.iopf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+import org.svafabric.iommu.core.port.MmFault;
+import org.svafabric.iommu.core.port.MmFaultResult;
+import org.svafabric.iommu.core.port.MmPort;
+
+/**
+ * The SVA fault handler (v1 iommu_fault_handle_single, applied to a whole group): each fault is checked in
+ * order, and errors are sticky, so nothing after the first failure is looked at:
+ * <ol>
+ * <li>no PASID: INVALID;</li>
+ * <li>a stop marker: HANDLED, no response (safe because the PASID's faults were flushed when mm_exit
+ *     returned and every queue is flushed again before the PASID is freed);</li>
+ * <li>iommu_sva_find knows no live process for the PASID: INVALID;</li>
+ * <li>mm-service's handle_mm_fault (VMA and read/write/exec/privileged checks, then page-in) refuses it:
+ *     INVALID;</li>
+ * <li>otherwise SUCCESS.</li>
+ * </ol>
+ * Consecutive faults with the same PASID go to mm-service as one call. mm-service services every page of
+ * the call, so pages after a refused one in the same call may have been made resident although the group is
+ * answered INVALID (v1 stopped at the refused page; the response is the same). The handler never answers
+ * FAILURE.
+ */
+public final class MmFaultHandler implements IopfHandler {
+    private final PasidLookup lookup;
+    private final MmPort mm;
+
+    public MmFaultHandler(PasidLookup lookup, MmPort mm) {
+        this.lookup = lookup;
+        this.mm = mm;
+    }
+
+    @Override
+    public IopfStatus handle(IopfGroup group) {
+        List<IopfFault> faults = group.faults();
+        int i = 0;
+        while (i < faults.size()) {
+            IopfFault f = faults.get(i);
+            if (!f.pasidValid()) {
+                return IopfStatus.INVALID;
+            }
+            if (f.isStopMarker()) {
+                return IopfStatus.HANDLED;
+            }
+            if (!asksForAccess(f)) {
+                // A partial request with neither read, write nor execute: nothing handle_mm_fault could grant.
+                return IopfStatus.INVALID;
+            }
+            int end = endOfRun(faults, i);
+            OptionalLong pid = lookup.find(f.pasid());
+            if (pid.isEmpty() || !resolve(pid.getAsLong(), faults.subList(i, end))) {
+                return IopfStatus.INVALID;
+            }
+            i = end;
+        }
+        return IopfStatus.SUCCESS;
+    }
+
+    /** The faults from {@code start} that can share one handle_mm_fault call: same PASID, each asking for access. */
+    private static int endOfRun(List<IopfFault> faults, int start) {
+        int pasid = faults.get(start).pasid();
+        int end = start + 1;
+        while (end < faults.size()) {
+            IopfFault f = faults.get(end);
+            if (!f.pasidValid() || f.pasid() != pasid || !asksForAccess(f)) {
+                break;
+            }
+            end++;
+        }
+        return end;
+    }
+
+    private static boolean asksForAccess(IopfFault f) {
+        return f.read() || f.write() || f.exec();
+    }
+
+    private boolean resolve(long pid, List<IopfFault> run) {
+        List<MmFault> calls = new ArrayList<>();
+        for (IopfFault f : run) {
+            addAccesses(f, calls);
+        }
+        List<MmFaultResult> results = mm.handleMmFault(pid, calls);
+        if (results.size() != calls.size()) {
+            throw new IllegalStateException("handle_mm_fault answered " + results.size() + " of " + calls.size() + " faults");
+        }
+        for (MmFaultResult r : results) {
+            if (!r.ok()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What handle_mm_fault must grant for one request: a write (which on arm64 implies read), or a read; and
+     * an instruction fetch on top when the request asked for execute.
+     */
+    private static void addAccesses(IopfFault f, List<MmFault> out) {
+        if (f.write()) {
+            out.add(new MmFault(f.addr(), MmFault.Access.WRITE, f.priv()));
+        } else if (f.read()) {
+            out.add(new MmFault(f.addr(), MmFault.Access.READ, f.priv()));
+        }
+        if (f.exec()) {
+            out.add(new MmFault(f.addr(), MmFault.Access.EXEC, f.priv()));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.svafabric.iommu.core.port;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the IOMMU core needs from the CPU side (mm-service). Every method may block on remote I/O and is
+ * bounded by a timeout in its implementation; failures are {@link org.svafabric.api.error.ErrnoException}s
+ * (ESRCH for a process that is gone).
+ */
+public interface MmPort {
+
+    /** The process, or empty when there is none with that pid. */
+    Optional<ProcessInfo> process(long pid);
+
+    /**
+     * Pins the mm's ASID so that a rollover cannot change it while the SMMU uses it from a CD
+     * (arm64 mm_context_get); returns it.
+     */
+    int pinAsid(long pid);
+
+    /** Drops the pin taken by {@link #pinAsid}; allowed after the process exited (mm_context_put). */
+    void unpinAsid(long pid);
+
+    /** Registers the core's MMU notifier on the mm. */
+    NotifierSubscription subscribe(long pid);
+
+    /** Unregisters it (mmu_notifier_unregister); only for a process that has not exited. */
+    void unsubscribe(long pid, long subscriptionId);
+
+    /**
+     * handle_mm_fault for each page, in order, as one call: VMA lookup, permission check (read, write, exec,
+     * privileged), then the page made present. Returns one result per fault, in the same order.
+     */
+    List<MmFaultResult> handleMmFault(long pid, List<MmFault> faults);
+}

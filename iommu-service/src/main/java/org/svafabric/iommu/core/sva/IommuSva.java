@@ -1,0 +1,386 @@
+package org.svafabric.iommu.core.sva;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.iommu.core.iopf.IopfQueues;
+import org.svafabric.iommu.core.iopf.MmFaultHandler;
+import org.svafabric.iommu.core.port.CoreEvent;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.core.port.DeviceDriverPort;
+import org.svafabric.iommu.core.port.EventLog;
+import org.svafabric.iommu.core.port.IommuDriverOps;
+import org.svafabric.iommu.core.port.MmPort;
+import org.svafabric.iommu.core.port.NotifierSubscription;
+import org.svafabric.iommu.core.port.ProcessInfo;
+import org.svafabric.iommu.core.port.SvaSupport;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The SVA bind API of the 2018 "Shared Virtual Addressing for the IOMMU" series (v1): device init and
+ * shutdown, the mm_exit handler registration, bind, unbind and find. The MMU-notifier side is
+ * {@link SvaMmNotifier}, obtained from {@link #notifier()}.
+ *
+ * <p>Locking: one global lock inside {@link IoMmTable} for io_mms, bonds and PASIDs, held only for memory
+ * operations; a per-device mutex ({@link SvaDeviceParam#mutex}) serialising init, bind, unbind and shutdown
+ * of one device and held across that device's driver and mm-service calls. Release (process exit) and the
+ * fault path take neither across a remote call, so an unbind waiting for an mm_exit, or a release waiting
+ * for a fault group, cannot close a cycle.
+ */
+public final class IommuSva {
+    private final IommuDriverOps driver;
+    private final MmPort mm;
+    private final EventLog events;
+    private final IopfQueues queues;
+    private final IoMmTable table = new IoMmTable();
+    private final IoMmRefs refs;
+    private final Map<String, SvaDeviceParam> params = new ConcurrentHashMap<>();
+    private final Set<String> mmExitHandlers = ConcurrentHashMap.newKeySet();
+    private final MmFaultHandler faultHandler;
+    private final SvaMmNotifier notifier;
+    private final Counter binds;
+    private final Counter unbinds;
+
+    public IommuSva(IommuDriverOps driver, MmPort mm, DeviceDriverPort deviceDrivers, EventLog events, IopfQueues queues,
+                    MeterRegistry meters) {
+        this.driver = driver;
+        this.mm = mm;
+        this.events = events;
+        this.queues = queues;
+        this.refs = new IoMmRefs(table, mm);
+        this.faultHandler = new MmFaultHandler(table::find, mm);
+        this.notifier = new SvaMmNotifier(table, refs, driver, deviceDrivers, queues, mmExitHandlers::contains, events, meters);
+        this.binds = Counter.builder("sva.binds").description("successful iommu_sva_bind_device calls").register(meters);
+        this.unbinds = Counter.builder("sva.unbinds").description("successful iommu_sva_unbind_device calls").register(meters);
+        Gauge.builder("sva.pasids", table, IoMmTable::allocatedPasids).description("PASIDs allocated").register(meters);
+        Gauge.builder("sva.bonds", table, IoMmTable::bondCount).description("device-mm bonds").register(meters);
+    }
+
+    public SvaMmNotifier notifier() {
+        return notifier;
+    }
+
+    /**
+     * iommu_sva_device_init: checks what the SMMU and the device can do for {@code features}, settles the
+     * PASID range, enables PASID/PRI/ATS on the device and, for IOPF, puts it on its SMMU's fault queue.
+     * The range is [1, min(2^SSIDSIZE, 2^pasidBits) - 1]: PASID 0 stays for traffic without PASID, as on Arm;
+     * a non-zero {@code maxPasid} below that limit narrows it.
+     */
+    public SvaDeviceView deviceInit(Device device, Set<SvaFeature> features, int maxPasid) {
+        if (maxPasid < 0) {
+            throw new ErrnoException(Errno.EINVAL, "invalid-argument", "max_pasid must not be negative");
+        }
+        if (params.containsKey(device.id())) {
+            throw alreadyInitialised(device);
+        }
+        SvaSupport support = driver.svaSupport(device).orElseThrow(() -> new ErrnoException(Errno.ENODEV,
+                "feature-unsupported", "the IOMMU driver cannot share address spaces with " + device.id()));
+        // v2 made PASID mandatory: every bond is a PASID, so without one there is nothing to bind.
+        if (support.ssidBits() == 0 || device.pasidBits() == 0) {
+            throw new ErrnoException(Errno.ENODEV, "feature-unsupported", device.id() + " cannot tag DMA with a PASID"
+                    + (support.ssidBits() == 0 ? ": the SMMU has no substreams" : ": the device has no PASID capability"));
+        }
+        boolean iopf = features.contains(SvaFeature.IOPF);
+        boolean pri = device.pri() && support.pri();
+        boolean stall = device.stall() && support.stall();
+        if (iopf && !pri && !stall) {
+            throw new ErrnoException(Errno.ENODEV, "feature-unsupported", device.id()
+                    + " cannot wait for I/O page faults: neither PRI nor stall is available to it");
+        }
+        int limit = (1 << Math.min(support.ssidBits(), device.pasidBits())) - 1;
+        int max = maxPasid != 0 && maxPasid < limit ? maxPasid : limit;
+        SvaDeviceParam param = new SvaDeviceParam(device, features, 1, max, iopf && !pri);
+        if (params.putIfAbsent(device.id(), param) != null) {
+            throw alreadyInitialised(device);
+        }
+        param.mutex.lock();
+        try {
+            driver.enableSva(device, iopf);
+            if (iopf) {
+                queues.queueOf(device).addDevice(device, faultHandler);
+            }
+            param.live = true;
+            return view(param);
+        } catch (RuntimeException e) {
+            params.remove(device.id(), param);
+            throw e;
+        } finally {
+            param.mutex.unlock();
+        }
+    }
+
+    /**
+     * iommu_sva_device_shutdown: every bond goes, whatever its bind count (faults flushed first, mm_exit in
+     * progress waited for), the device leaves its fault queue and is reset.
+     */
+    public void deviceShutdown(Device device) {
+        SvaDeviceParam param = params.get(device.id());
+        if (param == null || !param.live) {
+            throw new ErrnoException(Errno.ENODEV, "not-initialised", "SVA is not initialised on " + device.id());
+        }
+        param.mutex.lock();
+        try {
+            if (!param.live) {
+                throw new ErrnoException(Errno.ENODEV, "not-initialised", "SVA is not initialised on " + device.id());
+            }
+            queues.queueOf(device).flushDevice(device);
+            for (Bond bond : table.bondsOf(param)) {
+                unbind(bond, true);
+            }
+            param.live = false;
+            queues.queueOf(device).removeDevice(device);
+            driver.resetDevice(device);
+            params.remove(device.id(), param);
+        } finally {
+            param.mutex.unlock();
+        }
+    }
+
+    /**
+     * iommu_register_mm_exit_handler: from now on, when a process bound to the device exits, the driver's
+     * handler in device-service is called for each of its bonds before the PASID is torn down.
+     */
+    public void registerMmExitHandler(Device device) {
+        mmExitHandlers.add(device.id());
+    }
+
+    public void unregisterMmExitHandler(Device device) {
+        mmExitHandlers.remove(device.id());
+    }
+
+    /**
+     * iommu_sva_bind_device: binds the process's address space to the device and returns its PASID, the same
+     * for every device the mm is bound to. Binding the same device and mm again returns the same PASID and
+     * needs one more unbind (v1).
+     */
+    public int bind(Device device, long pid, Set<SvaFeature> flags, String drvdata) {
+        SvaDeviceParam param = initialised(device);
+        if (!param.allows(flags)) {
+            throw new ErrnoException(Errno.EINVAL, "invalid-flags", "flags " + flags + " are not a subset of the features "
+                    + param.features() + " enabled on " + device.id());
+        }
+        param.mutex.lock();
+        try {
+            if (!param.live) {
+                throw notInitialised(device);
+            }
+            ProcessInfo process = mm.process(pid).filter(ProcessInfo::isRunning)
+                    .orElseThrow(() -> new ErrnoException(Errno.ESRCH, "no-such-process",
+                            "no running process with pid " + pid));
+            IoMmTable.BindLookup found = lookupForBind(process.pid(), param);
+            if (found instanceof IoMmTable.Rebound rebound) {
+                binds.increment();
+                emit(CoreEvent.Type.BIND, device, rebound.pasid(), pid, "bound again");
+                return rebound.pasid();
+            }
+            return attach(param, ((IoMmTable.Existing) found).ioMm(), drvdata);
+        } finally {
+            param.mutex.unlock();
+        }
+    }
+
+    /**
+     * Either the device was already bound to the mm, or an existing LIVE io_mm on which the binder now holds a
+     * reference: waits out a concurrent creation, and creates the io_mm when the mm has none.
+     */
+    private IoMmTable.BindLookup lookupForBind(long pid, SvaDeviceParam param) {
+        while (true) {
+            IoMmTable.BindLookup found = table.lookupForBind(pid, param);
+            if (found instanceof IoMmTable.Pending pending) {
+                await(pending.created(), "the io_mm of pid " + pid);
+                continue;
+            }
+            if (found instanceof IoMmTable.Reserved reserved) {
+                create(reserved.ioMm());
+                return new IoMmTable.Existing(reserved.ioMm());
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Completes a CREATING io_mm: pins the ASID (the CD will hold it), then registers the notifier (after which
+     * release may come at any time, and waits for this creation to finish).
+     */
+    private void create(IoMm io) {
+        int asid;
+        try {
+            asid = mm.pinAsid(io.pid);
+        } catch (RuntimeException e) {
+            table.abandon(io);
+            throw e;
+        }
+        NotifierSubscription sub;
+        try {
+            sub = mm.subscribe(io.pid);
+        } catch (RuntimeException e) {
+            table.abandon(io);
+            unpinQuietly(io.pid, e);
+            throw e;
+        }
+        table.activate(io, sub.pgd(), asid, sub.id());
+    }
+
+    private void unpinQuietly(long pid, RuntimeException cause) {
+        try {
+            mm.unpinAsid(pid);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private int attach(SvaDeviceParam param, IoMm io, String drvdata) {
+        Bond bond = table.addBond(io, param, drvdata);
+        if (bond == null) {
+            refs.put(io);
+            throw exiting(io.pid);
+        }
+        try {
+            driver.attach(param.device(), io.pasid, io.pgd, io.asid, param.stall());
+        } catch (RuntimeException e) {
+            table.unlink(bond);
+            refs.put(io);
+            throw e;
+        }
+        if (!table.finishAttach(bond)) {
+            // The mm began exiting while the CD was written; release waits for this bond to settle. The driver
+            // never learnt the PASID, so no mm_exit is owed: clear the CD and fail the bind.
+            try {
+                driver.detach(param.device(), io.pasid, io.asid);
+            } finally {
+                table.unlink(bond);
+                refs.put(io);
+            }
+            throw exiting(io.pid);
+        }
+        binds.increment();
+        emit(CoreEvent.Type.BIND, param.device(), io.pasid, io.pid, null);
+        return io.pasid;
+    }
+
+    /**
+     * iommu_sva_unbind_device: flushes the device's faults for the PASID first, so that none of them is
+     * serviced after this returns; waits for an mm_exit in progress on the bond; drops one bind. The last one
+     * clears the CD (unless the mm's exit already did) and puts the io_mm, whose PASID is freed with it.
+     */
+    public void unbind(Device device, int pasid) {
+        SvaDeviceParam param = initialised(device);
+        param.mutex.lock();
+        try {
+            if (!param.live) {
+                throw notInitialised(device);
+            }
+            queues.queueOf(device).flush(device, pasid);
+            Bond bond = table.findBond(param, pasid);
+            if (bond == null) {
+                throw new ErrnoException(Errno.ESRCH, "no-such-bond", device.id() + " is not bound at PASID " + pasid);
+            }
+            unbind(bond, false);
+        } finally {
+            param.mutex.unlock();
+        }
+    }
+
+    /** One unbind (or all of them) of a bond; the caller holds the device mutex. */
+    private void unbind(Bond bond, boolean all) {
+        while (true) {
+            IoMmTable.UnbindAction action = table.beginUnbind(bond, all);
+            switch (action) {
+                case WAIT_FOR_EXIT:
+                    await(bond.exited, "mm_exit of " + bond);
+                    continue;
+                case KEPT:
+                    break;
+                case DETACH:
+                    try {
+                        driver.detach(bond.param.device(), bond.ioMm.pasid, bond.ioMm.asid);
+                    } catch (RuntimeException e) {
+                        table.detachFailed(bond);
+                        throw e;
+                    }
+                    table.unlink(bond);
+                    refs.put(bond.ioMm);
+                    break;
+                case UNLINKED:
+                    refs.put(bond.ioMm);
+                    break;
+                default:
+                    throw new IllegalStateException(action.name());
+            }
+            unbinds.increment();
+            emit(CoreEvent.Type.UNBIND, bond.param.device(), bond.ioMm.pasid, bond.ioMm.pid,
+                    action == IoMmTable.UnbindAction.KEPT ? "bond still held" : null);
+            return;
+        }
+    }
+
+    /** iommu_sva_find: the process bound at {@code pasid}; nothing for an unknown, freed or exiting one. */
+    public OptionalLong find(int pasid) {
+        return table.find(pasid);
+    }
+
+    public Optional<PasidView> pasid(int pasid) {
+        return table.pasid(pasid);
+    }
+
+    public Optional<SvaDeviceView> device(String deviceId) {
+        SvaDeviceParam param = params.get(deviceId);
+        return param == null || !param.live ? Optional.empty() : Optional.of(view(param));
+    }
+
+    public boolean hasMmExitHandler(String deviceId) {
+        return mmExitHandlers.contains(deviceId);
+    }
+
+    private SvaDeviceView view(SvaDeviceParam p) {
+        return new SvaDeviceView(p.device().id(), p.features(), p.minPasid(), p.maxPasid(), p.stall(),
+                mmExitHandlers.contains(p.device().id()), table.bondSnapshots(p));
+    }
+
+    private SvaDeviceParam initialised(Device device) {
+        SvaDeviceParam param = params.get(device.id());
+        if (param == null || !param.live) {
+            throw notInitialised(device);
+        }
+        return param;
+    }
+
+    private static ErrnoException notInitialised(Device device) {
+        return new ErrnoException(Errno.EINVAL, "not-initialised", "SVA is not initialised on " + device.id());
+    }
+
+    private static ErrnoException alreadyInitialised(Device device) {
+        return new ErrnoException(Errno.EEXIST, "already-initialised", "SVA is already initialised on " + device.id());
+    }
+
+    private static ErrnoException exiting(long pid) {
+        return new ErrnoException(Errno.ESRCH, "no-such-process", "process " + pid + " exited while it was being bound");
+    }
+
+    private void emit(CoreEvent.Type type, Device d, int pasid, long pid, String detail) {
+        events.emit(new CoreEvent(type, d.id(), d.sid(), pasid, pid, null, detail));
+    }
+
+    /** Waits for another thread's step; these never depend on the caller's own locks (see class comment). */
+    static void await(CompletableFuture<Void> f, String what) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR, "interrupted", "interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed", e.getCause());
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package org.svafabric.iommu.core.sva;
+
+import java.util.List;
+
+/**
+ * An allocated PASID and what holds it.
+ *
+ * @param state the io_mm's state: CREATING, LIVE, EXITING or EXITED
+ */
+public record PasidView(int pasid, long pid, String state, List<BondView> bonds) {
+}
