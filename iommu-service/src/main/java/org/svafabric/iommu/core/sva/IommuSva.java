@@ -107,8 +107,13 @@ public final class IommuSva {
         param.mutex.lock();
         try {
             driver.enableSva(device, iopf);
-            if (iopf) {
-                queues.queueOf(device).addDevice(device, faultHandler);
+            try {
+                if (iopf) {
+                    queues.queueOf(device).addDevice(device, faultHandler);
+                }
+            } catch (RuntimeException e) {
+                resetQuietly(device, e);
+                throw e;
             }
             param.live = true;
             return view(param);
@@ -230,6 +235,14 @@ public final class IommuSva {
             throw e;
         }
         table.activate(io, sub.pgd(), asid, sub.id());
+    }
+
+    private void resetQuietly(Device device, RuntimeException cause) {
+        try {
+            driver.resetDevice(device);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private void unpinQuietly(long pid, RuntimeException cause) {
