@@ -1,0 +1,729 @@
+package org.svafabric.iommu.driver;
+
+import static org.svafabric.iommu.driver.SmmuRegs.*;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.core.port.IommuDriverOps;
+import org.svafabric.iommu.core.port.PageResponseCode;
+import org.svafabric.iommu.core.port.SvaSupport;
+import org.svafabric.iommu.hw.cmd.CmdAtcInv;
+import org.svafabric.iommu.hw.cmd.CmdCfgiSteRange;
+import org.svafabric.iommu.hw.cmd.CmdPriResp;
+import org.svafabric.iommu.hw.cmd.CmdResume;
+import org.svafabric.iommu.hw.cmd.CmdTlbi;
+import org.svafabric.iommu.hw.cmd.Command;
+import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.iommu.hw.stall.ResumeAction;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The arm-smmu-v3 driver: probes the SMMU through its ID registers, builds the stream table, queues and CD
+ * tables in RAM, and from then on drives it only through registers, memory and the command queue, as Linux's
+ * {@code arm-smmu-v3.c} with the 2018 SVA series does. It implements the IOMMU core's {@link IommuDriverOps}
+ * (shared CDs, invalidations, page responses) and classical private domains.
+ *
+ * <p>Locks, outermost first: {@link #asidLock} (the ASID space and every CD write that names a private ASID,
+ * so a seized ASID is never installed twice), a domain's monitor (its masters and page table), a master's
+ * monitor (its enable flags). Command-queue waits happen under the ASID lock, as under Linux's
+ * {@code arm_smmu_asid_lock} mutex; no lock is held across a call to device-service.
+ */
+public final class ArmSmmuV3 implements IommuDriverOps {
+    private static final Logger log = LoggerFactory.getLogger(ArmSmmuV3.class);
+    /** Linux CR1: inner-shareable, write-back cacheable tables and queues. */
+    private static final int CR1_WB_ISH = (3 << 10) | (1 << 8) | (1 << 6) | (3 << 4) | (1 << 2) | 1;
+
+    private final MemoryBus bus;
+    private final Mmio regs;
+    private final DriverSettings settings;
+    private final DriverEvents events;
+    private final MeterRegistry meters;
+    private final EndpointControl endpoints;
+    private final FaultSink faults;
+
+    private final Map<Integer, Master> bySid = new ConcurrentHashMap<>();
+    private final Map<String, Master> byId = new ConcurrentHashMap<>();
+    private final Map<Long, PrivateDomain> domains = new ConcurrentHashMap<>();
+    private final AtomicLong nextDomain = new AtomicLong(1);
+    private final ReentrantLock asidLock = new ReentrantLock();
+
+    private SmmuFeatures features;
+    private SvaGate gate;
+    private AsidMap asids;
+    private Cmdq cmdq;
+    private StreamTable strtab;
+    private TlbInvalidator tlbi;
+    private EventQueueHandler evtq;
+    private PriQueueHandler priq;
+    private boolean btmActive;
+    private boolean e2hActive;
+
+    public ArmSmmuV3(MemoryBus bus, Mmio regs, DriverSettings settings, EndpointControl endpoints, FaultSink faults,
+                     DriverEvents events, MeterRegistry meters) {
+        this.bus = bus;
+        this.regs = regs;
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.faults = faults;
+        this.events = events;
+        this.meters = meters;
+    }
+
+    // ---------------------------------------------------------------- probe and reset
+
+    /**
+     * {@code arm_smmu_device_probe}: decode the ID registers, allocate the tables and queues in RAM, then
+     * {@code arm_smmu_device_reset}. Called once, when RAM (mm-service) answers.
+     */
+    public synchronized void probe() {
+        if (features != null) {
+            return;
+        }
+        SmmuFeatures f = SmmuFeatures.probe(regs);
+        if (!f.s1p() || !f.aarch64() || !f.gran4k()) {
+            throw new ErrnoException(Errno.ENODEV, "smmu-unsupported", "the SMMU offers no stage-1 AArch64 4 KiB translation");
+        }
+        gate = SvaGate.evaluate(f, settings.cpu());
+        asids = new AsidMap(f.asidBits());
+        btmActive = f.btm() && settings.btm();
+        e2hActive = f.hyp() && settings.e2h();
+        tlbi = new TlbInvalidator(f.ril(), e2hActive, settings.tlbiMaxPages());
+        long syncWord = bus.allocKernelPages(settings.owner(), 1);
+        boolean msi = f.msi() && f.coherent();
+        cmdq = new Cmdq(bus, regs, allocQueue(f.cmdqs(), 16), f.cmdqs(), syncWord, msi, settings.syncTimeout());
+        strtab = new StreamTable(bus, settings.owner(), cmdq, f);
+        long evtqBase = allocQueue(f.evtqs(), 32);
+        evtq = new EventQueueHandler(new OutputQueueReader(bus, regs, EVTQ_PROD, EVTQ_CONS, evtqBase, f.evtqs(), 32),
+                bySid::get, faults, cmdq, events, meters);
+        long priqBase = 0;
+        if (f.pri()) {
+            priqBase = allocQueue(f.priqs(), 16);
+            priq = new PriQueueHandler(new OutputQueueReader(bus, regs, PRIQ_PROD, PRIQ_CONS, priqBase, f.priqs(), 16),
+                    bySid::get, faults, cmdq, events, meters);
+        }
+        features = f;
+        reset(evtqBase, priqBase);
+        Gauge.builder("smmu.cmdq.commands", cmdq, Cmdq::issuedCommands).description("commands written to the command queue").register(meters);
+        Gauge.builder("smmu.cmdq.syncs", cmdq, Cmdq::syncs).description("CMD_SYNCs waited for").register(meters);
+        log.info("SMMUv3 probed: {} SIDs ({}), {} SSID bits, PRI {}, ATS {}, stall {}, BTM {}, SVA {}",
+                1L << f.sidBits(), strtab.twoLevel() ? "2-level" : "linear", f.ssidBits(), f.pri(), f.ats(),
+                f.stallModel(), btmActive ? "on" : "off", gate.available() ? "available" : "unavailable");
+    }
+
+    private void reset(long evtqBase, long priqBase) {
+        writeCr0(0);
+        regs.write32(CR1, CR1_WB_ISH);
+        long cr2 = CR2_RECINVSID.with(0, 1);
+        // PTM = 1 keeps the CPU's broadcast TLBIs out of the SMMU; cleared only when the driver relies on BTM.
+        cr2 = CR2_PTM.with(cr2, !btmActive);
+        cr2 = CR2_E2H.with(cr2, e2hActive);
+        regs.write32(CR2, (int) cr2);
+        regs.write64(STRTAB_BASE, strtab.baseRegister());
+        regs.write32(STRTAB_BASE_CFG, strtab.baseCfgRegister());
+
+        regs.write64(CMDQ_BASE, queueBase(cmdq.base(), cmdq.log2Size()));
+        regs.write32(CMDQ_PROD, 0);
+        regs.write32(CMDQ_CONS, 0);
+        int cr0 = (int) CR0_CMDQEN.mask();
+        writeCr0(cr0);
+        // Whatever the SMMU cached before reset is stale: every STE and CD, every TLB entry.
+        cmdq.issueSync(List.of(CmdCfgiSteRange.all(), tlbi.all()));
+
+        regs.write64(EVTQ_BASE, queueBase(evtqBase, features.evtqs()));
+        regs.write32(EVTQ_PROD, 0);
+        regs.write32(EVTQ_CONS, 0);
+        cr0 |= (int) CR0_EVTQEN.mask();
+        if (features.pri()) {
+            regs.write64(PRIQ_BASE, queueBase(priqBase, features.priqs()));
+            regs.write32(PRIQ_PROD, 0);
+            regs.write32(PRIQ_CONS, 0);
+            cr0 |= (int) CR0_PRIQEN.mask();
+        }
+        writeCr0(cr0);
+        long irq = IRQ_CTRL_EVTQ_IRQEN.with(IRQ_CTRL_GERROR_IRQEN.with(0, 1), 1);
+        regs.write32(IRQ_CTRL, (int) IRQ_CTRL_PRIQ_IRQEN.with(irq, features.pri()));
+        if (features.ats()) {
+            cr0 |= (int) CR0_ATSCHK.mask();
+        }
+        writeCr0(cr0 | (int) CR0_SMMUEN.mask());
+    }
+
+    /** {@code arm_smmu_write_reg_sync}: write CR0 and wait for CR0ACK to match. */
+    private void writeCr0(int value) {
+        regs.write32(CR0, value);
+        long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
+        while (regs.read32(CR0ACK) != value) {
+            if (System.nanoTime() > deadline) {
+                throw new ErrnoException(Errno.ETIMEDOUT, "cr0-timeout", "CR0ACK did not follow CR0 = 0x" + Integer.toHexString(value));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private long allocQueue(int log2Size, int entryBytes) {
+        long bytes = Math.max(32, (long) entryBytes << log2Size);
+        return bus.allocKernelPages(settings.owner(), (int) ((bytes + 4095) / 4096));
+    }
+
+    private static long queueBase(long addr, int log2Size) {
+        return Q_BASE_LOG2SIZE.with(Q_BASE_ADDR.withAddress(Q_BASE_RWA.with(0, 1), addr), log2Size);
+    }
+
+    public boolean probed() {
+        return features != null;
+    }
+
+    public SmmuFeatures features() {
+        return requireProbed().features;
+    }
+
+    public SvaGate svaGate() {
+        return requireProbed().gate;
+    }
+
+    public boolean btmActive() {
+        return btmActive;
+    }
+
+    public boolean e2hActive() {
+        return e2hActive;
+    }
+
+    public boolean twoLevelStreamTable() {
+        return requireProbed().strtab.twoLevel();
+    }
+
+    public int streamTableSplit() {
+        return requireProbed().strtab.split();
+    }
+
+    private ArmSmmuV3 requireProbed() {
+        if (features == null) {
+            throw new ErrnoException(Errno.EAGAIN, "smmu-not-probed", "the SMMU driver has not probed yet (waiting for RAM)");
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------- interrupts
+
+    /** EVTQ interrupt, on the driver's event-queue thread. */
+    public void eventQueueInterrupt() {
+        if (evtq != null) {
+            evtq.drain();
+        }
+    }
+
+    /** PRIQ interrupt, on the driver's PRI-queue thread. */
+    public void priQueueInterrupt() {
+        if (priq != null) {
+            priq.drain();
+        }
+    }
+
+    /** CMD_SYNC completion interrupt (or SEV): wakes the CMD_SYNC waiters. */
+    public void syncInterrupt() {
+        if (cmdq != null) {
+            cmdq.syncInterrupt();
+        }
+    }
+
+    /**
+     * GERROR interrupt ({@code arm_smmu_gerror_handler}): acknowledges every active error by writing GERRORN
+     * = GERROR. A command-queue error is first fixed as {@code arm_smmu_cmdq_skip_err} does: an illegal or
+     * aborted command is replaced by a CMD_SYNC; an ATC invalidation timeout is "cowardly ignored" (the SYNC is
+     * re-executed once acknowledged).
+     */
+    public void gerrorInterrupt() {
+        int gerror = regs.read32(GERROR);
+        int active = gerror ^ regs.read32(GERRORN);
+        if (active == 0) {
+            return;
+        }
+        if (GERROR_CMDQ_ERR.isSet(active)) {
+            int cons = regs.read32(CMDQ_CONS);
+            int err = (int) CMDQ_CONS_ERR.get(Integer.toUnsignedLong(cons));
+            log.error("CMDQ error (cons 0x{}): {}", Integer.toHexString(cons), cmdqErrorName(err));
+            events.emit("GERROR", null, null, null, null, "CMDQ_ERR " + cmdqErrorName(err));
+            if (err != CERROR_ATC_INV_SYNC) {
+                cmdq.replaceAtCons(cons);
+            }
+        }
+        for (var f : List.of(GERROR_EVTQ_ABT_ERR, GERROR_PRIQ_ABT_ERR, GERROR_MSI_CMDQ_ABT_ERR)) {
+            if (f.isSet(active)) {
+                log.error("global error {}", f.name());
+                events.emit("GERROR", null, null, null, null, f.name());
+            }
+        }
+        regs.write32(GERRORN, gerror);
+    }
+
+    private static final int CERROR_ATC_INV_SYNC = 3;
+
+    private static String cmdqErrorName(int err) {
+        return switch (err) {
+            case 0 -> "CERROR_NONE";
+            case 1 -> "CERROR_ILL";
+            case 2 -> "CERROR_ABT";
+            case CERROR_ATC_INV_SYNC -> "CERROR_ATC_INV_SYNC";
+            default -> "CERROR_" + err;
+        };
+    }
+
+    // ---------------------------------------------------------------- masters
+
+    /**
+     * {@code arm_smmu_probe_device}: a device appears behind the SMMU. Its CD table is sized by the smaller of
+     * the SMMU's and the device's substream widths; its STE selects stage 1 through that table, accepts ATS
+     * translation requests when both sides have ATS (EATS), and may stall only when firmware says so
+     * (S1STALLD, where STALL_MODEL lets software choose).
+     */
+    public Master addMaster(DeviceDescription d) {
+        requireProbed();
+        int sid = d.streamId();
+        if (!strtab.covers(sid)) {
+            throw ErrnoException.invalid("StreamID 0x" + Integer.toHexString(sid) + " is outside the stream table");
+        }
+        boolean prgPasid = d.pri() != null && Boolean.TRUE.equals(d.pri().prgResponsePasidRequired());
+        Device dev = new Device(d.id(), sid, d.pasidBits(), d.hasPri(), d.hasAts(), d.canStall(), prgPasid);
+        synchronized (this) {
+            if (byId.containsKey(d.id()) || bySid.containsKey(sid)) {
+                throw new ErrnoException(Errno.EEXIST, "device-exists", "device " + d.id() + " or StreamID 0x"
+                        + Integer.toHexString(sid) + " is already behind the SMMU");
+            }
+            int ssidBits = Math.min(features.ssidBits(), dev.pasidBits());
+            CdTable cds = new CdTable(bus, settings.owner(), cmdq, sid, ssidBits, features.cd2l());
+            boolean stall = dev.stall() && features.stalls();
+            Master m = new Master(dev, d, cds, stall, dev.ats() && features.ats());
+            strtab.write(sid, StreamTableEntry.stage1(new StreamTableEntry.Config(cds.base(), cds.s1Fmt(), cds.s1CdMax(),
+                    features.stallModel() == SmmuFeatures.StallModel.STALL && !stall, m.atsSupported, e2hActive,
+                    prgPasid && features.pri())));
+            bySid.put(sid, m);
+            byId.put(d.id(), m);
+            return m;
+        }
+    }
+
+    public Optional<Master> master(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public Optional<Master> masterBySid(int sid) {
+        return Optional.ofNullable(bySid.get(sid));
+    }
+
+    public Collection<Master> masters() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The STE of a master as it is in RAM (for inspection and tests). */
+    public long[] steOf(int sid) {
+        return requireProbed().strtab.read(sid);
+    }
+
+    /** The CD at {@code ssid} of a master as it is in RAM. */
+    public long[] cdOf(String deviceId, int ssid) {
+        return masterOf(deviceId).cdTable.read(ssid);
+    }
+
+    Master masterOf(Device device) {
+        return masterOf(device.id());
+    }
+
+    Master masterOf(String id) {
+        Master m = byId.get(id);
+        if (m == null) {
+            throw new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id + " behind the SMMU");
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- IommuDriverOps: SVA
+
+    @Override
+    public Optional<SvaSupport> svaSupport(Device device) {
+        if (features == null || !gate.available() || !byId.containsKey(device.id())) {
+            return Optional.empty();
+        }
+        return Optional.of(new SvaSupport(features.ssidBits(), features.pri(), features.stalls()));
+    }
+
+    /**
+     * {@code arm_smmu_master_enable_sva} and the PCI side of init: PASID, then PRI with the outstanding page
+     * request allocation when the device will fault through PRI, and ATS, on the endpoint. The STE already
+     * accepts translation requests, so the endpoint's first one finds EATS set.
+     */
+    @Override
+    public void enableSva(Device device, boolean iopf) {
+        Master m = masterOf(device);
+        boolean pci = m.description.isPci();
+        boolean pasid = pci && device.pasidBits() > 0;
+        boolean pri = pci && iopf && device.pri() && features.pri();
+        boolean ats = pci && m.atsSupported;
+        if (pasid || pri || ats) {
+            endpoints.enable(device, pasid, pri, ats, m.outstandingPageRequests());
+        }
+        synchronized (m) {
+            m.pasidEnabled = pasid;
+            m.priEnabled = pri;
+            m.atsEnabled = ats;
+        }
+    }
+
+    /**
+     * Installs the shared CD ({@code arm_smmu_alloc_shared_cd} + {@code arm_smmu_write_ctx_desc}): TTB0 =
+     * the process's pgd, its pinned ASID, the CPU's T0SZ and IPS, HA/HD with HTTU, S for a stalling master.
+     * If a private domain holds that ASID, it is moved first ("Seize private ASID").
+     */
+    @Override
+    public void attach(Device device, int pasid, long pgd, int asid, boolean stall) {
+        Master m = masterOf(device);
+        asidLock.lock();
+        try {
+            PrivateDomain owner = asids.privateOwner(asid);
+            if (owner != null) {
+                seize(owner, asid);
+            }
+            asids.share(asid, pgd);
+        } finally {
+            asidLock.unlock();
+        }
+        try {
+            endpoints.pasidReinstalled(device, pasid);
+            CpuFeatures cpu = settings.cpu();
+            long[] cd = ContextDescriptor.valid(
+                    new ContextDescriptor.AddressSpace(pgd, asid, 64 - cpu.vaBits(), cpu.paBits()),
+                    new ContextDescriptor.Options(features.hasHa(), features.hasHd(), cdStall(stall), true));
+            m.cdTable.install(pasid, cd);
+        } catch (RuntimeException e) {
+            asidLock.lock();
+            try {
+                asids.unshare(asid);
+            } finally {
+                asidLock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /** CD.S: what the context asks, but always 1 under a forced stall model (CD.S = 0 is ILLEGAL there). */
+    private boolean cdStall(boolean wanted) {
+        return wanted || features.stallModel() == SmmuFeatures.StallModel.FORCED;
+    }
+
+    /**
+     * {@code arm_smmu_share_asid}: gives the private domain a fresh ASID, rewrites its live CDs (word 0 only),
+     * and invalidates the old ASID, so that nothing the SMMU cached for the domain answers to the process's
+     * ASID afterwards. Under the ASID lock.
+     */
+    private void seize(PrivateDomain d, int asid) {
+        int fresh = asids.allocPrivate(d);
+        synchronized (d) {
+            List<Command> cmds = new ArrayList<>();
+            for (Master m : d.masters) {
+                long[] cd = m.cdTable.read(0);
+                m.cdTable.rewriteWord0(0, ContextDescriptor.ASID.with(cd[0], fresh));
+                cmds.add(m.cdTable.cfgi(0));
+            }
+            d.asid = fresh;
+            cmds.add(tlbi.asid(asid));
+            cmdq.issueSync(cmds);
+        }
+        asids.freePrivate(asid, d);
+        log.info("seized ASID {} from domain {} (now ASID {})", asid, d.id, fresh);
+        events.emit("ASID_SEIZED", null, null, null, null, "domain " + d.id + " moved from ASID " + asid + " to " + fresh);
+    }
+
+    /** Clears the CD: V = 0, CMD_CFGI_CD, TLBI by ASID, ATC_INV of the PASID, CMD_SYNC. */
+    @Override
+    public void detach(Device device, int pasid, int asid) {
+        Master m = masterOf(device);
+        m.cdTable.clear(pasid);
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(m.cdTable.cfgi(pasid));
+        cmds.add(tlbi.asid(asid));
+        if (m.atsEnabled()) {
+            cmds.add(TlbInvalidator.atcInv(m.sid(), true, pasid, 0, 0));
+        }
+        cmdq.issueSync(cmds);
+        emitInvalidations(cmds, m, pasid);
+        asidLock.lock();
+        try {
+            asids.unshare(asid);
+        } finally {
+            asidLock.unlock();
+        }
+    }
+
+    /**
+     * {@code arm_smmu_mm_invalidate_range}: TLBI of the range by ASID unless the SMMU took the CPU's broadcast
+     * TLBI (BTM), then ATC_INV at the PASID for every device with ATS, then one CMD_SYNC, which waits for the
+     * endpoints' invalidation completions too.
+     */
+    @Override
+    public void invalidateRange(List<Device> devices, int pasid, int asid, long start, long end, boolean btm) {
+        List<Command> cmds = new ArrayList<>();
+        if (!(btm && btmActive)) {
+            cmds.addAll(tlbi.range(asid, start, end, false));
+        }
+        for (Device d : devices) {
+            Master m = byId.get(d.id());
+            if (m != null && m.atsEnabled()) {
+                cmds.add(TlbInvalidator.atcInv(m.sid(), true, pasid, start, end));
+            }
+        }
+        if (cmds.isEmpty()) {
+            return;
+        }
+        cmdq.issueSync(cmds);
+        emitInvalidations(cmds, devices.size() == 1 ? byId.get(devices.get(0).id()) : null, pasid);
+    }
+
+    @Override
+    public void drainFaults(Device device) {
+        if (priq != null) {
+            priq.drain();
+        }
+        if (evtq != null) {
+            evtq.drain();
+        }
+    }
+
+    /** CMD_PRI_RESP, fire and forget (no CMD_SYNC: "PRI_RESP is fire and forget"). */
+    @Override
+    public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PageResponseCode code) {
+        Master m = masterOf(device);
+        cmdq.issue(List.of(new CmdPriResp(m.sid(), pasid.isPresent(), pasid.orElse(0), prgIndex, priResp(code))));
+    }
+
+    static PriResponseCode priResp(PageResponseCode code) {
+        return switch (code) {
+            case SUCCESS -> PriResponseCode.SUCCESS;
+            case INVALID -> PriResponseCode.INVALID_REQUEST;
+            case FAILURE -> PriResponseCode.RESPONSE_FAILURE;
+        };
+    }
+
+    /** CMD_RESUME: "RESUME consumption guarantees that the stalled transaction will be terminated" — no SYNC. */
+    @Override
+    public void resume(Device device, int stag, boolean retry) {
+        Master m = masterOf(device);
+        cmdq.issue(List.of(new CmdResume(m.sid(), stag, retry ? ResumeAction.RETRY : ResumeAction.ABORT)));
+    }
+
+    /** Disables PRI, PASID and ATS on the endpoint, then drops whatever its ATC still holds. */
+    @Override
+    public void resetDevice(Device device) {
+        Master m = masterOf(device);
+        boolean pasid;
+        boolean pri;
+        boolean ats;
+        synchronized (m) {
+            pasid = m.pasidEnabled;
+            pri = m.priEnabled;
+            ats = m.atsEnabled;
+            m.pasidEnabled = false;
+            m.priEnabled = false;
+            m.atsEnabled = false;
+        }
+        if (pasid || pri || ats) {
+            endpoints.disable(device, pasid, pri, ats);
+        }
+        if (ats) {
+            cmdq.issueSync(List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0)));
+        }
+    }
+
+    // ---------------------------------------------------------------- private domains
+
+    /** A new private domain with its own page table and ASID. */
+    public PrivateDomain createDomain() {
+        requireProbed();
+        PrivateDomain d = new PrivateDomain(nextDomain.getAndIncrement(), new IoPgtable(bus, settings.owner()));
+        asidLock.lock();
+        try {
+            d.asid = asids.allocPrivate(d);
+        } catch (RuntimeException e) {
+            d.pgtable.free();
+            throw e;
+        } finally {
+            asidLock.unlock();
+        }
+        domains.put(d.id, d);
+        return d;
+    }
+
+    public Optional<PrivateDomain> domain(long id) {
+        return Optional.ofNullable(domains.get(id));
+    }
+
+    public Collection<PrivateDomain> domains() {
+        return List.copyOf(domains.values());
+    }
+
+    /** The ASID a domain uses now (it changes when seized). */
+    public int asidOf(PrivateDomain d) {
+        asidLock.lock();
+        try {
+            return d.asid;
+        } finally {
+            asidLock.unlock();
+        }
+    }
+
+    /** Attaches a master: its CD 0 becomes the domain's context, so its traffic without PASID uses the domain. */
+    public void attachDomain(PrivateDomain d, String deviceId) {
+        Master m = masterOf(deviceId);
+        asidLock.lock();
+        try {
+            synchronized (d) {
+                synchronized (m) {
+                    if (m.domain == d) {
+                        return;
+                    }
+                    if (m.domain != null) {
+                        throw new ErrnoException(Errno.EBUSY, "device-attached", deviceId + " is attached to domain "
+                                + m.domain.id + "; detach it first");
+                    }
+                }
+                long[] cd = ContextDescriptor.valid(
+                        new ContextDescriptor.AddressSpace(d.pgtable.pgd(), d.asid, d.pgtable.t0sz(), Math.min(features.oasBits(), 48)),
+                        new ContextDescriptor.Options(false, false, cdStall(false), false));
+                m.cdTable.install(0, cd);
+                d.masters.add(m);
+                synchronized (m) {
+                    m.domain = d;
+                }
+            }
+        } finally {
+            asidLock.unlock();
+        }
+    }
+
+    /** Detaches a master: CD 0 cleared, CFGI, TLBI of the domain's ASID, ATC_INV without PASID, SYNC. */
+    public void detachDomain(PrivateDomain d, String deviceId) {
+        Master m = masterOf(deviceId);
+        asidLock.lock();
+        try {
+            synchronized (d) {
+                if (!d.masters.contains(m)) {
+                    throw new ErrnoException(Errno.EINVAL, "device-not-attached", deviceId + " is not attached to domain " + d.id);
+                }
+                m.cdTable.clear(0);
+                List<Command> cmds = new ArrayList<>();
+                cmds.add(m.cdTable.cfgi(0));
+                cmds.add(tlbi.asid(d.asid));
+                if (m.atsEnabled()) {
+                    cmds.add(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0));
+                }
+                cmdq.issueSync(cmds);
+                d.masters.remove(m);
+                synchronized (m) {
+                    m.domain = null;
+                }
+            }
+        } finally {
+            asidLock.unlock();
+        }
+    }
+
+    /** iommu_map: the pages at {@code iova}; no invalidation needed, nothing can be cached for an unmapped IOVA. */
+    public void map(PrivateDomain d, long iova, List<Long> pages, boolean read, boolean write) {
+        synchronized (d) {
+            d.pgtable.map(iova, pages, read, write);
+        }
+    }
+
+    /**
+     * iommu_unmap: clears the leaves, then TLBI of the range by the domain's ASID and ATC_INV for each
+     * attached master with ATS, then CMD_SYNC; returns the bytes unmapped once nothing can use them.
+     */
+    public long unmap(PrivateDomain d, long iova, long size) {
+        asidLock.lock();
+        try {
+            synchronized (d) {
+                long unmapped = d.pgtable.unmap(iova, size);
+                if (unmapped == 0) {
+                    return 0;
+                }
+                List<Command> cmds = new ArrayList<>(tlbi.range(d.asid, iova, iova + unmapped, true));
+                for (Master m : d.masters) {
+                    if (m.atsEnabled()) {
+                        cmds.add(TlbInvalidator.atcInv(m.sid(), false, 0, iova, iova + unmapped));
+                    }
+                }
+                cmdq.issueSync(cmds);
+                emitInvalidations(cmds, d.masters.size() == 1 ? d.masters.iterator().next() : null, null);
+                return unmapped;
+            }
+        } finally {
+            asidLock.unlock();
+        }
+    }
+
+    /** Frees a domain with no masters: TLBI of its ASID, then its page table and ASID go. */
+    public void freeDomain(PrivateDomain d) {
+        asidLock.lock();
+        try {
+            synchronized (d) {
+                if (!d.masters.isEmpty()) {
+                    throw new ErrnoException(Errno.EBUSY, "domain-in-use", "domain " + d.id + " still has devices attached");
+                }
+                if (domains.remove(d.id) == null) {
+                    return;
+                }
+                cmdq.issueSync(List.of(tlbi.asid(d.asid)));
+                d.pgtable.free();
+                asids.freePrivate(d.asid, d);
+            }
+        } finally {
+            asidLock.unlock();
+        }
+    }
+
+    public long iovaToPhys(PrivateDomain d, long iova) {
+        synchronized (d) {
+            return d.pgtable.iovaToPhys(iova);
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void emitInvalidations(List<Command> cmds, Master single, Integer pasid) {
+        int tlbis = 0;
+        String first = null;
+        for (Command c : cmds) {
+            if (c instanceof CmdTlbi t) {
+                if (tlbis++ == 0) {
+                    first = t.opcode().name().substring(4) + " asid " + t.asid()
+                            + (t.addr() != 0 || t.usesRangeFields() ? " va 0x" + Long.toHexString(t.addr()) : "");
+                }
+            } else if (c instanceof CmdAtcInv a) {
+                Master m = bySid.get(a.sid());
+                events.emit("ATC_INV", m == null ? null : m.id(), a.sid(), a.ssv() ? a.ssid() : null, a.alignedAddr(),
+                        a.size() >= CmdAtcInv.SIZE_ALL ? "all" : "2^" + a.size() + " pages");
+            }
+        }
+        if (tlbis > 0) {
+            meters.counter("smmu.tlbi.commands").increment(tlbis);
+            events.emit("TLBI", single == null ? null : single.id(), single == null ? null : single.sid(), pasid, null,
+                    first + (tlbis > 1 ? " (+" + (tlbis - 1) + " more)" : ""));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.svafabric.iommu.driver;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.svafabric.api.bits.Field;
+import org.svafabric.api.bits.Words;
+import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.iommu.hw.cmd.CmdCfgiCd;
+
+/**
+ * A master's context-descriptor table (Linux {@code arm_smmu_ctx_desc_cfg}): linear for up to 1024 contexts
+ * or when the SMMU lacks IDR0.CD2L, otherwise two levels with 1024 CDs (64 KiB) per leaf table
+ * (S1Fmt = 64K_L2), leaves allocated on first use. SSID 0 holds the master's private domain, if any; SSIDs
+ * from 1 hold shared (SVA) contexts.
+ *
+ * <p>Write order, as {@code arm_smmu_write_ctx_desc}: a new CD gets words 1..7 and a CMD_CFGI_CD + CMD_SYNC
+ * before word 0 sets V, so the SMMU never reads V = 1 next to stale TTB0 or MAIR; an ASID change on a live
+ * CD rewrites word 0 alone; clearing writes word 0 = 0. Each ends with CMD_CFGI_CD (+ the caller's
+ * invalidations) and CMD_SYNC. Callers serialise writes per SSID.
+ */
+final class CdTable {
+    /** Linux {@code CTXDESC_L2_ENTRIES}. */
+    static final int L2_ENTRIES = 1024;
+    static final Field L1_V = Field.bit("V", 0, 0);
+    static final Field L1_L2PTR = Field.bits("L2Ptr", 0, 51, 12);
+
+    private final MemoryBus bus;
+    private final String owner;
+    private final Cmdq cmdq;
+    private final int sid;
+    private final int s1CdMax;
+    private final boolean twoLevel;
+    private final long base;
+    private final ConcurrentMap<Integer, Long> leaves = new ConcurrentHashMap<>();
+
+    /** @param ssidBits log2 of the contexts this master may use (0: only SSID 0) */
+    CdTable(MemoryBus bus, String owner, Cmdq cmdq, int sid, int ssidBits, boolean cd2l) {
+        this.bus = bus;
+        this.owner = owner;
+        this.cmdq = cmdq;
+        this.sid = sid;
+        this.s1CdMax = ssidBits;
+        long contexts = 1L << ssidBits;
+        this.twoLevel = cd2l && contexts > L2_ENTRIES;
+        long bytes = twoLevel ? ((contexts + L2_ENTRIES - 1) / L2_ENTRIES) * 8 : contexts * ContextDescriptor.BYTES;
+        this.base = bus.allocKernelPages(owner, pages(bytes));
+    }
+
+    long base() {
+        return base;
+    }
+
+    int s1CdMax() {
+        return s1CdMax;
+    }
+
+    int s1Fmt() {
+        return twoLevel ? StreamTableEntry.S1FMT_64K_L2 : StreamTableEntry.S1FMT_LINEAR;
+    }
+
+    boolean twoLevel() {
+        return twoLevel;
+    }
+
+    /** Installs a new CD at {@code ssid}: words 1..7, sync, word 0 with V, sync. */
+    void install(int ssid, long[] cd) {
+        long at = cdAddress(ssid);
+        byte[] upper = new byte[(ContextDescriptor.DWORDS - 1) * 8];
+        for (int i = 1; i < ContextDescriptor.DWORDS; i++) {
+            Words.putLong(upper, (i - 1) * 8, cd[i]);
+        }
+        bus.write(at + 8, upper);
+        cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)));
+        bus.write64(at, cd[0]);
+        cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)));
+    }
+
+    /** Rewrites word 0 of a live CD (an ASID move); the caller issues the CFGI with its own TLBIs. */
+    void rewriteWord0(int ssid, long word0) {
+        bus.write64(cdAddress(ssid), word0);
+    }
+
+    /** Clears V (word 0 = 0); the caller issues CMD_CFGI_CD with its TLB and ATC invalidations and a SYNC. */
+    void clear(int ssid) {
+        bus.write64(cdAddress(ssid), 0);
+    }
+
+    long[] read(int ssid) {
+        return Words.fromBytes(bus.read(cdAddress(ssid), ContextDescriptor.BYTES));
+    }
+
+    CmdCfgiCd cfgi(int ssid) {
+        return new CmdCfgiCd(sid, ssid, true);
+    }
+
+    /** Frees every page of the table (the master is gone and its STE no longer points here). */
+    void free() {
+        for (long leaf : leaves.values()) {
+            bus.freeKernelPages(owner, leaf, pages((long) L2_ENTRIES * ContextDescriptor.BYTES));
+        }
+        long contexts = 1L << s1CdMax;
+        long bytes = twoLevel ? ((contexts + L2_ENTRIES - 1) / L2_ENTRIES) * 8 : contexts * ContextDescriptor.BYTES;
+        bus.freeKernelPages(owner, base, pages(bytes));
+    }
+
+    long cdAddress(int ssid) {
+        if (ssid < 0 || ssid >= (1L << s1CdMax)) {
+            throw new IllegalArgumentException("SSID " + ssid + " outside the " + s1CdMax + "-bit CD table of SID 0x" + Integer.toHexString(sid));
+        }
+        if (!twoLevel) {
+            return base + (long) ssid * ContextDescriptor.BYTES;
+        }
+        long leaf = leaves.computeIfAbsent(ssid / L2_ENTRIES, this::allocLeaf);
+        return leaf + (long) (ssid % L2_ENTRIES) * ContextDescriptor.BYTES;
+    }
+
+    /**
+     * A zeroed leaf (every CD V = 0), then its level-1 descriptor, then CMD_CFGI_CD with Leaf = 0: the
+     * SMMU may have cached the descriptor as invalid.
+     */
+    private long allocLeaf(int l1Index) {
+        long leaf = bus.allocKernelPages(owner, pages((long) L2_ENTRIES * ContextDescriptor.BYTES));
+        bus.write64(base + (long) l1Index * 8, L1_L2PTR.withAddress(L1_V.with(0, 1), leaf));
+        cmdq.issueSync(List.of(new CmdCfgiCd(sid, l1Index * L2_ENTRIES, false)));
+        return leaf;
+    }
+
+    private static int pages(long bytes) {
+        return (int) Math.max(1, (bytes + 4095) / 4096);
+    }
+}

@@ -1,0 +1,92 @@
+package org.svafabric.iommu.driver;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.svafabric.iommu.core.iopf.IopfFault;
+import org.svafabric.iommu.hw.cmd.CmdResume;
+import org.svafabric.iommu.hw.event.Event;
+import org.svafabric.iommu.hw.event.EventRecord;
+import org.svafabric.iommu.hw.stall.ResumeAction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The event-queue interrupt thread's work (Linux {@code arm_smmu_evtq_thread} / {@code arm_smmu_handle_evt}):
+ * every record is logged; a record with STALL = 1 is a transaction the SMMU holds, reported to the fault
+ * queue as a page request of its own, which the core answers with CMD_RESUME. A stall from a StreamID the
+ * driver does not know is aborted at once, or it would wait for the watchdog.
+ */
+final class EventQueueHandler {
+    private static final Logger log = LoggerFactory.getLogger(EventQueueHandler.class);
+    private static final long PAGE_MASK = ~0xfffL;
+
+    private final OutputQueueReader reader;
+    private final IntFunction<Master> masters;
+    private final FaultSink faults;
+    private final Cmdq cmdq;
+    private final DriverEvents events;
+    private final MeterRegistry meters;
+    private final Counter overflows;
+
+    EventQueueHandler(OutputQueueReader reader, IntFunction<Master> masters, FaultSink faults, Cmdq cmdq,
+                      DriverEvents events, MeterRegistry meters) {
+        this.reader = reader;
+        this.masters = masters;
+        this.faults = faults;
+        this.cmdq = cmdq;
+        this.events = events;
+        this.meters = meters;
+        this.overflows = Counter.builder("smmu.evtq.overflows").description("event-queue overflows seen by the driver").register(meters);
+    }
+
+    /** Handles everything produced so far; called by the interrupt thread and by fault-queue flushes. */
+    synchronized void drain() {
+        OutputQueueReader.Batch batch = reader.take();
+        List<long[]> entries = batch.entries();
+        for (long[] e : entries) {
+            handle(EventRecord.decode(e));
+        }
+        if (batch.overflowed()) {
+            overflows.increment();
+            log.warn("EVTQ overflow detected -- events lost");
+            events.emit("EVTQ_OVERFLOW", null, null, null, null, "the SMMU discarded event records while the queue was full");
+        }
+        reader.release(batch);
+    }
+
+    private void handle(Event e) {
+        Master m = masters.apply(e.sid());
+        String device = m == null ? null : m.id();
+        Integer pasid = e.ssv() ? e.ssid() : null;
+        meters.counter("smmu.events", "type", e.type().name()).increment();
+        events.emit(e.type().name(), device, e.sid(), pasid, e.inputAddr(), describe(e));
+        if (!e.stall()) {
+            return;
+        }
+        if (m == null) {
+            cmdq.issue(List.of(new CmdResume(e.sid(), e.stag(), ResumeAction.ABORT)));
+            return;
+        }
+        faults.report(IopfFault.stall(m.device, pasid, e.stag(), !e.rnw(), e.ind(), e.pnu(), e.inputAddr() & PAGE_MASK));
+    }
+
+    private static String describe(Event e) {
+        StringBuilder b = new StringBuilder();
+        b.append(e.rnw() ? "read" : "write");
+        if (e.ind()) {
+            b.append(" instruction");
+        }
+        b.append(e.pnu() ? " privileged" : " unprivileged");
+        if (e.stall()) {
+            b.append(", stalled STAG 0x").append(Integer.toHexString(e.stag()));
+        }
+        if (e.fetchAddr() != 0) {
+            b.append(", fetch 0x").append(Long.toHexString(e.fetchAddr()));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package org.svafabric.iommu.driver;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.svafabric.api.bits.Field;
+import org.svafabric.api.bits.Words;
+import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.iommu.hw.cmd.CmdCfgiSte;
+
+/**
+ * The stream table in RAM (Linux {@code arm_smmu_init_strtab}): linear when the SMMU cannot split it or the
+ * StreamID space is no wider than one level-2 table, otherwise two levels with SPLIT = 8 (256 STEs per
+ * level-2 table, one PCI bus) whose level-2 tables are allocated when a device first needs one.
+ *
+ * <p>STE writes follow the architecture's single-copy atomicity of 64-bit accesses: the words the SMMU
+ * reads only once V is set go first, word 0 (V, Config) last, then CMD_CFGI_STE and CMD_SYNC so that no
+ * cached copy of the old entry survives. Callers serialise writes per StreamID (the driver's master lock).
+ */
+final class StreamTable {
+    /** Linux {@code STRTAB_SPLIT}. */
+    static final int SPLIT = 8;
+    /** Linux caps the level-1 table at 2^20 bytes of descriptors ({@code STRTAB_L1_SZ_SHIFT}). */
+    static final int MAX_L1_LOG2 = 17;
+
+    static final Field L1_SPAN = Field.bits("Span", 0, 4, 0);
+    static final Field L1_L2PTR = Field.bits("L2Ptr", 0, 51, 6);
+
+    private final MemoryBus bus;
+    private final String owner;
+    private final Cmdq cmdq;
+    private final boolean twoLevel;
+    private final int log2Size;
+    private final long base;
+    private final ConcurrentMap<Integer, Long> l2Tables = new ConcurrentHashMap<>();
+
+    StreamTable(MemoryBus bus, String owner, Cmdq cmdq, SmmuFeatures f) {
+        this.bus = bus;
+        this.owner = owner;
+        this.cmdq = cmdq;
+        this.twoLevel = f.twoLevelStrtab() && f.sidBits() > SPLIT;
+        if (twoLevel) {
+            int l1Log2 = Math.min(MAX_L1_LOG2, f.sidBits() - SPLIT);
+            this.log2Size = l1Log2 + SPLIT;
+            this.base = bus.allocKernelPages(owner, pages((1L << l1Log2) * 8));
+        } else {
+            this.log2Size = f.sidBits();
+            this.base = bus.allocKernelPages(owner, pages((1L << log2Size) * StreamTableEntry.BYTES));
+        }
+    }
+
+    boolean twoLevel() {
+        return twoLevel;
+    }
+
+    int split() {
+        return twoLevel ? SPLIT : 0;
+    }
+
+    /** STRTAB_BASE: the table address with RA (read-allocate). */
+    long baseRegister() {
+        return SmmuRegs.STRTAB_BASE_RA.with(SmmuRegs.STRTAB_BASE_ADDR.withAddress(0, base), 1);
+    }
+
+    /** STRTAB_BASE_CFG: format, SPLIT, LOG2SIZE. */
+    int baseCfgRegister() {
+        long v = SmmuRegs.STRTAB_BASE_CFG_FMT.with(0, twoLevel ? SmmuRegs.STRTAB_BASE_CFG_FMT_2LVL : SmmuRegs.STRTAB_BASE_CFG_FMT_LINEAR);
+        v = SmmuRegs.STRTAB_BASE_CFG_SPLIT.with(v, split());
+        return (int) SmmuRegs.STRTAB_BASE_CFG_LOG2SIZE.with(v, log2Size);
+    }
+
+    boolean covers(int sid) {
+        return sid >= 0 && (log2Size >= 31 || sid < (1 << log2Size));
+    }
+
+    /** Physical address of the STE of {@code sid}, allocating its level-2 table first if needed. */
+    long steAddress(int sid) {
+        if (!twoLevel) {
+            return base + (long) sid * StreamTableEntry.BYTES;
+        }
+        long l2 = l2Tables.computeIfAbsent(sid >>> SPLIT, this::allocL2);
+        return l2 + (long) (sid & ((1 << SPLIT) - 1)) * StreamTableEntry.BYTES;
+    }
+
+    /** Installs {@code ste} for {@code sid}: words 1..7, then word 0, then CMD_CFGI_STE and CMD_SYNC. */
+    void write(int sid, long[] ste) {
+        long at = steAddress(sid);
+        byte[] upper = new byte[(StreamTableEntry.DWORDS - 1) * 8];
+        for (int i = 1; i < StreamTableEntry.DWORDS; i++) {
+            Words.putLong(upper, (i - 1) * 8, ste[i]);
+        }
+        bus.write(at + 8, upper);
+        bus.write64(at, ste[0]);
+        // Leaf = 0: a level-1 descriptor written for this StreamID may be cached as well.
+        cmdq.issueSync(List.of(new CmdCfgiSte(sid, !twoLevel)));
+    }
+
+    long[] read(int sid) {
+        return Words.fromBytes(bus.read(steAddress(sid), StreamTableEntry.BYTES));
+    }
+
+    /**
+     * A zeroed level-2 table (every STE V = 0), then its level-1 descriptor: the SMMU never follows L2Ptr to
+     * memory that is not initialised. SPAN = SPLIT + 1 as Linux writes it.
+     */
+    private long allocL2(int l1Index) {
+        long l2 = bus.allocKernelPages(owner, pages((1L << SPLIT) * StreamTableEntry.BYTES));
+        long desc = L1_L2PTR.withAddress(L1_SPAN.with(0, SPLIT + 1), l2);
+        bus.write64(base + (long) l1Index * 8, desc);
+        return l2;
+    }
+
+    private static int pages(long bytes) {
+        return (int) Math.max(1, (bytes + 4095) / 4096);
+    }
+}
