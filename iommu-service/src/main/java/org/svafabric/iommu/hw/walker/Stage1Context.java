@@ -1,0 +1,56 @@
+package org.svafabric.iommu.hw.walker;
+
+import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.iommu.hw.cd.Cd;
+import org.svafabric.iommu.hw.cd.ContextDescriptor;
+import org.svafabric.iommu.hw.regs.SmmuConfig;
+
+/**
+ * Everything a stage-1 translation needs from a legal STE and CD, computed once when the configuration is
+ * fetched (and cached with it): the regime and ASID that tag TLB entries, the walk parameters, the HTTU
+ * controls in effect, and the fault configuration.
+ *
+ * @param el2        StreamWorld EL2-E2H (STE.STRW = EL2 with SMMU_CR2.E2H); otherwise NS-EL1
+ * @param ttb0       the first-level table
+ * @param t0sz       input range 2^(64 - T0SZ)
+ * @param startLevel first lookup level for T0SZ and the 4 KiB granule
+ * @param oasBits    effective output size: MIN(CD.IPS, IDR5.OAS)
+ * @param ha         Access flag updates in effect (CD.HA; {HD, HA} = 0b10 behaves as both 0)
+ * @param hd         dirty-state updates in effect (CD.HD with CD.HA)
+ * @param stall      faults stall (CD.S; STE.S1STALLD = 1 with CD.S = 1 is ILLEGAL, so never both)
+ * @param record     translation faults are recorded (CD.R; always when stalling)
+ * @param abort      terminated transactions abort (CD.A), otherwise complete as RAZ/WI
+ */
+public record Stage1Context(boolean el2, int asid, boolean aset, long ttb0, int t0sz, int startLevel,
+                            boolean epd0, boolean tbi0, int oasBits, boolean ha, boolean hd, boolean affd,
+                            boolean stall, boolean record, boolean abort) {
+
+    /** No input address is valid: see {@link #inputAddress}. */
+    public static final long OUT_OF_RANGE = -1;
+
+    private static final long TOP_BYTE = 0xff00_0000_0000_0000L;
+
+    public static Stage1Context of(ContextDescriptor cd, boolean el2, SmmuConfig config) {
+        boolean ha = cd.ha() && config.httu().accessFlag();
+        boolean hd = ha && cd.hd() && config.httu().dirtyState();
+        int oas = Math.min(SmmuConfig.addressBits(cd.ips()), config.oasBits());
+        // With EPD0 = 1, T0SZ is IGNORED and may hold anything; bound it so range checks stay meaningful.
+        int t0sz = Math.max(Cd.T0SZ_MIN, Math.min(Cd.T0SZ_MAX, cd.t0sz()));
+        return new Stage1Context(el2, cd.asid(), cd.aset(), cd.ttb0(), t0sz, Vmsa.startLevel(t0sz),
+                cd.epd0(), cd.tbi0(), oas, ha, hd, cd.affd(), cd.s(), cd.r() || cd.s(), cd.a());
+    }
+
+    /**
+     * The address the TTB0 walk uses for {@code va}, or {@link #OUT_OF_RANGE}: with TBI0 the top byte is
+     * ignored (for VA[55] = 0); without it a tagged pointer has VA[63:56] set and lies outside the TTB0
+     * range. Addresses outside TTB0's range would go to TTB1, which SVA disables (EPD1) and this model does
+     * not walk: a Translation fault either way.
+     */
+    public long inputAddress(long va) {
+        long in = va;
+        if (tbi0 && (va & (1L << 55)) == 0) {
+            in = va & ~TOP_BYTE;
+        }
+        return (in >>> (64 - t0sz)) == 0 ? in : OUT_OF_RANGE;
+    }
+}
