@@ -1,0 +1,173 @@
+package org.svafabric.iommu.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.hw.regs.SmmuConfig;
+import org.svafabric.iommu.hw.regs.SmmuReg;
+
+/** STEs and CDs as the driver writes them: bit-exact in RAM, in the order the architecture needs. */
+class ContextAndStreamTableTest {
+
+    /**
+     * dw0: V [0] 1 | Config [3:1] = 0b101 0xa | S1ContextPtr 0x12345000 in place | S1CDMax [63:59] = 8.
+     * dw1: S1DSS [1:0] = 0b10 | S1CIR [3:2] = 1 0x4 | S1COR [5:4] = 1 0x10 | S1CSH [7:6] = 3 0xc0 |
+     * PPAR [18] 0x40000 | S1STALLD [27] 0x8000000 | EATS [29:28] = 1 0x10000000 | SHCFG [45:44] = 1.
+     */
+    @Test
+    void stage1SteGoldenValue() {
+        long[] ste = StreamTableEntry.stage1(new StreamTableEntry.Config(0x1234_5000L, 0, 8, true, true, false, true));
+        assertThat(ste[0]).isEqualTo(0x4000_0000_1234_500BL);
+        assertThat(ste[1]).isEqualTo(0x0000_1000_1804_00D6L);
+        assertThat(ste[2] | ste[3] | ste[4] | ste[5] | ste[6] | ste[7]).isZero();
+    }
+
+    /** STRW [31:30] = 0b10 selects EL2(-E2H); S1Fmt [5:4] = 0b10 a 2-level CD table with 64 KiB leaves. */
+    @Test
+    void el2SteWithTwoLevelCdTable() {
+        long[] ste = StreamTableEntry.stage1(new StreamTableEntry.Config(0x8000_0000L, 2, 20, false, false, true, false));
+        assertThat(ste[0]).isEqualTo((20L << 59) | 0x8000_0000L | 0x20 | 0xB);
+        assertThat(ste[1]).isEqualTo(0x0000_1000_8000_00D6L);
+    }
+
+    /**
+     * dw0: T0SZ 16 0x10 | IRGN0 [9:8] 1 0x100 | ORGN0 [11:10] 1 0x400 | SH0 [13:12] 3 0x3000 | EPD1 [30] |
+     * V [31] | IPS [34:32] = 0b101 (48 bits) | AA64 [41] | HD [42] | HA [43] | R [45] | A [46] | ASID 0x42
+     * [63:48]; ASET [47] clear (a shared ASID), TBI0 [38] clear. dw1: TTB0. dw3: MAIR_EL1.
+     */
+    @Test
+    void sharedCdGoldenValue() {
+        long[] cd = ContextDescriptor.valid(new ContextDescriptor.AddressSpace(0x8_0000_1000L, 0x42, 16, 48),
+                new ContextDescriptor.Options(true, true, false, true));
+        assertThat(cd[0]).isEqualTo(0x0042_6E05_C000_3510L);
+        assertThat(cd[1]).isEqualTo(0x8_0000_1000L);
+        assertThat(cd[2]).isZero();
+        assertThat(cd[3]).isEqualTo(0x0000_0004_0044_F0FFL);
+    }
+
+    /** A private CD: ASET [47] set, no HA/HD, and S [44] for a stalling context. */
+    @Test
+    void privateStallingCdGoldenValue() {
+        long[] cd = ContextDescriptor.valid(new ContextDescriptor.AddressSpace(0x4000L, 1, 16, 48),
+                new ContextDescriptor.Options(false, false, true, false));
+        assertThat(cd[0]).isEqualTo(0x0001_F205_C000_3510L);
+    }
+
+    @Test
+    void aDeviceGetsAStage1SteInItsLevel2TableWrittenLastWordFirstThenCfgi() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        assertThat(m.sid()).isEqualTo(0x100);
+        long[] ste = h.driver.steOf(0x100);
+        assertThat(StreamTableEntry.V.isSet(ste)).isTrue();
+        assertThat(StreamTableEntry.CONFIG.get(ste)).isEqualTo(StreamTableEntry.CONFIG_S1_TRANS);
+        assertThat(StreamTableEntry.S1FMT.get(ste)).isEqualTo(StreamTableEntry.S1FMT_64K_L2);
+        assertThat(StreamTableEntry.S1_CD_MAX.get(ste)).isEqualTo(20);
+        assertThat(StreamTableEntry.S1_CONTEXT_PTR.getAddress(ste)).isEqualTo(m.cdTable.base());
+        assertThat(StreamTableEntry.EATS.get(ste)).isEqualTo(StreamTableEntry.EATS_TRANS);
+        assertThat(StreamTableEntry.PPAR.isSet(ste)).isTrue();
+        // A PCIe device does not stall: S1STALLD where STALL_MODEL lets software choose.
+        assertThat(StreamTableEntry.S1STALLD.isSet(ste)).isTrue();
+
+        long strtab = StreamTableEntry.S1_CONTEXT_PTR.getAddress(h.regs.read(SmmuReg.STRTAB_BASE));
+        long l1 = h.ram.read64(strtab + 8L * (0x100 >>> 8));
+        assertThat(StreamTable.L1_SPAN.get(l1)).as("SPAN = SPLIT + 1").isEqualTo(9);
+        assertThat(StreamTable.L1_L2PTR.getAddress(l1)).isNotZero();
+    }
+
+    @Test
+    void steWordsGoToRamBeforeWord0AndCfgiSteFollows() {
+        DriverHarness h = new DriverHarness(SmmuConfig.builder().sidBits(8).build(), DriverSettings.defaults());
+        long strtab = StreamTableEntry.S1_CONTEXT_PTR.getAddress(h.regs.read(SmmuReg.STRTAB_BASE));
+        long ste = strtab + 64L * 0x10;
+        h.watch(ste, ste + 64);
+        h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
+        assertThat(h.journal).containsExactly("W +8 56", "W +0 8", "CFGI_STE 16/0");
+        long[] words = h.driver.steOf(0x10);
+        assertThat(StreamTableEntry.S1STALLD.isSet(words)).as("dma-can-stall").isFalse();
+        assertThat(StreamTableEntry.EATS.get(words)).isEqualTo(StreamTableEntry.EATS_ABT);
+    }
+
+    @Test
+    void aNewSharedCdIsWrittenFieldsFirstThenVWithCfgiAndSyncAfterEach() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        long cd = m.cdTable.cdAddress(5);
+        h.watch(cd, cd + 64);
+        h.driver.attach(m.device, 5, 0x8_0000_1000L, 0x42, false);
+        assertThat(h.journal).containsExactly("W +8 56", "CFGI_CD 256/5", "W +0 8", "CFGI_CD 256/5");
+        long[] words = h.driver.cdOf(m.id(), 5);
+        assertThat(words[0]).isEqualTo(0x0042_6E05_C000_3510L);
+        assertThat(words[1]).isEqualTo(0x8_0000_1000L);
+        assertThat(h.endpointCalls).containsExactly("reinstalled 0000:01:00.0 5");
+    }
+
+    @Test
+    void detachClearsVThenCfgiTlbiByAsidAndAtcInvOfThePasid() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.driver.enableSva(m.device, true);
+        h.driver.attach(m.device, 5, 0x8_0000_1000L, 0x42, false);
+        long cd = m.cdTable.cdAddress(5);
+        h.watch(cd, cd + 64);
+        h.port.invalidations.clear();
+        h.driver.detach(m.device, 5, 0x42);
+        assertThat(h.journal).containsExactly("W +0 8", "CFGI_CD 256/5", "TLBI NH ASID 66");
+        assertThat(h.driver.cdOf(m.id(), 5)[0]).isZero();
+        assertThat(h.port.invalidations).singleElement().satisfies(inv -> {
+            assertThat(inv.sid()).isEqualTo(0x100);
+            assertThat(inv.ssid()).isEqualTo(5);
+            assertThat(inv.log2Pages()).isEqualTo(52);
+        });
+    }
+
+    @Test
+    void sixteenSsidBitsNeedATwoLevelCdTableWhoseLeavesComeOnFirstUse() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:02:00.0", 16, true, true));
+        assertThat(m.cdTable.twoLevel()).isTrue();
+        // 2^16 CDs in leaves of 1024: 64 level-1 descriptors, none valid yet.
+        assertThat(h.ram.read64(m.cdTable.base() + 8)).isZero();
+        h.driver.attach(m.device, 1025, 0x9000L, 7, false);
+        long l1 = h.ram.read64(m.cdTable.base() + 8);
+        assertThat(CdTable.L1_V.isSet(l1)).isTrue();
+        long leaf = CdTable.L1_L2PTR.getAddress(l1);
+        assertThat(ContextDescriptor.ASID.get(h.ram.read64(leaf + 64))).isEqualTo(7);
+    }
+
+    @Test
+    void eightSsidBitsKeepALinearCdTable() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
+        assertThat(m.cdTable.twoLevel()).isFalse();
+        assertThat(StreamTableEntry.S1FMT.get(h.driver.steOf(0x10))).isEqualTo(StreamTableEntry.S1FMT_LINEAR);
+        h.driver.attach(m.device, 3, 0x9000L, 7, true);
+        assertThat(ContextDescriptor.S.isSet(h.ram.read64(m.cdTable.base() + 3 * 64))).isTrue();
+    }
+
+    @Test
+    void svaInitEnablesPasidPriAndAtsOnTheEndpointWithItsAllocation() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.driver.enableSva(m.device, true);
+        h.driver.resetDevice(m.device);
+        assertThat(h.endpointCalls).containsExactly(
+                "enable 0000:01:00.0 pasid=true pri=true ats=true prs=32",
+                "disable 0000:01:00.0 pasid=true pri=true ats=true");
+        Device platform = h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true)).device;
+        h.driver.enableSva(platform, true);
+        assertThat(h.endpointCalls).hasSize(2);
+    }
+
+    @Test
+    void aStreamIdBeyondTheTableIsRefused() {
+        DriverHarness h = new DriverHarness(SmmuConfig.builder().sidBits(8).build(), DriverSettings.defaults());
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                () -> h.driver.addMaster(DriverHarness.platform("far", 0x100, 0, false))))
+                .hasMessageContaining("outside the stream table");
+        assertThat(List.copyOf(h.driver.masters())).isEmpty();
+    }
+}
