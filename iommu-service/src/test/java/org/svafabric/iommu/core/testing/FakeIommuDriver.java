@@ -119,11 +119,13 @@ public final class FakeIommuDriver implements IommuDriverOps {
     @Override
     public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PageResponseCode code) {
         responses.add(new PageResponse(device.id(), pasid, prgIndex, code));
+        calls.add("response " + device.id() + " prg " + prgIndex + " " + code);
     }
 
     @Override
     public void resume(Device device, int stag, boolean retry) {
         resumes.add(new Resume(device.id(), stag, retry));
+        calls.add("resume " + device.id() + " stag " + stag + (retry ? " retry" : " abort"));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.svafabric.iommu.core.testing;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +35,11 @@ public final class SvaHarness implements AutoCloseable {
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final IopfQueue queue;
     public final IommuSva sva;
+    /**
+     * CDs still naming an mm when its release returned, i.e. when mm-service would free its page tables:
+     * the invariant "no device walks a freed table" wants this empty.
+     */
+    public final List<String> cdsAfterRelease = Collections.synchronizedList(new ArrayList<>());
 
     public SvaHarness() {
         this(2, 256);
@@ -40,7 +48,15 @@ public final class SvaHarness implements AutoCloseable {
     public SvaHarness(int workers, int capacity) {
         queue = new IopfQueue("smmu0", workers, capacity, driver, events, meters);
         sva = new IommuSva(driver, mm, deviceDrivers, events, d -> queue, meters);
-        mm.release = pid -> sva.notifier().release(pid);
+        mm.release = pid -> {
+            sva.notifier().release(pid);
+            long pgd = mm.pgd(pid);
+            driver.cds.forEach((key, cd) -> {
+                if (cd.pgd() == pgd) {
+                    cdsAfterRelease.add(key);
+                }
+            });
+        };
     }
 
     /** A PCIe endpoint with 20 PASID bits, PRI and ATS. */
