@@ -30,6 +30,10 @@ public final class WalkCache {
         }
     }
 
+    /** Lookups that found a cached table, and those that walked from the start level. */
+    public record Stats(long hits, long misses) {
+    }
+
     private final AtomicReferenceArray<Entry> slots;
     private final InvalidationEpoch epoch;
     private final Object lock = new Object();
@@ -91,11 +95,7 @@ public final class WalkCache {
         return removed;
     }
 
-    public long hits() {
-        return hits.sum();
-    }
-
-    public long misses() {
-        return misses.sum();
+    public Stats stats() {
+        return new Stats(hits.sum(), misses.sum());
     }
 }

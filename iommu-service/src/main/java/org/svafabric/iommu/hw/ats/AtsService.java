@@ -1,0 +1,130 @@
+package org.svafabric.iommu.hw.ats;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.svafabric.iommu.hw.SmmuV3;
+import org.svafabric.iommu.hw.StreamConfig;
+import org.svafabric.iommu.hw.Translation;
+import org.svafabric.iommu.hw.TransactionRequest;
+import org.svafabric.iommu.hw.event.Event;
+import org.svafabric.iommu.hw.event.EventSink;
+import org.svafabric.iommu.hw.event.EventType;
+import org.svafabric.iommu.hw.walker.CostMeter;
+import org.svafabric.iommu.hw.walker.Perm;
+import org.svafabric.iommu.hw.walker.Stage1Context;
+import org.svafabric.iommu.hw.walker.Stage1Translator;
+
+/**
+ * The SMMU's ATS interface: Translation Requests from PCIe endpoints, answered with Translation Completions
+ * (IHI 0070 §3.9.1.2, §13.7). A batch shares one StreamID and optional PASID, as one request for several
+ * pages would.
+ * <ul>
+ * <li>UR: ATS not implemented, SMMUEN = 0 (F_BAD_ATS_TREQ), STE.Config = abort (no event), Config = bypass or
+ *     effective STE.EATS = 0b00 (F_BAD_ATS_TREQ).</li>
+ * <li>CA: configuration errors (C_BAD_STREAMID, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, C_BAD_CD,
+ *     fetch and walk aborts); their events are recorded only with SMMU_CR2.REC_CFG_ATS (C_BAD_STREAMID also
+ *     needs RECINVSID), and never for an STE with V = 0.</li>
+ * <li>Translation, Address Size and Access faults: Success with R = W = 0, no event; ATS never stalls and
+ *     CD.A/R/S do not apply.</li>
+ * <li>Otherwise Success with the permissions at the request's privilege: R if readable, W if writable (after
+ *     HTTU: a request without No-Write marks a writable-clean page dirty), Exe only if requested, readable
+ *     and executable. Without a PASID, Priv and Exe are 0.</li>
+ * <li>S1DSS = bypass for a request without PASID: Success, identity, R = W = 1.</li>
+ * </ul>
+ * F_BAD_ATS_TREQ is recorded once per batch rather than once per page.
+ */
+public final class AtsService {
+    private final SmmuV3 smmu;
+    private final EventSink events;
+
+    public AtsService(SmmuV3 smmu, EventSink events) {
+        this.smmu = smmu;
+        this.events = events;
+    }
+
+    /** Translates {@code pages} for stream {@code sid} with PASID {@code ssid} (-1: no PASID prefix). */
+    public List<AtsCompletion> translate(int sid, int ssid, List<AtsRequest> pages) {
+        List<AtsCompletion> out = new ArrayList<>(pages.size());
+        boolean ssv = ssid != TransactionRequest.NO_SSID;
+        if (!smmu.config().ats()) {
+            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), null)));
+            return out;
+        }
+        if (!smmu.enabled()) {
+            events.record(Event.config(EventType.F_BAD_ATS_TREQ, sid, ssv, Math.max(ssid, 0)));
+            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), EventType.F_BAD_ATS_TREQ)));
+            return out;
+        }
+        CostMeter configCost = new CostMeter();
+        StreamConfig c = smmu.resolveForAts(sid, ssid, configCost);
+        if (c instanceof StreamConfig.Stop) {
+            refuse((StreamConfig.Stop) c, sid, pages, out);
+            smmu.accountAts(sid, configCost, true);
+            return out;
+        }
+        if (c instanceof StreamConfig.Bypass) {
+            // Only S1DSS = bypass gets here (Config = bypass stopped with F_BAD_ATS_TREQ): identity, R = W = 1.
+            pages.forEach(p -> out.add(AtsCompletion.granted(p.addr(), p.addr() & -(1L << AtsCompletion.STU_SHIFT),
+                    AtsCompletion.STU_SHIFT, true, true, false, false)));
+            smmu.accountAts(sid, configCost, false);
+            return out;
+        }
+        Stage1Context ctx = ((StreamConfig.Stage1) c).cd().ctx();
+        boolean first = true;
+        for (AtsRequest p : pages) {
+            CostMeter m = first ? configCost : new CostMeter();
+            first = false;
+            boolean priv = ssv && p.priv();
+            boolean exec = ssv && p.exec();
+            Stage1Translator.Outcome o = smmu.translateForAts(ctx, p.addr(), p.write(), priv, m);
+            AtsCompletion done = complete(o, p, priv, exec, sid, ssid);
+            out.add(done);
+            smmu.accountAts(sid, m, done.status() != AtsCompletion.Status.SUCCESS || done.noTranslation());
+        }
+        return out;
+    }
+
+    private AtsCompletion complete(Stage1Translator.Outcome o, AtsRequest p, boolean priv, boolean exec, int sid, int ssid) {
+        if (o instanceof Stage1Translator.Faulted) {
+            Stage1Translator.Faulted f = (Stage1Translator.Faulted) o;
+            if (f.type() == EventType.F_WALK_EABT) {
+                if (smmu.recordsAtsConfigErrors()) {
+                    events.record(Event.config(EventType.F_WALK_EABT, sid, ssid >= 0, Math.max(ssid, 0))
+                            .withFetchAddr(f.fetchPa()));
+                }
+                return AtsCompletion.abort(p.addr(), EventType.F_WALK_EABT);
+            }
+            return AtsCompletion.noTranslation(p.addr(), priv, f.type());
+        }
+        Stage1Translator.Mapped m = (Stage1Translator.Mapped) o;
+        boolean r = Perm.canRead(m.perms(), priv);
+        boolean w = Perm.canWrite(m.perms(), priv);
+        if (!r && !w) {
+            return AtsCompletion.noTranslation(p.addr(), priv, EventType.F_PERMISSION);
+        }
+        boolean x = exec && r && Perm.canExec(m.perms(), priv);
+        return AtsCompletion.granted(p.addr(), m.pa() & -(1L << m.sizeShift()), m.sizeShift(), r, w, x, priv);
+    }
+
+    /** A stop before any page was translated: UR or CA for every page, and the event if the rules say so. */
+    private void refuse(StreamConfig.Stop stop, int sid, List<AtsRequest> pages, List<AtsCompletion> out) {
+        if (stop.result() instanceof Translation.Aborted) {
+            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), null)));
+            return;
+        }
+        Translation.Fault f = (Translation.Fault) stop.result();
+        EventType type = f.event().type();
+        if (type == EventType.F_BAD_ATS_TREQ) {
+            events.record(f.event());
+            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), type)));
+            return;
+        }
+        boolean record = smmu.recordsAtsConfigErrors() && !stop.steInvalid()
+                && (type != EventType.C_BAD_STREAMID || smmu.recordsInvalidStreamIds());
+        if (record) {
+            events.record(f.event());
+        }
+        pages.forEach(p -> out.add(AtsCompletion.abort(p.addr(), type)));
+    }
+}
