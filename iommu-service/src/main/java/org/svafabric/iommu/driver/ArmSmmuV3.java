@@ -45,7 +45,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * monitor (its enable flags). Command-queue waits happen under the ASID lock, as under Linux's
  * {@code arm_smmu_asid_lock} mutex; no lock is held across a call to device-service.
  */
-public final class ArmSmmuV3 implements IommuDriverOps {
+public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArmSmmuV3.class);
     /** Linux CR1: inner-shareable, write-back cacheable tables and queues. */
     private static final int CR1_WB_ISH = (3 << 10) | (1 << 8) | (1 << 6) | (3 << 4) | (1 << 2) | 1;
@@ -64,7 +64,7 @@ public final class ArmSmmuV3 implements IommuDriverOps {
     private final AtomicLong nextDomain = new AtomicLong(1);
     private final ReentrantLock asidLock = new ReentrantLock();
 
-    private SmmuFeatures features;
+    private volatile SmmuFeatures features;
     private SvaGate gate;
     private AsidMap asids;
     private Cmdq cmdq;
@@ -74,6 +74,9 @@ public final class ArmSmmuV3 implements IommuDriverOps {
     private PriQueueHandler priq;
     private boolean btmActive;
     private boolean e2hActive;
+    private volatile IrqThread evtqIrq;
+    private volatile IrqThread priqIrq;
+    private volatile IrqThread gerrorIrq;
 
     public ArmSmmuV3(MemoryBus bus, Mmio regs, DriverSettings settings, EndpointControl endpoints, FaultSink faults,
                      DriverEvents events, MeterRegistry meters) {
@@ -118,8 +121,12 @@ public final class ArmSmmuV3 implements IommuDriverOps {
             priq = new PriQueueHandler(new OutputQueueReader(bus, regs, PRIQ_PROD, PRIQ_CONS, priqBase, f.priqs(), 16),
                     bySid::get, faults, cmdq, events, meters);
         }
+        evtqIrq = new IrqThread("smmu-evtq", this::eventQueueInterrupt);
+        priqIrq = new IrqThread("smmu-priq", this::priQueueInterrupt);
+        gerrorIrq = new IrqThread("smmu-gerror", this::gerrorInterrupt);
+        reset(f, evtqBase, priqBase);
+        // Published last: whoever sees the features sees every table and queue above.
         features = f;
-        reset(evtqBase, priqBase);
         Gauge.builder("smmu.cmdq.commands", cmdq, Cmdq::issuedCommands).description("commands written to the command queue").register(meters);
         Gauge.builder("smmu.cmdq.syncs", cmdq, Cmdq::syncs).description("CMD_SYNCs waited for").register(meters);
         log.info("SMMUv3 probed: {} SIDs ({}), {} SSID bits, PRI {}, ATS {}, stall {}, BTM {}, SVA {}",
@@ -127,7 +134,7 @@ public final class ArmSmmuV3 implements IommuDriverOps {
                 f.stallModel(), btmActive ? "on" : "off", gate.available() ? "available" : "unavailable");
     }
 
-    private void reset(long evtqBase, long priqBase) {
+    private void reset(SmmuFeatures f, long evtqBase, long priqBase) {
         writeCr0(0);
         regs.write32(CR1, CR1_WB_ISH);
         long cr2 = CR2_RECINVSID.with(0, 1);
@@ -146,20 +153,20 @@ public final class ArmSmmuV3 implements IommuDriverOps {
         // Whatever the SMMU cached before reset is stale: every STE and CD, every TLB entry.
         cmdq.issueSync(List.of(CmdCfgiSteRange.all(), tlbi.all()));
 
-        regs.write64(EVTQ_BASE, queueBase(evtqBase, features.evtqs()));
+        regs.write64(EVTQ_BASE, queueBase(evtqBase, f.evtqs()));
         regs.write32(EVTQ_PROD, 0);
         regs.write32(EVTQ_CONS, 0);
         cr0 |= (int) CR0_EVTQEN.mask();
-        if (features.pri()) {
-            regs.write64(PRIQ_BASE, queueBase(priqBase, features.priqs()));
+        if (f.pri()) {
+            regs.write64(PRIQ_BASE, queueBase(priqBase, f.priqs()));
             regs.write32(PRIQ_PROD, 0);
             regs.write32(PRIQ_CONS, 0);
             cr0 |= (int) CR0_PRIQEN.mask();
         }
         writeCr0(cr0);
         long irq = IRQ_CTRL_EVTQ_IRQEN.with(IRQ_CTRL_GERROR_IRQEN.with(0, 1), 1);
-        regs.write32(IRQ_CTRL, (int) IRQ_CTRL_PRIQ_IRQEN.with(irq, features.pri()));
-        if (features.ats()) {
+        regs.write32(IRQ_CTRL, (int) IRQ_CTRL_PRIQ_IRQEN.with(irq, f.pri()));
+        if (f.ats()) {
             cr0 |= (int) CR0_ATSCHK.mask();
         }
         writeCr0(cr0 | (int) CR0_SMMUEN.mask());
@@ -222,6 +229,40 @@ public final class ArmSmmuV3 implements IommuDriverOps {
     }
 
     // ---------------------------------------------------------------- interrupts
+
+    /** The wired EVTQ interrupt: wakes the event-queue thread (nothing runs on the SMMU's thread). */
+    public void raiseEventQueueIrq() {
+        IrqThread t = evtqIrq;
+        if (t != null) {
+            t.raise();
+        }
+    }
+
+    /** The wired PRIQ interrupt: wakes the PRI-queue thread. */
+    public void raisePriQueueIrq() {
+        IrqThread t = priqIrq;
+        if (t != null) {
+            t.raise();
+        }
+    }
+
+    /** The wired GERROR interrupt: wakes the global-error thread. */
+    public void raiseGerrorIrq() {
+        IrqThread t = gerrorIrq;
+        if (t != null) {
+            t.raise();
+        }
+    }
+
+    /** Stops the interrupt threads. */
+    @Override
+    public void close() {
+        for (IrqThread t : new IrqThread[] {evtqIrq, priqIrq, gerrorIrq}) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
 
     /** EVTQ interrupt, on the driver's event-queue thread. */
     public void eventQueueInterrupt() {
@@ -318,6 +359,11 @@ public final class ArmSmmuV3 implements IommuDriverOps {
             byId.put(d.id(), m);
             return m;
         }
+    }
+
+    /** The core's view of a master. */
+    public static Device deviceOf(Master m) {
+        return m.device;
     }
 
     public Optional<Master> master(String id) {

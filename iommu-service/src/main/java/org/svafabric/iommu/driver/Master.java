@@ -7,7 +7,7 @@ import org.svafabric.iommu.core.port.Device;
  * A device behind the SMMU (Linux {@code arm_smmu_master}): its StreamID, its CD table, and what the driver
  * enabled on it. The fields that change are guarded by the master's monitor.
  */
-final class Master {
+public final class Master {
     final Device device;
     final DeviceDescription description;
     final CdTable cdTable;
@@ -28,12 +28,33 @@ final class Master {
         this.atsSupported = atsSupported;
     }
 
-    int sid() {
+    public int sid() {
         return device.sid();
     }
 
-    String id() {
+    public String id() {
         return device.id();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public DeviceDescription description() {
+        return description;
+    }
+
+    public boolean stallEnabled() {
+        return stallEnabled;
+    }
+
+    /** What the driver enabled on the endpoint and whether a private domain is attached, read together. */
+    public synchronized State state() {
+        return new State(pasidEnabled, priEnabled, atsEnabled, domain == null ? null : domain.id);
+    }
+
+    /** A consistent snapshot of a master's enables. */
+    public record State(boolean pasid, boolean pri, boolean ats, Long domain) {
     }
 
     /** The PRI Outstanding Page Request Allocation software gives the endpoint. */

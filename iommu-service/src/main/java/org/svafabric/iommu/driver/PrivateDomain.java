@@ -8,7 +8,7 @@ import java.util.Set;
  * and an ASID from the SMMU's space, installed at SSID 0 of every attached master. Its ASID may change when a
  * process that owns the same ASID is bound (seizing), so it is read under the driver's ASID lock.
  */
-final class PrivateDomain {
+public final class PrivateDomain {
     final long id;
     final IoPgtable pgtable;
     /** Guarded by the driver's ASID lock. */
@@ -19,5 +19,14 @@ final class PrivateDomain {
     PrivateDomain(long id, IoPgtable pgtable) {
         this.id = id;
         this.pgtable = pgtable;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The devices attached now. */
+    public synchronized java.util.List<String> deviceIds() {
+        return masters.stream().map(Master::id).toList();
     }
 }

@@ -1,0 +1,58 @@
+package org.svafabric.iommu.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.topology.Topology;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.driver.ArmSmmuV3;
+
+/**
+ * The devices behind the SMMU, as firmware and hotplug describe them: each one accepted here becomes a
+ * master of the driver (StreamID map, STE, CD table). Devices come from device-service at start and from
+ * hotplug afterwards; a description already known (same id, same StreamID) is accepted again without
+ * change, so a late pull after a hotplug is harmless.
+ */
+public final class DeviceCatalog {
+    private static final Logger log = LoggerFactory.getLogger(DeviceCatalog.class);
+
+    private final ArmSmmuV3 driver;
+    private Topology topology;
+
+    public DeviceCatalog(ArmSmmuV3 driver, Topology topology) {
+        this.driver = driver;
+        this.topology = new Topology(topology.smmu(), List.of());
+    }
+
+    /** Adds a device (EINVAL with every reason a description is refused; EEXIST for a conflicting one). */
+    public synchronized Device add(DeviceDescription d) {
+        Optional<Device> known = driver.master(d.id() == null ? "" : d.id()).map(m -> device(d.id()));
+        if (known.isPresent()) {
+            if (known.get().sid() == d.streamId()) {
+                return known.get();
+            }
+            throw new ErrnoException(Errno.EEXIST, "device-exists", "device " + d.id() + " is already at StreamID 0x"
+                    + Integer.toHexString(known.get().sid()));
+        }
+        Topology next = topology.plus(d);
+        driver.addMaster(d);
+        topology = next;
+        log.info("device {} at StreamID 0x{} added behind the SMMU", d.id(), Integer.toHexString(d.streamId()));
+        return device(d.id());
+    }
+
+    /** The device, or ENODEV. */
+    public Device device(String id) {
+        return driver.master(id).map(ArmSmmuV3::deviceOf)
+                .orElseThrow(() -> new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id + " behind the SMMU"));
+    }
+
+    public synchronized List<DeviceDescription> descriptions() {
+        return topology.devices();
+    }
+}

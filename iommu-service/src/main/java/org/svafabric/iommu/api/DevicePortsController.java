@@ -1,0 +1,154 @@
+package org.svafabric.iommu.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.device.IommuCalls;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.error.Problems;
+import org.svafabric.api.json.Addr;
+import org.svafabric.iommu.hw.TransactionRequest;
+import org.svafabric.iommu.hw.ats.AtsCompletion;
+import org.svafabric.iommu.hw.ats.AtsRequest;
+import org.svafabric.iommu.hw.port.DmaAccess;
+import org.svafabric.iommu.hw.port.DmaResult;
+import org.svafabric.iommu.hw.pri.PageRequest;
+
+/**
+ * What devices send the SMMU (device-service calls these): ATS Translation Requests, PRI Page Requests and
+ * untranslated transactions. A terminated transaction answers EFAULT with the SMMU event that ended it; a
+ * stalled one answers when CMD_RESUME (or the watchdog) lets it go, without holding a request thread.
+ */
+@RestController
+public class DevicePortsController {
+    /** How many times the transaction stalled (device-service counts stalls from it). */
+    public static final String STALLS_HEADER = "X-Smmu-Stalls";
+    static final int MAX_TRANSACTION = 16 << 20;
+    private static final int PAGE = 4096;
+
+    private final SmmuPorts ports;
+
+    public DevicePortsController(SmmuPorts ports) {
+        this.ports = ports;
+    }
+
+    @PostMapping("/iommu/v1/ats/translate")
+    public IommuCalls.AtsTranslation translate(@RequestBody IommuCalls.AtsTranslate body) {
+        if (body == null || body.pages() == null || body.pages().isEmpty() || body.sid() < 0) {
+            throw ErrnoException.invalid("sid and a non-empty pages list are required");
+        }
+        List<AtsRequest> pages = new ArrayList<>(body.pages().size());
+        for (IommuCalls.AtsPage p : body.pages()) {
+            if (p == null || p.addr() == null) {
+                throw ErrnoException.invalid("every page needs an addr");
+            }
+            pages.add(new AtsRequest(p.addr().value(), p.write(), p.exec(), p.priv()));
+        }
+        List<AtsCompletion> done = ports.translate(body.sid(), ssid(body.pasid()), pages);
+        List<IommuCalls.AtsResult> out = new ArrayList<>(done.size());
+        for (AtsCompletion c : done) {
+            out.add(result(c));
+        }
+        return new IommuCalls.AtsTranslation(out);
+    }
+
+    /**
+     * OK carries the physical page of the requested address (the completion's range base plus the page's
+     * offset in it) and the range size; NO_TRANSLATION is R = W = 0; UR and CA are ERROR with their cause.
+     */
+    static IommuCalls.AtsResult result(AtsCompletion c) {
+        String cause = c.cause() == null ? null : c.cause().name();
+        if (c.status() != AtsCompletion.Status.SUCCESS) {
+            return new IommuCalls.AtsResult(Addr.of(c.addr()), "ERROR", null, null, null, null, null, null,
+                    cause == null ? c.status().name() : cause);
+        }
+        if (c.noTranslation()) {
+            return new IommuCalls.AtsResult(Addr.of(c.addr()), "NO_TRANSLATION", null, null, false, false, false, c.priv(), cause);
+        }
+        long size = 1L << c.sizeShift();
+        long page = c.pa() + ((c.addr() & (size - 1)) & -PAGE);
+        return new IommuCalls.AtsResult(Addr.of(c.addr()), "OK", Addr.of(page), size, c.read(), c.write(), c.exec(), c.priv(), null);
+    }
+
+    @PostMapping("/iommu/v1/pri/requests")
+    public ResponseEntity<Void> pageRequests(@RequestBody IommuCalls.PageRequests body) {
+        if (body == null || body.requests() == null || body.sid() < 0) {
+            throw ErrnoException.invalid("sid and requests are required");
+        }
+        List<PageRequest> ppr = new ArrayList<>(body.requests().size());
+        for (IommuCalls.PageRequest r : body.requests()) {
+            if (r == null || r.addr() == null || r.prgIndex() < 0 || r.prgIndex() > 0x1ff) {
+                throw ErrnoException.invalid("every request needs an addr and a 9-bit prgIndex");
+            }
+            ppr.add(new PageRequest(body.sid(), body.pasid() != null, body.pasid() == null ? 0 : body.pasid(), r.prgIndex(),
+                    r.last(), r.read(), r.write(), r.exec(), r.priv(), r.addr().value() & -PAGE));
+        }
+        ports.pageRequests(ppr);
+        return ResponseEntity.accepted().build();
+    }
+
+    @PostMapping("/iommu/v1/streams/{sid}/transactions")
+    public CompletionStage<ResponseEntity<?>> transaction(@PathVariable int sid, @RequestParam String op,
+                                                          @RequestParam String addr, @RequestParam(required = false) Integer length,
+                                                          @RequestParam(required = false) Integer pasid,
+                                                          @RequestParam(defaultValue = "false") boolean priv,
+                                                          @RequestParam(defaultValue = "false") boolean exec,
+                                                          @RequestBody(required = false) byte[] data) {
+        long va = Addr.parseHex(addr);
+        DmaAccess access;
+        if ("write".equals(op)) {
+            if (data == null || data.length == 0 || data.length > MAX_TRANSACTION) {
+                throw ErrnoException.invalid("a write carries 1.." + MAX_TRANSACTION + " bytes");
+            }
+            access = new DmaAccess(va, true, data, data.length, priv, false);
+        } else if ("read".equals(op)) {
+            if (length == null || length <= 0 || length > MAX_TRANSACTION) {
+                throw ErrnoException.invalid("a read needs length 1.." + MAX_TRANSACTION);
+            }
+            access = new DmaAccess(va, false, null, length, priv, exec);
+        } else {
+            throw ErrnoException.invalid("op must be read or write");
+        }
+        return ports.transact(sid, ssid(pasid), access).thenApply(t -> answer(t, access));
+    }
+
+    private static ResponseEntity<?> answer(SmmuPorts.Transaction t, DmaAccess access) {
+        String stalls = Integer.toString(t.stalls());
+        if (t.result() instanceof DmaResult.Done done) {
+            if (access.write()) {
+                return ResponseEntity.noContent().header(STALLS_HEADER, stalls).build();
+            }
+            return ResponseEntity.ok().header(STALLS_HEADER, stalls).contentType(MediaType.APPLICATION_OCTET_STREAM).body(done.data());
+        }
+        DmaResult.Aborted a = (DmaResult.Aborted) t.result();
+        String event = a.event() == null ? "ABORT" : a.event().type().name();
+        ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "transaction-terminated", "Transaction terminated",
+                "the SMMU terminated the transaction at " + Addr.hex(a.va()) + ": " + event
+                        + (a.reason() == null ? "" : " (" + a.reason() + ")"), Errno.EFAULT);
+        pd.setProperty("event", event);
+        pd.setProperty("addr", Addr.hex(a.va()));
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).header(STALLS_HEADER, stalls)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+    }
+
+    private static int ssid(Integer pasid) {
+        if (pasid == null) {
+            return TransactionRequest.NO_SSID;
+        }
+        if (pasid < 0 || pasid >= (1 << 20)) {
+            throw ErrnoException.invalid("pasid must be a 20-bit value");
+        }
+        return pasid;
+    }
+}

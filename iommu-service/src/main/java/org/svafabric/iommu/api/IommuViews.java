@@ -1,0 +1,68 @@
+package org.svafabric.iommu.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.svafabric.iommu.core.sva.BondView;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What iommu-service answers. */
+public final class IommuViews {
+    private IommuViews() {
+    }
+
+    /** GET /iommu/v1/smmu. */
+    public record Smmu(String name, Map<String, String> registers, Features features, StreamTable streamTable,
+                       CdTable cdTable, Sva sva, Map<String, Object> metrics) {
+    }
+
+    public record Features(int ssidBits, int sidBits, boolean pri, boolean ats, String stallModel, boolean btm,
+                           boolean btmInUse, String httu, boolean ril, int oasBits, boolean asid16, boolean coherent,
+                           boolean gran4k, boolean aarch64, boolean e2h, boolean msi, boolean sev, int stallMax) {
+    }
+
+    /** {@code split}: StreamID bits indexed by a level-2 table (0 for linear). */
+    public record StreamTable(String format, int split, int log2Size) {
+    }
+
+    /** The CD-table format a device with the SMMU's full SSID width gets. */
+    public record CdTable(String format, boolean cd2l) {
+    }
+
+    public record Sva(boolean available, List<String> reasons) {
+    }
+
+    /** One device behind the SMMU. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Device(String id, int sid, String type, Endpoint endpoint, Long domain, SvaState sva) {
+    }
+
+    /** What the driver enabled on the endpoint, and how its faults are taken. */
+    public record Endpoint(boolean pasid, boolean pri, boolean ats, boolean stall) {
+    }
+
+    /** The device's SVA state (iommu_sva_device_init done or not). */
+    public record SvaState(boolean enabled, Set<String> features, int minPasid, int maxPasid, List<BondView> bonds) {
+        static final SvaState DISABLED = new SvaState(false, Set.of(), 0, 0, List.of());
+    }
+
+    /** POST .../sva answer. */
+    public record SvaInitialised(int minPasid, int maxPasid, Set<String> features) {
+    }
+
+    /** POST .../sva/bonds answer. */
+    public record Bond(int pasid, long pid, String device) {
+    }
+
+    /** GET /iommu/v1/sva/pasids/{pasid}. */
+    public record Pasid(int pasid, long pid, List<String> devices) {
+    }
+
+    public record Domain(long id, int asid, List<String> devices) {
+    }
+
+    public record Unmapped(long size) {
+    }
+}

@@ -1,0 +1,62 @@
+package org.svafabric.iommu.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.driver.SmmuFeatures;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** GET /iommu/v1/smmu: what the driver found at probe (decoded ID registers) and whether SVA is available. */
+@RestController
+@RequestMapping("/iommu/v1/smmu")
+public class SmmuController {
+    private final ArmSmmuV3 driver;
+    private final String name;
+    private final MeterRegistry meters;
+
+    public SmmuController(ArmSmmuV3 driver, org.svafabric.api.topology.Topology topology, MeterRegistry meters) {
+        this.driver = driver;
+        this.name = topology.smmu().name();
+        this.meters = meters;
+    }
+
+    @GetMapping
+    public IommuViews.Smmu smmu() {
+        SmmuFeatures f = driver.features();
+        IommuViews.Features features = new IommuViews.Features(f.ssidBits(), f.sidBits(), f.pri(), f.ats(),
+                f.stallModel().name().toLowerCase(java.util.Locale.ROOT), f.btm(), driver.btmActive(),
+                f.hasHd() ? "HA_HD" : f.hasHa() ? "HA" : "none", f.ril(), f.oasBits(), f.asid16(), f.coherent(),
+                f.gran4k(), f.aarch64(), driver.e2hActive(), f.msi(), f.sev(), f.stallMax());
+        boolean twoLevel = driver.twoLevelStreamTable();
+        IommuViews.StreamTable strtab = new IommuViews.StreamTable(twoLevel ? "2-level" : "linear",
+                driver.streamTableSplit(), f.sidBits());
+        IommuViews.CdTable cds = new IommuViews.CdTable(f.cd2l() && f.ssidBits() > 10 ? "2-level" : "linear", f.cd2l());
+        return new IommuViews.Smmu(name, f.registers(), features, strtab, cds,
+                new IommuViews.Sva(driver.svaGate().available(), driver.svaGate().reasons()), metrics());
+    }
+
+    /** The SMMU's counters (smmu.*) as name -> value, summed over tags. */
+    private Map<String, Object> metrics() {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (Meter m : meters.getMeters()) {
+            String n = m.getId().getName();
+            if (!n.startsWith("smmu.")) {
+                continue;
+            }
+            for (var sample : m.measure()) {
+                if (sample.getStatistic().name().equals("COUNT") || sample.getStatistic().name().equals("VALUE")) {
+                    sums.merge(n, sample.getValue(), Double::sum);
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        sums.forEach((k, v) -> out.put(k, v.longValue()));
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package org.svafabric.iommu.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.svafabric.iommu.hw.SmmuV3;
+import org.svafabric.iommu.hw.ats.AtsCompletion;
+import org.svafabric.iommu.hw.ats.AtsRequest;
+import org.svafabric.iommu.hw.ats.AtsService;
+import org.svafabric.iommu.hw.event.EventSink;
+import org.svafabric.iommu.hw.port.DmaAccess;
+import org.svafabric.iommu.hw.port.DmaResult;
+import org.svafabric.iommu.hw.port.UntranslatedPort;
+import org.svafabric.iommu.hw.pri.PageRequest;
+import org.svafabric.iommu.hw.pri.PriQueue;
+import org.svafabric.iommu.hw.stall.StallHold;
+
+/**
+ * The SMMU's device-facing ports as the REST layer uses them: ATS Translation Requests, PRI Page Requests,
+ * and untranslated transactions, whose stalls are counted per transaction for the device's statistics.
+ */
+public final class SmmuPorts {
+
+    /** How an untranslated transaction ended and how often it stalled on the way. */
+    public record Transaction(DmaResult result, int stalls) {
+    }
+
+    private final SmmuV3 smmu;
+    private final AtsService ats;
+    private final PriQueue priQueue;
+    private final StallHold stalls;
+    private final EventSink events;
+
+    public SmmuPorts(SmmuV3 smmu, PriQueue priQueue, StallHold stalls, EventSink events) {
+        this.smmu = smmu;
+        this.ats = new AtsService(smmu, events);
+        this.priQueue = priQueue;
+        this.stalls = stalls;
+        this.events = events;
+    }
+
+    public List<AtsCompletion> translate(int sid, int ssid, List<AtsRequest> pages) {
+        return ats.translate(sid, ssid, pages);
+    }
+
+    /** Page Request messages in arrival order. */
+    public void pageRequests(List<PageRequest> requests) {
+        for (PageRequest r : requests) {
+            priQueue.receive(r);
+        }
+    }
+
+    /** One access through the untranslated port; completes when it is done, which a stall may delay. */
+    public CompletionStage<Transaction> transact(int sid, int ssid, DmaAccess access) {
+        AtomicInteger stalled = new AtomicInteger();
+        StallHold counting = fault -> {
+            stalled.incrementAndGet();
+            return stalls.hold(fault);
+        };
+        return new UntranslatedPort(smmu, counting, events).submit(sid, ssid, new ArrayList<>(List.of(access)))
+                .thenApply(results -> new Transaction(results.get(0), stalled.get()));
+    }
+}

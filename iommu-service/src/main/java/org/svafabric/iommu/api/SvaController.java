@@ -1,0 +1,31 @@
+package org.svafabric.iommu.api;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.iommu.core.sva.BondView;
+import org.svafabric.iommu.core.sva.IommuSva;
+
+/** GET /iommu/v1/sva/pasids/{pasid}: iommu_sva_find, with the devices bound at that PASID. */
+@RestController
+public class SvaController {
+    private final IommuSva sva;
+
+    public SvaController(IommuSva sva) {
+        this.sva = sva;
+    }
+
+    @GetMapping("/iommu/v1/sva/pasids/{pasid}")
+    public IommuViews.Pasid find(@PathVariable int pasid) {
+        long pid = sva.find(pasid).orElseThrow(() -> notFound(pasid));
+        var devices = sva.pasid(pasid).map(v -> v.bonds().stream().map(BondView::device).distinct().toList())
+                .orElseThrow(() -> notFound(pasid));
+        return new IommuViews.Pasid(pasid, pid, devices);
+    }
+
+    private static ErrnoException notFound(int pasid) {
+        return new ErrnoException(Errno.ESRCH, "no-such-pasid", "no live address space is bound at PASID " + pasid);
+    }
+}

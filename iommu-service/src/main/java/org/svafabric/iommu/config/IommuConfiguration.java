@@ -1,0 +1,195 @@
+package org.svafabric.iommu.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.bus.MemoryBusClient;
+import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.events.EventLog;
+import org.svafabric.api.topology.Topology;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.iommu.api.BroadcastTlbi;
+import org.svafabric.iommu.api.DeviceCatalog;
+import org.svafabric.iommu.api.SmmuPorts;
+import org.svafabric.iommu.api.remote.DeviceServiceClient;
+import org.svafabric.iommu.api.remote.RestDevicePort;
+import org.svafabric.iommu.api.remote.RestMmPort;
+import org.svafabric.iommu.core.iopf.IopfQueue;
+import org.svafabric.iommu.core.sva.IommuSva;
+import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.driver.CpuFeatures;
+import org.svafabric.iommu.driver.DriverSettings;
+import org.svafabric.iommu.driver.Master;
+import org.svafabric.iommu.hw.SmmuV3;
+import org.svafabric.iommu.hw.queue.Scheduler;
+import org.svafabric.iommu.hw.regs.SmmuConfig;
+import org.svafabric.iommu.hw.tlb.TlbInvalidation;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Puts the machine together: the SMMU model from the topology (translation side, queue side on its
+ * registers), the arm-smmu-v3 driver on the model's registers and on RAM in mm-service, the IOMMU core on the
+ * driver, and the REST adapters of the core's ports. Nothing here holds logic of its own.
+ */
+@Configuration
+@EnableConfigurationProperties(IommuSettings.class)
+public class IommuConfiguration {
+
+    /** {@code fabric.topology}: a YAML file; empty: the default topology on the classpath. */
+    @Bean
+    Topology topology(@Value("${fabric.topology:}") String file) throws IOException {
+        if (file == null || file.isBlank()) {
+            return Topology.loadDefault();
+        }
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            return Topology.load(in, file);
+        }
+    }
+
+    @Bean
+    SmmuConfig smmuConfig(Topology topology) {
+        return SmmuConfig.from(topology.smmu());
+    }
+
+    /** RAM: mm-service's memory bus. */
+    @Bean
+    @ConditionalOnMissingBean
+    MemoryBus memoryBus(ServiceClients clients) {
+        return MemoryBusClient.of(clients);
+    }
+
+    @Bean
+    SmmuV3 smmuV3(SmmuConfig config, MemoryBus bus) {
+        return new SmmuV3(config, bus);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DeviceServiceClient deviceServiceClient(ServiceClients clients) {
+        return new DeviceServiceClient(clients.device());
+    }
+
+    /** Messages on the PCIe link (ATC invalidations, PRG responses) travel on these threads. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService smmuLinkExecutor() {
+        return Executors.newFixedThreadPool(8, daemon("smmu-link"));
+    }
+
+    /** The command-queue consumer's passes (one at a time, ensured by the queue). */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService smmuCmdqExecutor() {
+        return Executors.newSingleThreadExecutor(daemon("smmu-cmdq"));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService smmuTimers() {
+        return Executors.newSingleThreadScheduledExecutor(daemon("smmu-timer"));
+    }
+
+    @Bean
+    QueueFaultSink faultSink() {
+        return new QueueFaultSink();
+    }
+
+    @Bean
+    ArmSmmuV3 armSmmuV3(MemoryBus bus, SmmuV3 smmu, IommuSettings s, Topology topology, DeviceServiceClient devices,
+                        QueueFaultSink faults, EventLog events, MeterRegistry meters) {
+        DriverSettings settings = new DriverSettings("iommu-" + topology.smmu().name(),
+                new CpuFeatures(12, s.cpuVaBits(), s.cpuPaBits(), s.cpuAsidBits()), s.btm(), topology.smmu().e2h(),
+                s.tlbiMaxPages(), s.syncTimeout());
+        return new ArmSmmuV3(bus, new RegisterFileMmio(smmu.registers()), settings, devices, faults,
+                FabricEventLogs.driver(events), meters);
+    }
+
+    @Bean
+    SmmuAssembly smmuAssembly(SmmuConfig config, SmmuV3 smmu, MemoryBus bus, ArmSmmuV3 driver, ServiceClients clients,
+                              ExecutorService smmuLinkExecutor, ExecutorService smmuCmdqExecutor,
+                              ScheduledExecutorService smmuTimers, IommuSettings s) {
+        RestDevicePort port = new RestDevicePort(clients.device(),
+                sid -> driver.masterBySid(sid).map(Master::id).orElse(null), smmuLinkExecutor);
+        return new SmmuAssembly(config, smmu.registers(), bus, smmu, port, smmu, smmuCmdqExecutor, Scheduler.of(smmuTimers),
+                new SmmuAssembly.Timeouts(s.atcTimeout(), s.stallWatchdog()),
+                new SmmuAssembly.Interrupts(driver::raiseEventQueueIrq, driver::raisePriQueueIrq, driver::raiseGerrorIrq,
+                        driver::syncInterrupt));
+    }
+
+    @Bean(destroyMethod = "close")
+    IopfQueue iopfQueue(ArmSmmuV3 driver, QueueFaultSink faults, IommuSettings s, Topology topology, EventLog events,
+                        MeterRegistry meters) {
+        IopfQueue queue = new IopfQueue(topology.smmu().name(), s.iopfWorkers(), s.iopfCapacity(), driver,
+                FabricEventLogs.core(events), meters);
+        faults.connect(queue);
+        return queue;
+    }
+
+    @Bean
+    RestMmPort mmPort(ServiceClients clients, FabricProperties props, ArmSmmuV3 driver) {
+        return new RestMmPort(clients.mm(), props.services().iommu(), driver::btmActive);
+    }
+
+    @Bean
+    IommuSva iommuSva(ArmSmmuV3 driver, RestMmPort mm, DeviceServiceClient devices, IopfQueue queue, EventLog events,
+                      MeterRegistry meters) {
+        return new IommuSva(driver, mm, devices, FabricEventLogs.core(events), device -> queue, meters);
+    }
+
+    @Bean
+    DeviceCatalog deviceCatalog(ArmSmmuV3 driver, Topology topology) {
+        return new DeviceCatalog(driver, topology);
+    }
+
+    @Bean
+    SmmuPorts smmuPorts(SmmuV3 smmu, SmmuAssembly assembly) {
+        return new SmmuPorts(smmu, assembly.priQueue(), assembly.stalls(), assembly.eventQueue());
+    }
+
+    /** The CPU's TLBIs into the SMMU: by VA one page at a time (TLBI VAE1IS), or the whole ASID. */
+    @Bean
+    BroadcastTlbi broadcastTlbi(SmmuV3 smmu, ArmSmmuV3 driver) {
+        return (asid, va, pages) -> {
+            TlbInvalidation.Regime regime = driver.e2hActive() ? TlbInvalidation.Regime.EL2 : TlbInvalidation.Regime.NH;
+            if (va == null) {
+                smmu.broadcastTlbi(TlbInvalidation.asid(regime, asid));
+                return;
+            }
+            long n = pages == null ? 1 : pages;
+            for (long i = 0; i < n; i++) {
+                smmu.broadcastTlbi(TlbInvalidation.va(regime, asid, va + (i << 12), false));
+            }
+        };
+    }
+
+    @Bean
+    SmmuBringUp smmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient devices, IommuSettings s,
+                            SmmuAssembly assembly) {
+        return new SmmuBringUp(driver, catalog, devices, s.discoveryRetry());
+    }
+
+    @Bean
+    SmmuMeters smmuMeters(SmmuV3 smmu) {
+        return new SmmuMeters(smmu);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package org.svafabric.iommu.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.svafabric.iommu.core.iopf.IopfFault;
+import org.svafabric.iommu.core.iopf.IopfQueue;
+import org.svafabric.iommu.driver.FaultSink;
+
+/**
+ * The driver's fault reports delivered to the SMMU's IOPF queue. The queue needs the driver (to answer) and
+ * the driver needs the queue (to report), so the queue is connected once both exist, before the driver probes
+ * and can take a fault.
+ */
+final class QueueFaultSink implements FaultSink {
+    private static final Logger log = LoggerFactory.getLogger(QueueFaultSink.class);
+
+    private volatile IopfQueue queue;
+
+    void connect(IopfQueue queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public void report(IopfFault fault) {
+        queue.report(fault);
+    }
+
+    @Override
+    public void discardPartial() {
+        // The core's queue keeps partial groups by (device, PRG index) until a Last request with that index
+        // closes them; it has no iopf_queue_discard_partial yet. A group that lost its Last to the overflow is
+        // then merged into the next group with the same index, which only faults in pages the device asked for.
+        log.warn("PRI queue overflow: partial page-request groups stay queued until their PRG index is reused");
+    }
+}

@@ -1,0 +1,106 @@
+package org.svafabric.iommu.config;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.iommu.api.DeviceCatalog;
+import org.svafabric.iommu.api.remote.DeviceServiceClient;
+import org.svafabric.iommu.driver.ArmSmmuV3;
+
+/**
+ * Brings the SMMU up without making the service wait for its neighbours: the fabric starts all four services
+ * at once, so the driver probes when mm-service (RAM) first answers, and the devices are taken from
+ * device-service when it first answers, both retried in the background. Until then the API answers EAGAIN.
+ */
+final class SmmuBringUp implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(SmmuBringUp.class);
+
+    private final ArmSmmuV3 driver;
+    private final DeviceCatalog catalog;
+    private final DeviceServiceClient deviceService;
+    private final Duration retry;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Thread thread;
+    private volatile boolean devicesKnown;
+
+    SmmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry) {
+        this.driver = driver;
+        this.catalog = catalog;
+        this.deviceService = deviceService;
+        this.retry = retry;
+    }
+
+    @Override
+    public void start() {
+        if (running.compareAndSet(false, true)) {
+            Thread t = new Thread(this::bringUp, "smmu-bring-up");
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        }
+    }
+
+    private void bringUp() {
+        while (running.get() && !driver.probed()) {
+            try {
+                driver.probe();
+            } catch (RuntimeException e) {
+                log.info("SMMU probe waits for RAM (mm-service): {}", e.getMessage());
+                pause();
+            }
+        }
+        while (running.get() && !devicesKnown) {
+            try {
+                for (DeviceViews.Device d : deviceService.devices()) {
+                    add(d);
+                }
+                devicesKnown = true;
+            } catch (RuntimeException e) {
+                log.info("device discovery waits for device-service: {}", e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    private void add(DeviceViews.Device d) {
+        try {
+            catalog.add(d.description());
+        } catch (ErrnoException refused) {
+            // One bad description must not keep the others from the SMMU; the reason is in the log.
+            log.error("device {} not added behind the SMMU: {}", d.id(), refused.getMessage());
+        }
+    }
+
+    public boolean devicesKnown() {
+        return devicesKnown;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(retry.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running.set(false);
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+        driver.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+}
