@@ -104,7 +104,7 @@ public final class ConfigCache {
      * {@code sid}, and the CDs cached for them; {@code log2Range} 31 or more means every stream.
      */
     public void invalidateStreams(int sid, int log2Range) {
-        long mask = log2Range >= 31 ? -1L : (1L << log2Range) - 1;
+        long mask = log2Range >= 31 ? 0xffff_ffffL : (1L << log2Range) - 1;
         long first = Integer.toUnsignedLong(sid) & ~mask;
         long last = first | mask;
         invalidate(s -> s >= first && s <= last, (s, ssid) -> s >= first && s <= last);
