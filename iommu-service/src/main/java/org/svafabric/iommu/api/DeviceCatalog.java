@@ -23,6 +23,7 @@ public final class DeviceCatalog {
 
     private final ArmSmmuV3 driver;
     private Topology topology;
+    private volatile boolean discovered;
 
     public DeviceCatalog(ArmSmmuV3 driver, Topology topology) {
         this.driver = driver;
@@ -46,10 +47,21 @@ public final class DeviceCatalog {
         return device(d.id());
     }
 
-    /** The device, or ENODEV. */
+    /** The device, or ENODEV; EAGAIN while the device list has not been taken from device-service yet. */
     public Device device(String id) {
-        return driver.master(id).map(ArmSmmuV3::deviceOf)
-                .orElseThrow(() -> new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id + " behind the SMMU"));
+        return driver.master(id).map(ArmSmmuV3::deviceOf).orElseThrow(() -> discovered
+                ? new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id + " behind the SMMU")
+                : new ErrnoException(Errno.EAGAIN, "devices-not-discovered", "device discovery is in progress; no device "
+                        + id + " behind the SMMU yet"));
+    }
+
+    /** Every device device-service had at start is known (hotplug adds the later ones). */
+    public boolean discovered() {
+        return discovered;
+    }
+
+    public void markDiscovered() {
+        discovered = true;
     }
 
     public synchronized List<DeviceDescription> descriptions() {

@@ -7,6 +7,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.core.sva.BondView;
 import org.svafabric.iommu.core.sva.IommuSva;
+import org.svafabric.iommu.core.sva.PasidView;
 
 /** GET /iommu/v1/sva/pasids/{pasid}: iommu_sva_find, with the devices bound at that PASID. */
 @RestController
@@ -23,6 +24,16 @@ public class SvaController {
         var devices = sva.pasid(pasid).map(v -> v.bonds().stream().map(BondView::device).distinct().toList())
                 .orElseThrow(() -> notFound(pasid));
         return new IommuViews.Pasid(pasid, pid, devices);
+    }
+
+    /**
+     * Who holds an allocated PASID, whatever the state of its io_mm (LIVE, EXITING, EXITED): a PASID stays
+     * allocated after its process exited until the last unbind, and the caller of that unbind must be able to
+     * tell whose it was. 404 only once the PASID is free.
+     */
+    @GetMapping("/iommu/v1/sva/pasids/{pasid}/holder")
+    public PasidView holder(@PathVariable int pasid) {
+        return sva.pasid(pasid).orElseThrow(() -> new ErrnoException(Errno.ESRCH, "no-such-pasid", "PASID " + pasid + " is not allocated"));
     }
 
     private static ErrnoException notFound(int pasid) {

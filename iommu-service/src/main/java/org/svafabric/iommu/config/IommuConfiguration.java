@@ -101,18 +101,23 @@ public class IommuConfiguration {
     }
 
     @Bean
+    FabricEventLogs fabricEventLogs(EventLog events) {
+        return new FabricEventLogs(events);
+    }
+
+    @Bean
     QueueFaultSink faultSink() {
         return new QueueFaultSink();
     }
 
     @Bean
     ArmSmmuV3 armSmmuV3(MemoryBus bus, SmmuV3 smmu, IommuSettings s, Topology topology, DeviceServiceClient devices,
-                        QueueFaultSink faults, EventLog events, MeterRegistry meters) {
+                        QueueFaultSink faults, FabricEventLogs events, MeterRegistry meters) {
         DriverSettings settings = new DriverSettings("iommu-" + topology.smmu().name(),
                 new CpuFeatures(12, s.cpuVaBits(), s.cpuPaBits(), s.cpuAsidBits()), s.btm(), topology.smmu().e2h(),
                 s.tlbiMaxPages(), s.syncTimeout());
         return new ArmSmmuV3(bus, new RegisterFileMmio(smmu.registers()), settings, devices, faults,
-                FabricEventLogs.driver(events), meters);
+                events.driver(), meters);
     }
 
     @Bean
@@ -128,10 +133,10 @@ public class IommuConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    IopfQueue iopfQueue(ArmSmmuV3 driver, QueueFaultSink faults, IommuSettings s, Topology topology, EventLog events,
-                        MeterRegistry meters) {
+    IopfQueue iopfQueue(ArmSmmuV3 driver, QueueFaultSink faults, IommuSettings s, Topology topology,
+                        FabricEventLogs events, MeterRegistry meters) {
         IopfQueue queue = new IopfQueue(topology.smmu().name(), s.iopfWorkers(), s.iopfCapacity(), driver,
-                FabricEventLogs.core(events), meters);
+                events.core(), meters);
         faults.connect(queue);
         return queue;
     }
@@ -142,9 +147,11 @@ public class IommuConfiguration {
     }
 
     @Bean
-    IommuSva iommuSva(ArmSmmuV3 driver, RestMmPort mm, DeviceServiceClient devices, IopfQueue queue, EventLog events,
-                      MeterRegistry meters) {
-        return new IommuSva(driver, mm, devices, FabricEventLogs.core(events), device -> queue, meters);
+    IommuSva iommuSva(ArmSmmuV3 driver, RestMmPort mm, DeviceServiceClient devices, IopfQueue queue,
+                      FabricEventLogs events, MeterRegistry meters) {
+        IommuSva sva = new IommuSva(driver, mm, devices, events.core(), device -> queue, meters);
+        events.resolvePidsWith(sva::find);
+        return sva;
     }
 
     @Bean
@@ -176,7 +183,7 @@ public class IommuConfiguration {
     @Bean
     SmmuBringUp smmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient devices, IommuSettings s,
                             SmmuAssembly assembly) {
-        return new SmmuBringUp(driver, catalog, devices, s.discoveryRetry());
+        return new SmmuBringUp(driver, catalog, devices, s.discoveryRetry(), s.startupWait());
     }
 
     @Bean

@@ -18,11 +18,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param iopfWorkers        fault groups serviced at once
  * @param iopfCapacity       fault groups waiting for a worker
  * @param discoveryRetry     pause between attempts to reach mm-service (probe) and device-service (devices)
+ * @param startupWait        how long start-up waits for the probe and the device list before going on
  */
 @ConfigurationProperties("iommu")
 public record IommuSettings(Integer cpuPaBits, Integer cpuVaBits, Integer cpuAsidBits, Boolean btm, Long tlbiMaxPages,
                             Duration syncTimeout, Duration atcTimeout, Duration stallWatchdog, Integer iopfWorkers,
-                            Integer iopfCapacity, Duration discoveryRetry) {
+                            Integer iopfCapacity, Duration discoveryRetry, Duration startupWait) {
 
     public IommuSettings {
         cpuPaBits = cpuPaBits == null ? 48 : cpuPaBits;
@@ -36,5 +37,6 @@ public record IommuSettings(Integer cpuPaBits, Integer cpuVaBits, Integer cpuAsi
         iopfWorkers = iopfWorkers == null ? 4 : iopfWorkers;
         iopfCapacity = iopfCapacity == null ? 4096 : iopfCapacity;
         discoveryRetry = discoveryRetry == null ? Duration.ofMillis(500) : discoveryRetry;
+        startupWait = startupWait == null ? Duration.ofSeconds(15) : startupWait;
     }
 }

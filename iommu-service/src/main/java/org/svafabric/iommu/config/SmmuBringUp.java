@@ -13,9 +13,10 @@ import org.svafabric.iommu.api.remote.DeviceServiceClient;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 
 /**
- * Brings the SMMU up without making the service wait for its neighbours: the fabric starts all four services
- * at once, so the driver probes when mm-service (RAM) first answers, and the devices are taken from
- * device-service when it first answers, both retried in the background. Until then the API answers EAGAIN.
+ * Brings the SMMU up without depending on the order the fabric starts its services in: the driver probes when
+ * mm-service (RAM) first answers, and the devices are taken from device-service when it first answers, both
+ * retried in the background. Start-up waits a bounded time for this, so that a fabric started in order is
+ * ready when its services are; until then the API answers EAGAIN.
  */
 final class SmmuBringUp implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SmmuBringUp.class);
@@ -24,15 +25,17 @@ final class SmmuBringUp implements SmartLifecycle {
     private final DeviceCatalog catalog;
     private final DeviceServiceClient deviceService;
     private final Duration retry;
+    private final Duration startupWait;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
-    private volatile boolean devicesKnown;
 
-    SmmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry) {
+    SmmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry,
+                Duration startupWait) {
         this.driver = driver;
         this.catalog = catalog;
         this.deviceService = deviceService;
         this.retry = retry;
+        this.startupWait = startupWait;
     }
 
     @Override
@@ -42,6 +45,15 @@ final class SmmuBringUp implements SmartLifecycle {
             t.setDaemon(true);
             thread = t;
             t.start();
+            try {
+                t.join(startupWait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.warn("SMMU not fully up after {}: probe {}, devices {}; going on in the background", startupWait,
+                        driver.probed() ? "done" : "waiting for mm-service", catalog.discovered() ? "known" : "waiting for device-service");
+            }
         }
     }
 
@@ -54,12 +66,12 @@ final class SmmuBringUp implements SmartLifecycle {
                 pause();
             }
         }
-        while (running.get() && !devicesKnown) {
+        while (running.get() && !catalog.discovered()) {
             try {
                 for (DeviceViews.Device d : deviceService.devices()) {
                     add(d);
                 }
-                devicesKnown = true;
+                catalog.markDiscovered();
             } catch (RuntimeException e) {
                 log.info("device discovery waits for device-service: {}", e.getMessage());
                 pause();
@@ -74,10 +86,6 @@ final class SmmuBringUp implements SmartLifecycle {
             // One bad description must not keep the others from the SMMU; the reason is in the log.
             log.error("device {} not added behind the SMMU: {}", d.id(), refused.getMessage());
         }
-    }
-
-    public boolean devicesKnown() {
-        return devicesKnown;
     }
 
     private void pause() {

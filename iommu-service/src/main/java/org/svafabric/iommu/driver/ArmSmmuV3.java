@@ -184,9 +184,9 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         }
     }
 
+    /** A queue aligned to its size, as *_BASE.ADDR requires. */
     private long allocQueue(int log2Size, int entryBytes) {
-        long bytes = Math.max(32, (long) entryBytes << log2Size);
-        return bus.allocKernelPages(settings.owner(), (int) ((bytes + 4095) / 4096));
+        return KernelPages.allocAligned(bus, settings.owner(), KernelPages.pagesFor((long) entryBytes << log2Size)).pa();
     }
 
     private static long queueBase(long addr, int log2Size) {

@@ -32,8 +32,9 @@ final class CdTable {
     private final int sid;
     private final int s1CdMax;
     private final boolean twoLevel;
+    private final KernelPages.Allocation table;
     private final long base;
-    private final ConcurrentMap<Integer, Long> leaves = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, KernelPages.Allocation> leaves = new ConcurrentHashMap<>();
 
     /** @param ssidBits log2 of the contexts this master may use (0: only SSID 0) */
     CdTable(MemoryBus bus, String owner, Cmdq cmdq, int sid, int ssidBits, boolean cd2l) {
@@ -45,7 +46,8 @@ final class CdTable {
         long contexts = 1L << ssidBits;
         this.twoLevel = cd2l && contexts > L2_ENTRIES;
         long bytes = twoLevel ? ((contexts + L2_ENTRIES - 1) / L2_ENTRIES) * 8 : contexts * ContextDescriptor.BYTES;
-        this.base = bus.allocKernelPages(owner, pages(bytes));
+        this.table = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor(bytes));
+        this.base = table.pa();
     }
 
     long base() {
@@ -97,12 +99,8 @@ final class CdTable {
 
     /** Frees every page of the table (the master is gone and its STE no longer points here). */
     void free() {
-        for (long leaf : leaves.values()) {
-            bus.freeKernelPages(owner, leaf, pages((long) L2_ENTRIES * ContextDescriptor.BYTES));
-        }
-        long contexts = 1L << s1CdMax;
-        long bytes = twoLevel ? ((contexts + L2_ENTRIES - 1) / L2_ENTRIES) * 8 : contexts * ContextDescriptor.BYTES;
-        bus.freeKernelPages(owner, base, pages(bytes));
+        leaves.values().forEach(leaf -> leaf.free(bus, owner));
+        table.free(bus, owner);
     }
 
     long cdAddress(int ssid) {
@@ -112,7 +110,7 @@ final class CdTable {
         if (!twoLevel) {
             return base + (long) ssid * ContextDescriptor.BYTES;
         }
-        long leaf = leaves.computeIfAbsent(ssid / L2_ENTRIES, this::allocLeaf);
+        long leaf = leaves.computeIfAbsent(ssid / L2_ENTRIES, this::allocLeaf).pa();
         return leaf + (long) (ssid % L2_ENTRIES) * ContextDescriptor.BYTES;
     }
 
@@ -120,14 +118,10 @@ final class CdTable {
      * A zeroed leaf (every CD V = 0), then its level-1 descriptor, then CMD_CFGI_CD with Leaf = 0: the
      * SMMU may have cached the descriptor as invalid.
      */
-    private long allocLeaf(int l1Index) {
-        long leaf = bus.allocKernelPages(owner, pages((long) L2_ENTRIES * ContextDescriptor.BYTES));
-        bus.write64(base + (long) l1Index * 8, L1_L2PTR.withAddress(L1_V.with(0, 1), leaf));
+    private KernelPages.Allocation allocLeaf(int l1Index) {
+        KernelPages.Allocation leaf = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((long) L2_ENTRIES * ContextDescriptor.BYTES));
+        bus.write64(base + (long) l1Index * 8, L1_L2PTR.withAddress(L1_V.with(0, 1), leaf.pa()));
         cmdq.issueSync(List.of(new CmdCfgiCd(sid, l1Index * L2_ENTRIES, false)));
         return leaf;
-    }
-
-    private static int pages(long bytes) {
-        return (int) Math.max(1, (bytes + 4095) / 4096);
     }
 }

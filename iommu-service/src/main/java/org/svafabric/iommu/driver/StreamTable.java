@@ -43,10 +43,10 @@ final class StreamTable {
         if (twoLevel) {
             int l1Log2 = Math.min(MAX_L1_LOG2, f.sidBits() - SPLIT);
             this.log2Size = l1Log2 + SPLIT;
-            this.base = bus.allocKernelPages(owner, pages((1L << l1Log2) * 8));
+            this.base = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((1L << l1Log2) * 8)).pa();
         } else {
             this.log2Size = f.sidBits();
-            this.base = bus.allocKernelPages(owner, pages((1L << log2Size) * StreamTableEntry.BYTES));
+            this.base = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((1L << log2Size) * StreamTableEntry.BYTES)).pa();
         }
     }
 
@@ -105,13 +105,9 @@ final class StreamTable {
      * memory that is not initialised. SPAN = SPLIT + 1 as Linux writes it.
      */
     private long allocL2(int l1Index) {
-        long l2 = bus.allocKernelPages(owner, pages((1L << SPLIT) * StreamTableEntry.BYTES));
+        long l2 = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((1L << SPLIT) * StreamTableEntry.BYTES)).pa();
         long desc = L1_L2PTR.withAddress(L1_SPAN.with(0, SPLIT + 1), l2);
         bus.write64(base + (long) l1Index * 8, desc);
         return l2;
-    }
-
-    private static int pages(long bytes) {
-        return (int) Math.max(1, (bytes + 4095) / 4096);
     }
 }

@@ -11,6 +11,7 @@ import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.iommu.config.SmmuAssembly;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.hw.SmmuV3;
 import org.svafabric.iommu.hw.cmd.CommandTarget;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.regs.IdRegisters;
@@ -42,16 +43,24 @@ final class DriverHarness {
     final SmmuConfig config;
     final RegisterFile regs;
     final SmmuAssembly smmu;
+    /** The translation side, when the harness runs on the full model; null with only the queue side. */
+    final SmmuV3 model;
     final ArmSmmuV3 driver;
     private long watchFrom = -1;
     private long watchTo = -1;
 
     DriverHarness(SmmuConfig config, DriverSettings settings) {
+        this(config, settings, false);
+    }
+
+    /** {@code fullModel}: the real translation side (SmmuV3) behind the registers and the command queue. */
+    DriverHarness(SmmuConfig config, DriverSettings settings, boolean fullModel) {
         this.config = config;
-        this.regs = new RegisterFile(IdRegisters.of(config));
+        this.model = fullModel ? new SmmuV3(config, ram) : null;
+        this.regs = fullModel ? model.registers() : new RegisterFile(IdRegisters.of(config));
         MemoryBus bus = new JournalBus();
         ArmSmmuV3[] self = new ArmSmmuV3[1];
-        this.smmu = new SmmuAssembly(config, regs, ram, new JournalTarget(), port, sid -> Optional.of(false), Runnable::run,
+        this.smmu = new SmmuAssembly(config, regs, ram, new JournalTarget(model), port, sid -> Optional.of(false), Runnable::run,
                 new ManualScheduler(), new SmmuAssembly.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 new SmmuAssembly.Interrupts(Irq.NONE, Irq.NONE, () -> self[0].gerrorInterrupt(), () -> self[0].syncInterrupt()));
         this.driver = new ArmSmmuV3(bus, new Mmio() {
@@ -158,15 +167,28 @@ final class DriverHarness {
         }
     }
 
+    /** Journals what the command consumer asks, then passes it on to the translation side if there is one. */
     private final class JournalTarget implements CommandTarget {
+        private final CommandTarget next;
+
+        JournalTarget(CommandTarget next) {
+            this.next = next;
+        }
+
         @Override
         public void invalidateSte(int sid, int log2Range) {
             add("CFGI_STE " + sid + "/" + log2Range);
+            if (next != null) {
+                next.invalidateSte(sid, log2Range);
+            }
         }
 
         @Override
         public void invalidateCd(int sid, int ssid) {
             add("CFGI_CD " + sid + "/" + ssid);
+            if (next != null) {
+                next.invalidateCd(sid, ssid);
+            }
         }
 
         @Override
@@ -175,11 +197,17 @@ final class DriverHarness {
                 tlbis.add(inv);
             }
             add("TLBI " + inv.regime() + " " + inv.scope() + " " + inv.asid());
+            if (next != null) {
+                next.invalidateTlb(inv);
+            }
         }
 
         @Override
         public void prefetchConfig(int sid, int ssid) {
             add("PREFETCH " + sid + "/" + ssid);
+            if (next != null) {
+                next.prefetchConfig(sid, ssid);
+            }
         }
 
         private void add(String s) {
