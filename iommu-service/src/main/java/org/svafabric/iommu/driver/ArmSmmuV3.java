@@ -193,6 +193,11 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         return Q_BASE_LOG2SIZE.with(Q_BASE_ADDR.withAddress(Q_BASE_RWA.with(0, 1), addr), log2Size);
     }
 
+    /** The command queue, for tests in this package that drive it directly. */
+    Cmdq cmdq() {
+        return cmdq;
+    }
+
     public boolean probed() {
         return features != null;
     }

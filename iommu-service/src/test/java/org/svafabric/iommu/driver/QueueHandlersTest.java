@@ -1,0 +1,129 @@
+package org.svafabric.iommu.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.svafabric.iommu.core.iopf.IopfFault;
+import org.svafabric.iommu.core.port.PageResponseCode;
+import org.svafabric.iommu.hw.cmd.CmdTlbi;
+import org.svafabric.iommu.hw.cmd.Opcode;
+import org.svafabric.iommu.hw.event.Event;
+import org.svafabric.iommu.hw.event.EventType;
+import org.svafabric.iommu.hw.pri.PageRequest;
+import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.iommu.hw.regs.SmmuConfig;
+import org.svafabric.iommu.hw.regs.SmmuReg;
+
+/** The event and PRI queues as the driver consumes them, the command-queue error path, and page responses. */
+class QueueHandlersTest {
+
+    private static PageRequest ppr(int sid, int pasid, int prgi, boolean last, long addr) {
+        return new PageRequest(sid, true, pasid, prgi, last, true, true, false, false, addr);
+    }
+
+    @Test
+    void pageRequestsOfAPriEnabledDeviceGoToTheFaultQueueInOrder() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.driver.enableSva(m.device, true);
+        h.smmu.priQueue().receive(ppr(0x100, 7, 3, false, 0x7000_0000L));
+        h.smmu.priQueue().receive(ppr(0x100, 7, 3, true, 0x7000_1000L));
+        h.driver.priQueueInterrupt();
+        assertThat(h.faults).hasSize(2);
+        IopfFault last = h.faults.get(1);
+        assertThat(last.kind()).isEqualTo(IopfFault.Kind.PAGE_REQUEST);
+        assertThat(last.pasid()).isEqualTo(7);
+        assertThat(last.prgIndex()).isEqualTo(3);
+        assertThat(last.last()).isTrue();
+        assertThat(last.addr()).isEqualTo(0x7000_1000L);
+        assertThat(h.regs.read(SmmuReg.PRIQ_CONS)).as("CONS handed back").isEqualTo(h.regs.read(SmmuReg.PRIQ_PROD));
+    }
+
+    @Test
+    void aPageRequestFromADeviceWithoutPriEnabledIsAnsweredResponseFailure() {
+        DriverHarness h = new DriverHarness();
+        h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.smmu.priQueue().receive(ppr(0x100, 7, 5, true, 0x7000_0000L));
+        h.driver.priQueueInterrupt();
+        assertThat(h.faults).isEmpty();
+        assertThat(h.port.responses()).singleElement().satisfies(r -> {
+            assertThat(r.prgIndex()).isEqualTo(5);
+            assertThat(r.code()).isEqualTo(PriResponseCode.RESPONSE_FAILURE);
+        });
+    }
+
+    @Test
+    void priQueueOverflowIsReportedPartialsDiscardedAndTheQueueAcceptsAgain() {
+        DriverHarness h = new DriverHarness(SmmuConfig.builder().priqLog2(1).build(), DriverSettings.defaults());
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.driver.enableSva(m.device, true);
+        h.smmu.priQueue().receive(ppr(0x100, 7, 1, false, 0x1000));
+        h.smmu.priQueue().receive(ppr(0x100, 7, 1, false, 0x2000));
+        // The queue holds 2: this Last is discarded and the SMMU answers it itself.
+        h.smmu.priQueue().receive(ppr(0x100, 7, 1, true, 0x3000));
+        h.driver.priQueueInterrupt();
+        assertThat(h.faults).hasSize(2);
+        assertThat(h.discards).isEqualTo(1);
+        assertThat(h.events).anyMatch(e -> e.startsWith("PRIQ_OVERFLOW"));
+        assertThat(h.port.responses()).singleElement().satisfies(r -> assertThat(r.code()).isEqualTo(PriResponseCode.SUCCESS));
+
+        h.smmu.priQueue().receive(ppr(0x100, 7, 2, true, 0x4000));
+        h.driver.priQueueInterrupt();
+        assertThat(h.faults).hasSize(3);
+        assertThat(h.discards).isEqualTo(1);
+    }
+
+    @Test
+    void aStallRecordBecomesAStallFaultAndResumeRetriesTheTransaction() throws Exception {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
+        Event fault = Event.fault(EventType.F_TRANSLATION, 0x10, true, 2, 0x7f00_0000_1234L, false, false, false, Event.CLASS_IN);
+        CompletionStage<Boolean> held = h.smmu.stalls().hold(fault);
+        h.driver.eventQueueInterrupt();
+        assertThat(h.faults).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(IopfFault.Kind.STALL);
+            assertThat(f.pasid()).isEqualTo(2);
+            assertThat(f.write()).isTrue();
+            assertThat(f.addr()).isEqualTo(0x7f00_0000_1000L);
+        });
+        assertThat(h.events).anyMatch(e -> e.startsWith("F_TRANSLATION smmute0") && e.contains("stalled"));
+        h.driver.resume(m.device, h.faults.get(0).stag(), true);
+        assertThat(held.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aStallFromAnUnknownStreamIsAbortedAtOnce() throws Exception {
+        DriverHarness h = new DriverHarness();
+        Event fault = Event.fault(EventType.F_TRANSLATION, 0x77, false, 0, 0x1000, true, false, false, Event.CLASS_IN);
+        CompletionStage<Boolean> held = h.smmu.stalls().hold(fault);
+        h.driver.eventQueueInterrupt();
+        assertThat(h.faults).isEmpty();
+        assertThat(held.toCompletableFuture().get(5, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void pageResponsesCarryThePasidOnlyWhenAskedAndMapCodes() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.driver.pageResponse(m.device, java.util.OptionalInt.of(9), 4, PageResponseCode.SUCCESS);
+        h.driver.pageResponse(m.device, java.util.OptionalInt.empty(), 5, PageResponseCode.INVALID);
+        assertThat(h.port.responses()).extracting(r -> r.pasidValid() + "/" + r.ssid() + "/" + r.prgIndex() + "/" + r.code())
+                .containsExactly("true/9/4/SUCCESS", "false/0/5/INVALID_REQUEST");
+    }
+
+    @Test
+    void anIllegalCommandIsReplacedBySyncAndTheQueueGoesOn() {
+        DriverHarness h = new DriverHarness();
+        // CMD_TLBI_EL2_ASID without IDR0.Hyp is CERROR_ILL.
+        h.driver.cmdq().issueSync(List.of(new CmdTlbi(Opcode.CMD_TLBI_EL2_ASID, 0, 3, 0, false, 0, 0, 0, 0)));
+        assertThat(h.events).anyMatch(e -> e.contains("CMDQ_ERR CERROR_ILL"));
+        assertThat(h.regs.read(SmmuReg.GERROR)).isEqualTo(h.regs.read(SmmuReg.GERRORN));
+        h.tlbis.clear();
+        h.driver.cmdq().issueSync(List.of(CmdTlbi.nhAsid(4)));
+        assertThat(h.tlbis).hasSize(1);
+    }
+}
