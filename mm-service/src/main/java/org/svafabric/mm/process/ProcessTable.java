@@ -85,28 +85,39 @@ public final class ProcessTable {
      * then the address space is torn down (EXITED). If a subscriber does not answer, the process
      * stays EXITING with all its memory and the error propagates; exiting again retries.
      * Exiting an exited process does nothing.
+     *
+     * <p>Like exit_mmap, release runs without the mm's lock: a subscriber's release flushes the
+     * I/O page faults it has in service, and those call handle_mm_fault, which takes the lock.
+     * Exits of one process are serialised on the process itself instead.
      */
     public Process exit(long pid) {
         Process p = any(pid);
         Mm mm = p.mm();
-        mm.lock().writeLock().lock();
-        try {
-            if (p.state() == ProcessState.EXITED) {
-                return p;
-            }
-            if (p.state() == ProcessState.RUNNING) {
-                p.setState(ProcessState.EXITING, null);
-                mm.markExiting();
-                journal.stateChanged(p);
+        synchronized (p) {
+            mm.lock().writeLock().lock();
+            try {
+                if (p.state() == ProcessState.EXITED) {
+                    return p;
+                }
+                if (p.state() == ProcessState.RUNNING) {
+                    p.setState(ProcessState.EXITING, null);
+                    mm.markExiting();
+                    journal.stateChanged(p);
+                }
+            } finally {
+                mm.lock().writeLock().unlock();
             }
             mm.notifiers().release(pid, machine.asids().asidOf(mm.context()));
-            exitMmap.run(mm);
-            p.setState(ProcessState.EXITED, "exit");
-            journal.vmasChanged(pid, List.of());
-            journal.stateChanged(p);
-            return p;
-        } finally {
-            mm.lock().writeLock().unlock();
+            mm.lock().writeLock().lock();
+            try {
+                exitMmap.run(mm);
+                p.setState(ProcessState.EXITED, "exit");
+                journal.vmasChanged(pid, List.of());
+                journal.stateChanged(p);
+                return p;
+            } finally {
+                mm.lock().writeLock().unlock();
+            }
         }
     }
 
