@@ -50,8 +50,13 @@ public final class ServiceClients {
     }
 
     public RestClient forBaseUrl(String baseUrl) {
+        return forBaseUrl(baseUrl, props.timeouts().read());
+    }
+
+    /** A client for calls that legitimately take long (a DMA job the caller waits for). */
+    public RestClient forBaseUrl(String baseUrl, java.time.Duration readTimeout) {
         JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
-        rf.setReadTimeout(props.timeouts().read());
+        rf.setReadTimeout(readTimeout);
         RestClient.Builder b = RestClient.builder()
                 .baseUrl(baseUrl)
                 .requestFactory(rf)

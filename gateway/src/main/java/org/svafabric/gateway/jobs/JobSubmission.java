@@ -1,10 +1,13 @@
 package org.svafabric.gateway.jobs;
 
+import java.time.Duration;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.security.Caller;
 import org.svafabric.gateway.sva.PasidOwnership;
 
@@ -16,9 +19,12 @@ public class JobSubmission {
     private final ServiceClients clients;
     private final PasidOwnership pasids;
     private final JobOwners owners;
+    private final FabricProperties props;
+    private static final Duration WAIT_TIMEOUT = Duration.ofMinutes(10);
 
-    public JobSubmission(ServiceClients clients, PasidOwnership pasids, JobOwners owners) {
+    public JobSubmission(ServiceClients clients, PasidOwnership pasids, JobOwners owners, FabricProperties props) {
         this.clients = clients;
+        this.props = props;
         this.pasids = pasids;
         this.owners = owners;
     }
@@ -31,7 +37,8 @@ public class JobSubmission {
     }
 
     public ResponseEntity<JsonNode> submit(Caller caller, String dev, boolean wait, JsonNode body) {
-        ResponseEntity<JsonNode> r = clients.device().post()
+        // ?wait=true holds the call until the job completes, page faults and stalls included.
+        ResponseEntity<JsonNode> r = clients.forBaseUrl(props.services().device(), WAIT_TIMEOUT).post()
                 .uri("/device/v1/devices/{dev}/jobs?wait={wait}", dev, wait)
                 .body(body).retrieve().toEntity(JsonNode.class);
         JsonNode job = r.getBody();

@@ -22,9 +22,21 @@ public class PasidOwnership {
 
     /** The PASID's io_mm if it belongs to one of the caller's processes; ESRCH otherwise (no leak). */
     public JsonNode requireOwned(Caller caller, int pasid) {
+        return requireOwned(caller, pasid, "/iommu/v1/sva/pasids/{pasid}");
+    }
+
+    /**
+     * The same for a PASID that may belong to a process that has exited: it stays allocated until
+     * its last unbind, and only its holder (or admin) may do that unbind.
+     */
+    public JsonNode requireHolderOwned(Caller caller, int pasid) {
+        return requireOwned(caller, pasid, "/iommu/v1/sva/pasids/{pasid}/holder");
+    }
+
+    private JsonNode requireOwned(Caller caller, int pasid, String path) {
         JsonNode mm;
         try {
-            mm = clients.iommu().get().uri("/iommu/v1/sva/pasids/{pasid}", pasid).retrieve().body(JsonNode.class);
+            mm = clients.iommu().get().uri(path, pasid).retrieve().body(JsonNode.class);
         } catch (ErrnoException e) {
             if (e.status().value() == 404) {
                 throw noSuchPasid(pasid);

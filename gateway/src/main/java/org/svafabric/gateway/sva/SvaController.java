@@ -113,7 +113,7 @@ public class SvaController {
     @DeleteMapping("/devices/{dev}/sva/bonds/{pasid}")
     @Operation(summary = "iommu_sva_unbind_device(dev, pasid)")
     public ResponseEntity<Void> unbind(Caller caller, @PathVariable String dev, @PathVariable int pasid) {
-        pasids.requireOwned(caller, pasid);
+        pasids.requireHolderOwned(caller, pasid);
         clients.iommu().delete().uri("/iommu/v1/devices/{dev}/sva/bonds/{pasid}", dev, pasid).retrieve().toBodilessEntity();
         return ResponseEntity.noContent().build();
     }

@@ -1,0 +1,178 @@
+package org.svafabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The SVA story end to end, through the gateway and the four services: devices doing DMA into
+ * malloc'ed memory of a bound process, every fault going through PRI (PCIe) or stall (platform).
+ */
+@ExtendWith(FabricExtension.class)
+class SvaScenarioTest {
+    private static final int MIB16 = 16 << 20;
+    private final Story s;
+
+    SvaScenarioTest(Fabric fabric) {
+        this.s = new Story(new Api(fabric.gateway(), Fabric.USER_TOKEN));
+    }
+
+    @Test
+    void memcpyOf16MiBIntoUntouchedMemoryFaultsEveryDestinationPageThroughPri() throws Exception {
+        long pid = s.process("memcpy");
+        // One mapping: guard page, source, guard page, destination, guard page.
+        long base = s.mmap(pid, 2L * MIB16 + 3 * Story.PAGE, "rw");
+        long src = base + Story.PAGE;
+        long dst = src + MIB16 + Story.PAGE;
+        byte[] guard = new byte[Story.PAGE];
+        Arrays.fill(guard, (byte) 0xA5);
+        s.write(pid, base, guard);
+        s.write(pid, src + MIB16, guard);
+        s.write(pid, dst + MIB16, guard);
+        byte[] pattern = new byte[MIB16];
+        new Random(7).nextBytes(pattern);
+        s.write(pid, src, pattern);
+
+        s.svaInit(Story.SVA_DEV);
+        int pasid = s.bind(Story.SVA_DEV, pid);
+        assertThat(pasid).isPositive();
+
+        JsonNode done = s.submitAndAwait(Story.SVA_DEV, Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src),
+                "dst", Story.hex(dst), "length", MIB16), Duration.ofMinutes(5));
+        assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.path("faults").path("pageRequests").asLong()).as("every destination page faulted")
+                .isGreaterThanOrEqualTo(MIB16 / Story.PAGE);
+        assertThat(done.path("faults").path("groups").asLong()).isPositive();
+        assertThat(done.path("faults").path("invalid").asLong()).isZero();
+
+        assertThat(s.read(pid, dst, MIB16)).isEqualTo(pattern);
+        assertThat(s.read(pid, base, Story.PAGE)).isEqualTo(guard);
+        assertThat(s.read(pid, src + MIB16, Story.PAGE)).isEqualTo(guard);
+        assertThat(s.read(pid, dst + MIB16, Story.PAGE)).isEqualTo(guard);
+
+        JsonNode dev = s.api().get("/devices/" + Story.SVA_DEV).json();
+        long allocated = dev.path("description").path("pri").path("outstandingPageRequests").asLong();
+        assertThat(dev.path("metrics").path("maxOutstandingPageRequests").asLong()).isBetween(1L, allocated);
+
+        JsonNode events = s.api().get("/events?type=PRI_REQUEST&pasid=" + pasid + "&size=5").json();
+        assertThat(events.isArray()).isTrue();
+        assertThat(events.size()).isPositive();
+    }
+
+    @Test
+    void twoDevicesBoundToOneProcessShareItsPasid() {
+        long pid = s.process("shared");
+        s.svaInit(Story.SVA_DEV);
+        s.svaInit(Story.SVA_DEV2);
+        int a = s.bind(Story.SVA_DEV, pid);
+        int b = s.bind(Story.SVA_DEV2, pid);
+        assertThat(b).isEqualTo(a);
+        JsonNode found = s.api().get("/sva/pasids/" + a).json();
+        assertThat(found.path("pid").asLong()).isEqualTo(pid);
+        assertThat(found.path("devices").toString()).contains(Story.SVA_DEV, Story.SVA_DEV2);
+    }
+
+    @Test
+    void theStallingPlatformDeviceFillsAndSumsUntouchedMemory() {
+        long pid = s.process("stall");
+        long buf = s.mmap(pid, 1 << 20, "rw");
+        s.svaInit(Story.STALL_DEV);
+        int pasid = s.bind(Story.STALL_DEV, pid);
+
+        JsonNode fill = s.completed(Story.STALL_DEV, Map.of("op", "rand48", "pasid", pasid, "dst", Story.hex(buf),
+                "length", 1 << 20, "seed", 42));
+        assertThat(fill.path("faults").path("stalls").asLong()).as("untouched pages stall").isPositive();
+        byte[] bytes = s.read(pid, buf, 1 << 20);
+        assertThat(Arrays.copyOf(bytes, 4)).as("mrand48 after srand48(42), little-endian").containsExactly(0xBE, 0x30, 0x99, 0xBE);
+
+        JsonNode sum = s.completed(Story.STALL_DEV, Map.of("op", "sum64", "pasid", pasid, "src", Story.hex(buf), "length", 1 << 20));
+        long expected = 0;
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        while (bb.hasRemaining()) {
+            expected += bb.getLong();
+        }
+        assertThat(Long.parseUnsignedLong(sum.path("result").asString().substring(2), 16)).isEqualTo(expected);
+    }
+
+    @Test
+    void afterMunmapAJobOnTheOldAddressFaultsAndAfterUnbindTheOldPasidFails() {
+        long pid = s.process("stale");
+        long src = s.mmap(pid, 64 * Story.PAGE, "rw");
+        long dst = s.mmap(pid, 64 * Story.PAGE, "rw");
+        s.svaInit(Story.SVA_DEV);
+        int pasid = s.bind(Story.SVA_DEV, pid);
+        Map<String, Object> copy = Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src), "dst", Story.hex(dst), "length", 64 * Story.PAGE);
+        s.completed(Story.SVA_DEV, copy);
+
+        assertThat(s.api().post("/processes/" + pid + "/munmap", Map.of("addr", Story.hex(src), "length", 64 * Story.PAGE)).status()).isEqualTo(204);
+        JsonNode after = s.finished(Story.SVA_DEV, copy);
+        assertThat(after.path("status").asString()).isEqualTo("FAULTED");
+        assertThat(Long.decode(after.path("faultAddr").asString())).isEqualTo(src);
+
+        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
+        // The PASID no longer names a process: the gateway refuses the job before it reaches the device.
+        Api.Response unbound = s.job(Story.SVA_DEV, Map.of("op", "memset", "pasid", pasid, "dst", Story.hex(dst), "length", Story.PAGE, "value", 1));
+        assertThat(unbound.status()).isEqualTo(404);
+        assertThat(unbound.json().path("errno").asString()).isEqualTo("ESRCH");
+    }
+
+    @Test
+    void aMemcpyIntoAReadOnlyMappingGetsInvalidAndWritesNothing() {
+        long pid = s.process("readonly");
+        long src = s.mmap(pid, 16 * Story.PAGE, "rw");
+        long dst = s.mmap(pid, 16 * Story.PAGE, "rw");
+        byte[] ones = new byte[16 * Story.PAGE];
+        Arrays.fill(ones, (byte) 1);
+        s.write(pid, src, ones);
+        assertThat(s.api().post("/processes/" + pid + "/mprotect", Map.of("addr", Story.hex(dst), "length", 16 * Story.PAGE, "prot", "r")).status()).isEqualTo(204);
+        s.svaInit(Story.SVA_DEV);
+        int pasid = s.bind(Story.SVA_DEV, pid);
+        JsonNode r = s.finished(Story.SVA_DEV, Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src), "dst", Story.hex(dst), "length", 16 * Story.PAGE));
+        assertThat(r.path("status").asString()).isEqualTo("FAULTED");
+        assertThat(r.path("faults").path("invalid").asLong()).isPositive();
+        assertThat(s.read(pid, dst, 16 * Story.PAGE)).containsOnly((byte) 0);
+    }
+
+    @Test
+    void aProcessThatExitsWhileBoundRunsTheDriversMmExitAndKeepsItsPasidUntilUnbind() throws Exception {
+        long pid = s.process("exiting");
+        s.svaInit(Story.SVA_DEV);
+        int pasid = s.bind(Story.SVA_DEV, pid);
+        assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
+
+        JsonNode exits = null;
+        for (int i = 0; i < 50; i++) {
+            exits = s.api().get("/events?type=MM_EXIT&pasid=" + pasid).json();
+            if (exits.size() > 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(exits.size()).as("mm_exit reached the device driver").isPositive();
+        assertThat(s.api().get("/sva/pasids/" + pasid).status()).as("iommu_sva_find: an exiting mm is not found").isEqualTo(404);
+
+        long other = s.process("newcomer");
+        int next = s.bind(Story.SVA_DEV, other);
+        assertThat(next).as("the PASID stays reserved until unbind").isNotEqualTo(pasid);
+        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
+    }
+
+    @Test
+    void bindingAnotherUidsProcessIsRefusedAsIfItDidNotExist() {
+        long theirs = new Story(s.api().as(Fabric.OTHER_USER_TOKEN)).process("theirs");
+        s.svaInit(Story.SVA_DEV);
+        Api.Response r = s.api().post("/devices/" + Story.SVA_DEV + "/sva/bonds", Map.of("pid", theirs));
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().path("errno").asString()).isEqualTo("ESRCH");
+    }
+}
