@@ -47,6 +47,7 @@ req(S, "Unbind once (one reference left)", "DELETE", "/devices/0000:01:00.0/sva/
 req(S, "The process exits while still bound", "DELETE", "/processes/{{svaPid}}", tests=[status(202)])
 req(S, "iommu_sva_find no longer finds the exiting mm", "GET", "/sva/pasids/{{pasid}}", tests=[status(404), errno("ESRCH")])
 req(S, "The driver unbinds the last reference", "DELETE", "/devices/0000:01:00.0/sva/bonds/{{pasid}}", tests=[status(204)])
+req(S, "The second device's driver unbinds too", "DELETE", "/devices/0000:02:00.0/sva/bonds/{{pasid}}", tests=[status(204)])
 req(S, "Unbinding a PASID that is gone: ESRCH", "DELETE", "/devices/0000:01:00.0/sva/bonds/{{pasid}}", tests=[status(404), errno("ESRCH")])
 
 V = "3. VFIO: container, MAP_DMA, classical DMA, BIND_PROCESS"
