@@ -66,7 +66,8 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
     private final ConfigCache configCache;
     private final Iotlb tlb;
     private final WalkCache walkCache;
-    private final InvalidationEpoch tlbEpoch = new InvalidationEpoch();
+    /** One epoch for every cache: see {@link ConfigCache} on why configuration and TLB share it. */
+    private final InvalidationEpoch epoch = new InvalidationEpoch();
     private final Stage1Translator translator;
     private final InFlightTransactions inFlight = new InFlightTransactions();
     private final ConcurrentHashMap<Integer, StreamCounters> counters = new ConcurrentHashMap<>();
@@ -80,10 +81,10 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
         this.bus = bus;
         this.id = IdRegisters.of(config);
         this.registers = new RegisterFile(id);
-        this.configCache = new ConfigCache(config.steCacheEntries(), config.cdCacheEntries());
-        this.tlb = new Iotlb(config.tlbEntries(), config.tlbWays(), tlbEpoch);
-        this.walkCache = new WalkCache(config.walkCacheEntries(), tlbEpoch);
-        this.translator = new Stage1Translator(bus, tlb, walkCache, tlbEpoch);
+        this.configCache = new ConfigCache(config.steCacheEntries(), config.cdCacheEntries(), epoch);
+        this.tlb = new Iotlb(config.tlbEntries(), config.tlbWays(), epoch);
+        this.walkCache = new WalkCache(config.walkCacheEntries(), epoch);
+        this.translator = new Stage1Translator(bus, tlb, walkCache);
         registers.onCr0Change((oldValue, newValue) -> state = snapshot(newValue));
     }
 
@@ -175,14 +176,15 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             return globalBypass(r.va());
         }
         CostMeter m = new CostMeter();
-        StreamConfig c = resolve(s, r.sid(), r.ssid(), m, false);
+        long fill = epoch.startFill();
+        StreamConfig c = resolve(s, r.sid(), r.ssid(), m, false, fill);
         Translation t;
         if (c instanceof StreamConfig.Stop) {
             t = ((StreamConfig.Stop) c).result();
         } else if (c instanceof StreamConfig.Bypass) {
             t = new Translation.Ok(r.va(), ALL_PERMS, Vmsa.PAGE_SHIFT, Cost.of(m));
         } else {
-            t = walk((StreamConfig.Stage1) c, r, m);
+            t = walk((StreamConfig.Stage1) c, r, m, fill);
         }
         account(r.sid(), m, t instanceof Translation.Fault);
         return t;
@@ -211,9 +213,9 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
     }
 
     /** Step 6: the stage-1 walk, and the fault configuration (CD.A, R, S) applied to its faults. */
-    private Translation walk(StreamConfig.Stage1 c, TransactionRequest r, CostMeter m) {
+    private Translation walk(StreamConfig.Stage1 c, TransactionRequest r, CostMeter m, long fill) {
         Stage1Context ctx = c.cd().ctx();
-        Stage1Translator.Outcome o = translator.translate(ctx, r.va(), r.access(), m);
+        Stage1Translator.Outcome o = translator.translate(ctx, r.va(), r.access(), m, fill);
         if (o instanceof Stage1Translator.Mapped) {
             Stage1Translator.Mapped ok = (Stage1Translator.Mapped) o;
             return new Translation.Ok(ok.pa(), ok.perms(), ok.sizeShift(), Cost.of(m));
@@ -234,16 +236,22 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
      * transaction, except that right after the STE the request is refused when the stream does not accept
      * ATS (IHI 0070 §3.9.1.2): Config = abort stops with {@link Translation.Aborted} (UR, no event); Config =
      * bypass or an effective EATS of 0b00 stop with F_BAD_ATS_TREQ (UR, recorded). SMMUEN must be 1.
+     * {@code fill} comes from {@link #startFill()}, taken before the request looked anything up.
      */
-    public StreamConfig resolveForAts(int sid, int ssid, CostMeter m) {
+    public StreamConfig resolveForAts(int sid, int ssid, CostMeter m, long fill) {
         Enabled s = state;
         if (!s.on) {
             throw new IllegalStateException("ATS Translation Requests need SMMUEN == 1");
         }
-        return resolve(s, sid, ssid, m, true);
+        return resolve(s, sid, ssid, m, true, fill);
     }
 
-    private StreamConfig resolve(Enabled s, int sid, int ssid, CostMeter m, boolean ats) {
+    /** The fill epoch a request takes before its first lookup (see {@link InvalidationEpoch}). */
+    public long startFill() {
+        return epoch.startFill();
+    }
+
+    private StreamConfig resolve(Enabled s, int sid, int ssid, CostMeter m, boolean ats, long fill) {
         boolean ssv = ssid != TransactionRequest.NO_SSID;
         int ssidOrZero = Math.max(ssid, 0);
         // Steps 1-2: findSte, decodeSte.
@@ -251,7 +259,6 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
         if (se != null) {
             m.steCached = true;
         } else {
-            long fill = configCache.startFill();
             StreamTable.Lookup l = StreamTable.fetch(bus, s.table, sid);
             if (l instanceof StreamTable.BadStreamId) {
                 badStreamIds.increment();
@@ -300,7 +307,6 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             m.cdCached = true;
             return new StreamConfig.Stage1(se, ce);
         }
-        long fill = configCache.startFill();
         CdTable.Lookup l = CdTable.fetch(bus, ste, index, config.ssidBits());
         m.configReads += ste.s1Fmt() == Ste.S1FMT_LINEAR || ste.s1CdMax() == 0 ? 1 : 2;
         if (l instanceof CdTable.MissingL2) {
@@ -361,8 +367,8 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
     }
 
     /** The stage-1 walk for an ATS Translation Request (see {@link Stage1Translator#translateForAts}). */
-    public Stage1Translator.Outcome translateForAts(Stage1Context ctx, long va, boolean write, boolean priv, CostMeter m) {
-        return translator.translateForAts(ctx, va, write, priv, m);
+    public Stage1Translator.Outcome translateForAts(Stage1Context ctx, long va, boolean write, boolean priv, CostMeter m, long fill) {
+        return translator.translateForAts(ctx, va, write, priv, m, fill);
     }
 
     /** Counts one ATS request against its stream. */
@@ -410,12 +416,12 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
     }
 
     private void invalidate(InvalidationScope scope) {
-        tlbEpoch.beginInvalidation();
+        epoch.beginInvalidation();
         try {
             tlb.invalidate(scope);
             walkCache.invalidate(scope);
         } finally {
-            tlbEpoch.endInvalidation();
+            epoch.endInvalidation();
         }
         inFlight.drain();
     }
@@ -425,7 +431,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
     public void prefetchConfig(int sid, int ssid) {
         Enabled s = state;
         if (s.on) {
-            resolve(s, sid, ssid, new CostMeter(), false);
+            resolve(s, sid, ssid, new CostMeter(), false, epoch.startFill());
         }
     }
 

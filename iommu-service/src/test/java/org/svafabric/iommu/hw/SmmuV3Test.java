@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
+import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
 import org.svafabric.iommu.hw.cd.ContextDescriptor;
@@ -278,6 +279,48 @@ class SmmuV3Test {
         assertThat(translate(PASID, VA)).isInstanceOf(Translation.Ok.class);
         f.smmu.invalidateCd(SID, -1);
         fault(translate(PASID, VA), EventType.C_BAD_CD);
+    }
+
+    /** A bus that runs {@code hook} once, right after a read of {@code at} returned its (old) bytes. */
+    private static final class HookedBus extends LocalMemoryBus {
+        volatile long at = -1;
+        volatile Runnable hook;
+
+        @Override
+        public byte[] read(long pa, int length) {
+            byte[] b = super.read(pa, length);
+            Runnable h = hook;
+            if (pa == at && h != null) {
+                hook = null;
+                h.run();
+            }
+            return b;
+        }
+    }
+
+    @Test
+    void aTranslationThatReadTheCdBeforeItsReplacementFillsNothingUnderTheReusedAsid() {
+        HookedBus bus = new HookedBus();
+        f = new SmmuFixture(SmmuConfig.defaults(), bus);
+        PageTableBuilder a = new PageTableBuilder(bus);
+        PageTableBuilder b = new PageTableBuilder(bus);
+        a.mapUser(VA, PA, true, false, false, true, false);
+        b.mapUser(VA, PA + 0xa000, true, false, false, true, false);
+        long cdTable = f.stage1Stream(SID, 4);
+        f.writeCd(cdTable, PASID, SmmuFixture.svaCd(a.pgd(), ASID));
+        f.enable();
+        // While the translation holds the CD it fetched, the driver retires the address space and gives its
+        // ASID to another: CD invalid + CFGI_CD + TLBI ASID, then the new CD + CFGI_CD.
+        bus.at = cdTable + PASID * 64L;
+        bus.hook = () -> {
+            f.writeCd(cdTable, PASID, ContextDescriptor.INVALID);
+            f.smmu.invalidateCd(SID, PASID);
+            f.smmu.invalidateTlb(TlbInvalidation.asid(Regime.NH, ASID));
+            f.writeCd(cdTable, PASID, SmmuFixture.svaCd(b.pgd(), ASID));
+            f.smmu.invalidateCd(SID, PASID);
+        };
+        assertThat(pa(translate(PASID, VA))).as("in flight across the change: the old mapping is allowed").isEqualTo(PA);
+        assertThat(pa(translate(PASID, VA))).isEqualTo(PA + 0xa000);
     }
 
     @Test

@@ -57,7 +57,8 @@ public final class AtsService {
             return out;
         }
         CostMeter configCost = new CostMeter();
-        StreamConfig c = smmu.resolveForAts(sid, ssid, configCost);
+        long fill = smmu.startFill();
+        StreamConfig c = smmu.resolveForAts(sid, ssid, configCost, fill);
         if (c instanceof StreamConfig.Stop) {
             refuse((StreamConfig.Stop) c, sid, pages, out);
             smmu.accountAts(sid, configCost, true);
@@ -77,7 +78,7 @@ public final class AtsService {
             first = false;
             boolean priv = ssv && p.priv();
             boolean exec = ssv && p.exec();
-            Stage1Translator.Outcome o = smmu.translateForAts(ctx, p.addr(), p.write(), priv, m);
+            Stage1Translator.Outcome o = smmu.translateForAts(ctx, p.addr(), p.write(), priv, m, fill);
             AtsCompletion done = complete(o, p, priv, exec, sid, ssid);
             out.add(done);
             smmu.accountAts(sid, m, done.status() != AtsCompletion.Status.SUCCESS || done.noTranslation());

@@ -19,7 +19,8 @@ import org.svafabric.iommu.hw.walker.Stage1Context;
  * CMD_CFGI_STE is one of the wider scopes that invalidate cached CDs (IHI 0070 §5.3.1).
  *
  * <p>Direct-mapped arrays with lock-free lookups; fills and invalidations follow the
- * {@link InvalidationEpoch} rule so a fetch that overlapped an invalidation never leaves its result behind.
+ * {@link InvalidationEpoch} rule so a fetch that overlapped an invalidation never leaves its result behind
+ * (the fill epoch is taken before the lookup that missed).
  */
 public final class ConfigCache {
 
@@ -40,15 +41,21 @@ public final class ConfigCache {
 
     private final AtomicReferenceArray<SteEntry> stes;
     private final AtomicReferenceArray<CdEntry> cds;
-    private final InvalidationEpoch epoch = new InvalidationEpoch();
+    private final InvalidationEpoch epoch;
     private final Object lock = new Object();
     private final LongAdder steMisses = new LongAdder();
     private final LongAdder cdMisses = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
 
-    public ConfigCache(int steEntries, int cdEntries) {
+    /**
+     * {@code epoch} is shared with the TLB and walk cache: a translation takes one fill epoch before it looks
+     * anything up, so a configuration invalidation also keeps a translation that read the old configuration
+     * from filling the TLB (under an ASID the driver may already have given to another address space).
+     */
+    public ConfigCache(int steEntries, int cdEntries, InvalidationEpoch epoch) {
         this.stes = new AtomicReferenceArray<>(steEntries);
         this.cds = new AtomicReferenceArray<>(cdEntries);
+        this.epoch = epoch;
     }
 
     private int steSlot(int sid) {
@@ -76,11 +83,6 @@ public final class ConfigCache {
         }
         cdMisses.increment();
         return null;
-    }
-
-    /** Call before fetching a structure; pass the value to the fill. */
-    public long startFill() {
-        return epoch.startFill();
     }
 
     public void fill(SteEntry e, long fillEpoch) {

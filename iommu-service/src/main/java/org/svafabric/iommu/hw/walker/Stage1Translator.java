@@ -46,13 +46,11 @@ public final class Stage1Translator {
     private final MemoryBus bus;
     private final Iotlb tlb;
     private final PageTableWalker walker;
-    private final InvalidationEpoch epoch;
 
-    public Stage1Translator(MemoryBus bus, Iotlb tlb, WalkCache walkCache, InvalidationEpoch epoch) {
+    public Stage1Translator(MemoryBus bus, Iotlb tlb, WalkCache walkCache) {
         this.bus = bus;
         this.tlb = tlb;
         this.walker = new PageTableWalker(bus, walkCache);
-        this.epoch = epoch;
     }
 
     /** The PA of {@code va} if the TLB holds a translation that permits {@code access}, else {@link #MISS}. */
@@ -65,8 +63,12 @@ public final class Stage1Translator {
         return e != null && Perm.permits(e.perms(), access) ? e.translate(in) : MISS;
     }
 
-    /** Translates {@code va} for an ordinary transaction making {@code access} ({@link Access} bits). */
-    public Outcome translate(Stage1Context ctx, long va, int access, CostMeter cost) {
+    /**
+     * Translates {@code va} for an ordinary transaction making {@code access} ({@link Access} bits).
+     * {@code fill} is the {@link InvalidationEpoch#startFill()} the translation took before its first lookup
+     * (configuration included); fills of the TLB and walk cache are made under it.
+     */
+    public Outcome translate(Stage1Context ctx, long va, int access, CostMeter cost, long fill) {
         long in = ctx.inputAddress(va);
         if (in == Stage1Context.OUT_OF_RANGE) {
             return TRANSLATION;
@@ -80,7 +82,6 @@ public final class Stage1Translator {
             return TRANSLATION;
         }
         while (true) {
-            long fill = epoch.startFill();
             PageTableWalker.Outcome w = walker.walk(ctx, in, fill, cost);
             if (w instanceof PageTableWalker.Fault) {
                 PageTableWalker.Fault f = (PageTableWalker.Fault) w;
@@ -125,7 +126,7 @@ public final class Stage1Translator {
      * when something is granted. Faults (Translation, Address Size, Access) come back as {@link Faulted}; the
      * caller turns them into R = W = 0.
      */
-    public Outcome translateForAts(Stage1Context ctx, long va, boolean write, boolean priv, CostMeter cost) {
+    public Outcome translateForAts(Stage1Context ctx, long va, boolean write, boolean priv, CostMeter cost, long fill) {
         long in = ctx.inputAddress(va);
         if (in == Stage1Context.OUT_OF_RANGE) {
             return TRANSLATION;
@@ -140,7 +141,6 @@ public final class Stage1Translator {
             return TRANSLATION;
         }
         while (true) {
-            long fill = epoch.startFill();
             PageTableWalker.Outcome w = walker.walk(ctx, in, fill, cost);
             if (w instanceof PageTableWalker.Fault) {
                 PageTableWalker.Fault f = (PageTableWalker.Fault) w;

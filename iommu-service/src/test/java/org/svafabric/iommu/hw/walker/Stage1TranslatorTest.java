@@ -27,7 +27,7 @@ class Stage1TranslatorTest {
     private final InvalidationEpoch epoch = new InvalidationEpoch();
     private final Iotlb tlb = new Iotlb(64, 4, epoch);
     private final WalkCache walkCache = new WalkCache(32, epoch);
-    private final Stage1Translator translator = new Stage1Translator(bus, tlb, walkCache, epoch);
+    private final Stage1Translator translator = new Stage1Translator(bus, tlb, walkCache);
     private final PageTableBuilder pt = new PageTableBuilder(bus);
 
     private Stage1Context ctx(ContextDescriptor cd) {
@@ -39,7 +39,7 @@ class Stage1TranslatorTest {
     }
 
     private Stage1Translator.Outcome translate(Stage1Context c, long va, int access) {
-        return translator.translate(c, va, access, new CostMeter());
+        return translator.translate(c, va, access, new CostMeter(), epoch.startFill());
     }
 
     private static long leaf(int ap, boolean uxn, boolean pxn, boolean af, boolean dbm) {
@@ -136,7 +136,7 @@ class Stage1TranslatorTest {
     void accessFlagZeroWithHaIsSetInRamByCompareAndSwap() {
         pt.map(VA, Pte.userPage(PA, true, false, false, false, false));
         CostMeter m = new CostMeter();
-        assertThat(pa(translator.translate(ctx(cd(true, false)), VA, Access.READ, m))).isEqualTo(PA);
+        assertThat(pa(translator.translate(ctx(cd(true, false)), VA, Access.READ, m, epoch.startFill()))).isEqualTo(PA);
         assertThat(Pte.AF.isSet(pt.leaf(VA))).isTrue();
         assertThat(m.casUpdates).isEqualTo(1);
         assertThat(m.descriptorsRead).isEqualTo(4);
@@ -181,12 +181,12 @@ class Stage1TranslatorTest {
         assertThat(pa(translate(c, VA, Access.READ))).isEqualTo(PA);
         assertThat(Pte.isHwWritable(pt.leaf(VA))).isFalse();
         CostMeter m = new CostMeter();
-        assertThat(pa(translator.translate(c, VA, Access.WRITE, m))).isEqualTo(PA);
+        assertThat(pa(translator.translate(c, VA, Access.WRITE, m, epoch.startFill()))).isEqualTo(PA);
         assertThat(m.tlbHit).isFalse();
         assertThat(m.casUpdates).isEqualTo(1);
         assertThat(Pte.isHwWritable(pt.leaf(VA))).isTrue();
         CostMeter again = new CostMeter();
-        translator.translate(c, VA, Access.WRITE, again);
+        translator.translate(c, VA, Access.WRITE, again, epoch.startFill());
         assertThat(again.tlbHit).as("the dirty translation is cached").isTrue();
     }
 
@@ -212,9 +212,9 @@ class Stage1TranslatorTest {
                 return bus.read64(pa);
             }
         };
-        Stage1Translator t = new Stage1Translator(racing, tlb, walkCache, epoch);
+        Stage1Translator t = new Stage1Translator(racing, tlb, walkCache);
         CostMeter m = new CostMeter();
-        assertFault(t.translate(ctx(cd(true, true)), VA, Access.WRITE, m), EventType.F_TRANSLATION);
+        assertFault(t.translate(ctx(cd(true, true)), VA, Access.WRITE, m, epoch.startFill()), EventType.F_TRANSLATION);
         assertThat(bus.read64(slot)).isZero();
         assertThat(m.casUpdates).isEqualTo(1);
     }
@@ -226,7 +226,7 @@ class Stage1TranslatorTest {
         Stage1Context c = ctx(ContextDescriptor.shared(small.pgd(), ASID, 0b101, false, false, false, 0).withT0sz(39));
         assertThat(c.startLevel()).isEqualTo(2);
         CostMeter m = new CostMeter();
-        assertThat(pa(translator.translate(c, (1L << 25) - 4096, Access.READ, m))).isEqualTo(PA);
+        assertThat(pa(translator.translate(c, (1L << 25) - 4096, Access.READ, m, epoch.startFill()))).isEqualTo(PA);
         assertThat(m.descriptorsRead).as("levels 2 and 3").isEqualTo(2);
         assertFault(translate(c, 1L << 25, Access.READ), EventType.F_TRANSLATION);
         pt.map((1L << 48) - 4096, Pte.userPage(PA, true, false, false, true, false));
@@ -283,7 +283,7 @@ class Stage1TranslatorTest {
     void epd0FaultsWithoutWalking() {
         pt.map(VA, Pte.userPage(PA, true, false, false, true, false));
         CostMeter m = new CostMeter();
-        assertFault(translator.translate(ctx(cd(false, false).withEpd0(true)), VA, Access.READ, m), EventType.F_TRANSLATION);
+        assertFault(translator.translate(ctx(cd(false, false).withEpd0(true)), VA, Access.READ, m, epoch.startFill()), EventType.F_TRANSLATION);
         assertThat(m.descriptorsRead).isZero();
     }
 
@@ -302,7 +302,7 @@ class Stage1TranslatorTest {
         Stage1Context c = ctx(cd(false, false));
         translate(c, VA, Access.READ);
         CostMeter m = new CostMeter();
-        assertThat(pa(translator.translate(c, VA + 4096, Access.READ, m))).isEqualTo(PA + 4096);
+        assertThat(pa(translator.translate(c, VA + 4096, Access.READ, m, epoch.startFill()))).isEqualTo(PA + 4096);
         assertThat(m.walkCacheHit).isTrue();
         assertThat(m.descriptorsRead).isEqualTo(1);
 
