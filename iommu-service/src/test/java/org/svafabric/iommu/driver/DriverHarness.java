@@ -55,12 +55,17 @@ final class DriverHarness {
 
     /** {@code fullModel}: the real translation side (SmmuV3) behind the registers and the command queue. */
     DriverHarness(SmmuConfig config, DriverSettings settings, boolean fullModel) {
+        this(config, settings, fullModel, Runnable::run);
+    }
+
+    /** {@code consumer} runs the command queue's passes (inline by default; a thread for concurrency tests). */
+    DriverHarness(SmmuConfig config, DriverSettings settings, boolean fullModel, java.util.concurrent.Executor consumer) {
         this.config = config;
         this.model = fullModel ? new SmmuV3(config, ram) : null;
         this.regs = fullModel ? model.registers() : new RegisterFile(IdRegisters.of(config));
         MemoryBus bus = new JournalBus();
         ArmSmmuV3[] self = new ArmSmmuV3[1];
-        this.smmu = new SmmuAssembly(config, regs, ram, new JournalTarget(model), port, sid -> Optional.of(false), Runnable::run,
+        this.smmu = new SmmuAssembly(config, regs, ram, new JournalTarget(model), port, sid -> Optional.of(false), consumer,
                 new ManualScheduler(), new SmmuAssembly.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 new SmmuAssembly.Interrupts(Irq.NONE, Irq.NONE, () -> self[0].gerrorInterrupt(), () -> self[0].syncInterrupt()));
         this.driver = new ArmSmmuV3(bus, new Mmio() {
