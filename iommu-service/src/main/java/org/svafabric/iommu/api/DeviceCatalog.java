@@ -2,6 +2,7 @@ package org.svafabric.iommu.api;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +23,14 @@ public final class DeviceCatalog {
     private static final Logger log = LoggerFactory.getLogger(DeviceCatalog.class);
 
     private final ArmSmmuV3 driver;
+    private final Consumer<Device> onAdded;
     private Topology topology;
     private volatile boolean discovered;
 
-    public DeviceCatalog(ArmSmmuV3 driver, Topology topology) {
+    /** @param onAdded told of every device once it is behind the SMMU (meters) */
+    public DeviceCatalog(ArmSmmuV3 driver, Topology topology, Consumer<Device> onAdded) {
         this.driver = driver;
+        this.onAdded = onAdded;
         this.topology = new Topology(topology.smmu(), List.of());
     }
 
@@ -44,7 +48,9 @@ public final class DeviceCatalog {
         driver.addMaster(d);
         topology = next;
         log.info("device {} at StreamID 0x{} added behind the SMMU", d.id(), Integer.toHexString(d.streamId()));
-        return device(d.id());
+        Device added = device(d.id());
+        onAdded.accept(added);
+        return added;
     }
 
     /** The device, or ENODEV; EAGAIN while the device list has not been taken from device-service yet. */

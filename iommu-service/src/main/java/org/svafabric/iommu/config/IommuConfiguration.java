@@ -155,8 +155,8 @@ public class IommuConfiguration {
     }
 
     @Bean
-    DeviceCatalog deviceCatalog(ArmSmmuV3 driver, Topology topology) {
-        return new DeviceCatalog(driver, topology);
+    DeviceCatalog deviceCatalog(ArmSmmuV3 driver, Topology topology, SmmuV3 smmu, MeterRegistry meters) {
+        return new DeviceCatalog(driver, topology, new StreamMeters(smmu, meters)::register);
     }
 
     @Bean

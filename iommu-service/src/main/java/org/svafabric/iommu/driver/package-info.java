@@ -1,0 +1,27 @@
+/**
+ * The arm-smmu-v3 driver, as Linux's {@code drivers/iommu/arm/arm-smmu-v3} with the 2018 SVA series: it
+ * reaches the SMMU only through its register frame ({@link org.svafabric.iommu.driver.Mmio}), tables and
+ * queues it allocates in RAM over the memory bus, and the command queue.
+ *
+ * <ul>
+ * <li>Probe ({@link org.svafabric.iommu.driver.ArmSmmuV3#probe}): ID registers decoded into
+ * {@link org.svafabric.iommu.driver.SmmuFeatures}; the SVA verdict with a reason per requirement
+ * ({@link org.svafabric.iommu.driver.SvaGate}); reset programs CR1/CR2, the stream table, the queues, invalidates
+ * everything, then enables.</li>
+ * <li>Tables: {@link org.svafabric.iommu.driver.StreamTable} (linear, or 2-level with SPLIT 8) and one
+ * {@link org.svafabric.iommu.driver.CdTable} per master (linear up to 1024 contexts, 2-level with 64 KiB leaves
+ * beyond), written in the order the architecture needs and followed by CMD_CFGI_* and CMD_SYNC. The layouts
+ * ({@link org.svafabric.iommu.driver.StreamTableEntry}, {@link org.svafabric.iommu.driver.ContextDescriptor},
+ * {@link org.svafabric.iommu.driver.SmmuRegs}) are the driver's own, as the kernel's header is; commands reuse
+ * the architecture's encoders in {@code hw.cmd}.</li>
+ * <li>Contexts: SSID 0 holds a private domain ({@link org.svafabric.iommu.driver.PrivateDomain} with its
+ * {@link org.svafabric.iommu.driver.IoPgtable}); SSIDs from 1 hold shared CDs (TTB0 = the process's pgd, its
+ * pinned ASID). The ASID space ({@code AsidMap}) is shared with the CPU's, so a process ASID held by a private
+ * domain is seized.</li>
+ * <li>Invalidation ({@link org.svafabric.iommu.driver.TlbInvalidator}): per page, RIL ranges, or by ASID above a
+ * threshold; EL2 forms under VHE; no TLBI for shared ASIDs with BTM; ATC_INV with naturally aligned spans.</li>
+ * <li>Queues: the command queue producer ({@code Cmdq}, CMD_SYNC completion by MSI to a RAM word or by CONS),
+ * the event and PRI queue consumers on their interrupt threads, the GERROR handler.</li>
+ * </ul>
+ */
+package org.svafabric.iommu.driver;
