@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +20,9 @@ import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.IommuDriverOps;
 import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.port.SvaSupport;
-import org.svafabric.iommu.hw.cmd.CmdAtcInv;
 import org.svafabric.iommu.hw.cmd.CmdCfgiSteRange;
 import org.svafabric.iommu.hw.cmd.CmdPriResp;
 import org.svafabric.iommu.hw.cmd.CmdResume;
-import org.svafabric.iommu.hw.cmd.CmdTlbi;
 import org.svafabric.iommu.hw.cmd.Command;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
 import org.svafabric.iommu.hw.stall.ResumeAction;
@@ -40,10 +36,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code arm-smmu-v3.c} with the 2018 SVA series does. It implements the IOMMU core's {@link IommuDriverOps}
  * (shared CDs, invalidations, page responses) and classical private domains.
  *
- * <p>Locks, outermost first: {@link #asidLock} (the ASID space and every CD write that names a private ASID,
- * so a seized ASID is never installed twice), a domain's monitor (its masters and page table), a master's
- * monitor (its enable flags). Command-queue waits happen under the ASID lock, as under Linux's
- * {@code arm_smmu_asid_lock} mutex; no lock is held across a call to device-service.
+ * <p>Locks, outermost first: the ASID lock ({@link AsidSpace}: the ASID space and every CD write that names a
+ * private ASID, so a seized ASID is never installed twice), a domain's monitor (its masters and page table), a
+ * master's monitor (its enable flags). Command-queue waits happen under the ASID lock, as under Linux's
+ * {@code arm_smmu_asid_lock} mutex; no lock is held across a call to device-service. Private domains are
+ * {@link PrivateDomains}; this class keeps probe, interrupts, masters and the SVA operations.
  */
 public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArmSmmuV3.class);
@@ -60,13 +57,12 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     private final Map<Integer, Master> bySid = new ConcurrentHashMap<>();
     private final Map<String, Master> byId = new ConcurrentHashMap<>();
-    private final Map<Long, PrivateDomain> domains = new ConcurrentHashMap<>();
-    private final AtomicLong nextDomain = new AtomicLong(1);
-    private final ReentrantLock asidLock = new ReentrantLock();
 
     private volatile SmmuFeatures features;
     private SvaGate gate;
-    private AsidMap asids;
+    private AsidSpace asids;
+    private PrivateDomains domains;
+    private InvalidationLog invalidations;
     private Cmdq cmdq;
     private StreamTable strtab;
     private TlbInvalidator tlbi;
@@ -104,14 +100,17 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             throw new ErrnoException(Errno.ENODEV, "smmu-unsupported", "the SMMU offers no stage-1 AArch64 4 KiB translation");
         }
         gate = SvaGate.evaluate(f, settings.cpu());
-        asids = new AsidMap(f.asidBits());
         btmActive = f.btm() && settings.btm();
         e2hActive = f.hyp() && settings.e2h();
         tlbi = new TlbInvalidator(f.ril(), e2hActive, settings.tlbiMaxPages());
+        invalidations = new InvalidationLog(events, bySid::get, meters);
         long syncWord = bus.allocKernelPages(settings.owner(), 1);
         boolean msi = f.msi() && f.coherent();
         cmdq = new Cmdq(bus, regs, allocQueue(f.cmdqs(), 16), f.cmdqs(), syncWord, msi, settings.syncTimeout());
         strtab = new StreamTable(bus, settings.owner(), cmdq, f);
+        asids = new AsidSpace(f.asidBits(), cmdq, tlbi, events);
+        domains = new PrivateDomains(bus, settings.owner(), cmdq, tlbi, asids, invalidations, Math.min(f.oasBits(), 48),
+                f.stallModel() == SmmuFeatures.StallModel.FORCED);
         long evtqBase = allocQueue(f.evtqs(), 32);
         evtq = new EventQueueHandler(new OutputQueueReader(bus, regs, EVTQ_PROD, EVTQ_CONS, evtqBase, f.evtqs(), 32),
                 bySid::get, faults, cmdq, events, meters);
@@ -445,16 +444,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     @Override
     public void attach(Device device, int pasid, long pgd, int asid, boolean stall) {
         Master m = masterOf(device);
-        asidLock.lock();
-        try {
-            PrivateDomain owner = asids.privateOwner(asid);
-            if (owner != null) {
-                seize(owner, asid);
-            }
-            asids.share(asid, pgd);
-        } finally {
-            asidLock.unlock();
-        }
+        asids.share(asid, pgd);
         try {
             endpoints.pasidReinstalled(device, pasid);
             CpuFeatures cpu = settings.cpu();
@@ -463,12 +453,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
                     new ContextDescriptor.Options(features.hasHa(), features.hasHd(), cdStall(stall), true));
             m.cdTable.install(pasid, cd);
         } catch (RuntimeException e) {
-            asidLock.lock();
-            try {
-                asids.unshare(asid);
-            } finally {
-                asidLock.unlock();
-            }
+            asids.unshare(asid);
             throw e;
         }
     }
@@ -476,29 +461,6 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     /** CD.S: what the context asks, but always 1 under a forced stall model (CD.S = 0 is ILLEGAL there). */
     private boolean cdStall(boolean wanted) {
         return wanted || features.stallModel() == SmmuFeatures.StallModel.FORCED;
-    }
-
-    /**
-     * {@code arm_smmu_share_asid}: gives the private domain a fresh ASID, rewrites its live CDs (word 0 only),
-     * and invalidates the old ASID, so that nothing the SMMU cached for the domain answers to the process's
-     * ASID afterwards. Under the ASID lock.
-     */
-    private void seize(PrivateDomain d, int asid) {
-        int fresh = asids.allocPrivate(d);
-        synchronized (d) {
-            List<Command> cmds = new ArrayList<>();
-            for (Master m : d.masters) {
-                long[] cd = m.cdTable.read(0);
-                m.cdTable.rewriteWord0(0, ContextDescriptor.ASID.with(cd[0], fresh));
-                cmds.add(m.cdTable.cfgi(0));
-            }
-            d.asid = fresh;
-            cmds.add(tlbi.asid(asid));
-            cmdq.issueSync(cmds);
-        }
-        asids.freePrivate(asid, d);
-        log.info("seized ASID {} from domain {} (now ASID {})", asid, d.id, fresh);
-        events.emit("ASID_SEIZED", null, null, null, null, "domain " + d.id + " moved from ASID " + asid + " to " + fresh);
     }
 
     /** Clears the CD: V = 0, CMD_CFGI_CD, TLBI by ASID, ATC_INV of the PASID, CMD_SYNC. */
@@ -513,13 +475,8 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             cmds.add(TlbInvalidator.atcInv(m.sid(), true, pasid, 0, 0));
         }
         cmdq.issueSync(cmds);
-        emitInvalidations(cmds, m, pasid);
-        asidLock.lock();
-        try {
-            asids.unshare(asid);
-        } finally {
-            asidLock.unlock();
-        }
+        invalidations.issued(cmds, m, pasid);
+        asids.unshare(asid);
     }
 
     /**
@@ -543,7 +500,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             return;
         }
         cmdq.issueSync(cmds);
-        emitInvalidations(cmds, devices.size() == 1 ? byId.get(devices.get(0).id()) : null, pasid);
+        invalidations.issued(cmds, devices.size() == 1 ? byId.get(devices.get(0).id()) : null, pasid);
     }
 
     @Override
@@ -605,176 +562,45 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     /** A new private domain with its own page table and ASID. */
     public PrivateDomain createDomain() {
-        requireProbed();
-        PrivateDomain d = new PrivateDomain(nextDomain.getAndIncrement(), new IoPgtable(bus, settings.owner()));
-        asidLock.lock();
-        try {
-            d.asid = asids.allocPrivate(d);
-        } catch (RuntimeException e) {
-            d.pgtable.free();
-            throw e;
-        } finally {
-            asidLock.unlock();
-        }
-        domains.put(d.id, d);
-        return d;
+        return requireProbed().domains.create();
     }
 
     public Optional<PrivateDomain> domain(long id) {
-        return Optional.ofNullable(domains.get(id));
+        return domains == null ? Optional.empty() : domains.get(id);
     }
 
     public Collection<PrivateDomain> domains() {
-        return List.copyOf(domains.values());
+        return domains == null ? List.of() : domains.all();
     }
 
     /** The ASID a domain uses now (it changes when seized). */
     public int asidOf(PrivateDomain d) {
-        asidLock.lock();
-        try {
-            return d.asid;
-        } finally {
-            asidLock.unlock();
-        }
+        return domains.asidOf(d);
     }
 
-    /** Attaches a master: its CD 0 becomes the domain's context, so its traffic without PASID uses the domain. */
+    /** Attaches a master: its CD 0 becomes the domain's context. EBUSY if it is attached elsewhere. */
     public void attachDomain(PrivateDomain d, String deviceId) {
-        Master m = masterOf(deviceId);
-        asidLock.lock();
-        try {
-            synchronized (d) {
-                synchronized (m) {
-                    if (m.domain == d) {
-                        return;
-                    }
-                    if (m.domain != null) {
-                        throw new ErrnoException(Errno.EBUSY, "device-attached", deviceId + " is attached to domain "
-                                + m.domain.id + "; detach it first");
-                    }
-                }
-                long[] cd = ContextDescriptor.valid(
-                        new ContextDescriptor.AddressSpace(d.pgtable.pgd(), d.asid, d.pgtable.t0sz(), Math.min(features.oasBits(), 48)),
-                        new ContextDescriptor.Options(false, false, cdStall(false), false));
-                m.cdTable.install(0, cd);
-                d.masters.add(m);
-                synchronized (m) {
-                    m.domain = d;
-                }
-            }
-        } finally {
-            asidLock.unlock();
-        }
+        domains.attach(d, masterOf(deviceId));
     }
 
-    /** Detaches a master: CD 0 cleared, CFGI, TLBI of the domain's ASID, ATC_INV without PASID, SYNC. */
     public void detachDomain(PrivateDomain d, String deviceId) {
-        Master m = masterOf(deviceId);
-        asidLock.lock();
-        try {
-            synchronized (d) {
-                if (!d.masters.contains(m)) {
-                    throw new ErrnoException(Errno.EINVAL, "device-not-attached", deviceId + " is not attached to domain " + d.id);
-                }
-                m.cdTable.clear(0);
-                List<Command> cmds = new ArrayList<>();
-                cmds.add(m.cdTable.cfgi(0));
-                cmds.add(tlbi.asid(d.asid));
-                if (m.atsEnabled()) {
-                    cmds.add(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0));
-                }
-                cmdq.issueSync(cmds);
-                d.masters.remove(m);
-                synchronized (m) {
-                    m.domain = null;
-                }
-            }
-        } finally {
-            asidLock.unlock();
-        }
+        domains.detach(d, masterOf(deviceId));
     }
 
-    /** iommu_map: the pages at {@code iova}; no invalidation needed, nothing can be cached for an unmapped IOVA. */
     public void map(PrivateDomain d, long iova, List<Long> pages, boolean read, boolean write) {
-        synchronized (d) {
-            d.pgtable.map(iova, pages, read, write);
-        }
+        domains.map(d, iova, pages, read, write);
     }
 
-    /**
-     * iommu_unmap: clears the leaves, then TLBI of the range by the domain's ASID and ATC_INV for each
-     * attached master with ATS, then CMD_SYNC; returns the bytes unmapped once nothing can use them.
-     */
+    /** Returns the bytes unmapped, after TLB and ATC invalidation completed. */
     public long unmap(PrivateDomain d, long iova, long size) {
-        asidLock.lock();
-        try {
-            synchronized (d) {
-                long unmapped = d.pgtable.unmap(iova, size);
-                if (unmapped == 0) {
-                    return 0;
-                }
-                List<Command> cmds = new ArrayList<>(tlbi.range(d.asid, iova, iova + unmapped, true));
-                for (Master m : d.masters) {
-                    if (m.atsEnabled()) {
-                        cmds.add(TlbInvalidator.atcInv(m.sid(), false, 0, iova, iova + unmapped));
-                    }
-                }
-                cmdq.issueSync(cmds);
-                emitInvalidations(cmds, d.masters.size() == 1 ? d.masters.iterator().next() : null, null);
-                return unmapped;
-            }
-        } finally {
-            asidLock.unlock();
-        }
+        return domains.unmap(d, iova, size);
     }
 
-    /** Frees a domain with no masters: TLBI of its ASID, then its page table and ASID go. */
     public void freeDomain(PrivateDomain d) {
-        asidLock.lock();
-        try {
-            synchronized (d) {
-                if (!d.masters.isEmpty()) {
-                    throw new ErrnoException(Errno.EBUSY, "domain-in-use", "domain " + d.id + " still has devices attached");
-                }
-                if (domains.remove(d.id) == null) {
-                    return;
-                }
-                cmdq.issueSync(List.of(tlbi.asid(d.asid)));
-                d.pgtable.free();
-                asids.freePrivate(d.asid, d);
-            }
-        } finally {
-            asidLock.unlock();
-        }
+        domains.free(d);
     }
 
     public long iovaToPhys(PrivateDomain d, long iova) {
-        synchronized (d) {
-            return d.pgtable.iovaToPhys(iova);
-        }
-    }
-
-    // ---------------------------------------------------------------- events
-
-    private void emitInvalidations(List<Command> cmds, Master single, Integer pasid) {
-        int tlbis = 0;
-        String first = null;
-        for (Command c : cmds) {
-            if (c instanceof CmdTlbi t) {
-                if (tlbis++ == 0) {
-                    first = t.opcode().name().substring(4) + " asid " + t.asid()
-                            + (t.addr() != 0 || t.usesRangeFields() ? " va 0x" + Long.toHexString(t.addr()) : "");
-                }
-            } else if (c instanceof CmdAtcInv a) {
-                Master m = bySid.get(a.sid());
-                events.emit("ATC_INV", m == null ? null : m.id(), a.sid(), a.ssv() ? a.ssid() : null, a.alignedAddr(),
-                        a.size() >= CmdAtcInv.SIZE_ALL ? "all" : "2^" + a.size() + " pages");
-            }
-        }
-        if (tlbis > 0) {
-            meters.counter("smmu.tlbi.commands").increment(tlbis);
-            events.emit("TLBI", single == null ? null : single.id(), single == null ? null : single.sid(), pasid, null,
-                    first + (tlbis > 1 ? " (+" + (tlbis - 1) + " more)" : ""));
-        }
+        return domains.iovaToPhys(d, iova);
     }
 }
