@@ -144,6 +144,19 @@ class IommuApiTest {
     }
 
     @Test
+    void hotplugAddsAStreamAndRefusesAnInvalidOrConflictingDescription() {
+        Response added = post("/iommu/v1/devices", "{\"id\":\"smmute1\",\"type\":\"platform\",\"sid\":17,\"pasidNumBits\":4,\"dmaCanStall\":true}");
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        assertThat(added.json().path("sid").asInt()).isEqualTo(17);
+        assertThat(get("/iommu/v1/devices/smmute1").json().path("endpoint").path("stall").asBoolean()).isTrue();
+        Response sameSid = post("/iommu/v1/devices", "{\"id\":\"smmute2\",\"type\":\"platform\",\"sid\":17}");
+        assertThat(sameSid.status()).isEqualTo(400);
+        assertThat(sameSid.json().path("detail").asString()).contains("already used");
+        Response noSid = post("/iommu/v1/devices", "{\"id\":\"smmute3\",\"type\":\"platform\"}");
+        assertThat(noSid.json().path("errno").asString()).isEqualTo("EINVAL");
+    }
+
+    @Test
     void svaInitBindInvalidateAndUnbindDriveTheEndpointAndTheCdInRam() {
         FakeNeighbours.Process p = NEIGHBOURS.process(4242, 0x42);
         Response init = post("/iommu/v1/devices/" + SVA_DEV + "/sva", "{\"features\":[\"IOPF\"],\"maxPasid\":0}");
@@ -161,6 +174,10 @@ class IommuApiTest {
         assertThat(ContextDescriptor.ASID.get(cd)).isEqualTo(0x42);
         assertThat(ContextDescriptor.TTB0.getAddress(cd)).isEqualTo(p.pgd());
         assertThat(get("/iommu/v1/sva/pasids/" + pasid).json().path("pid").asLong()).isEqualTo(4242);
+        assertThat(NEIGHBOURS.calls("/mm/v1/processes/4242/notifiers")).singleElement().satisfies(c -> {
+            assertThat(c.body().path("callbackUrl").asString()).endsWith("/iommu/v1/mm-notifier/4242");
+            assertThat(c.body().path("btm").asBoolean()).as("the default SMMU has no BTM").isFalse();
+        });
         assertThat(get("/iommu/v1/devices/" + SVA_DEV + "/sva/bonds").json().findValuesAsString("device")).contains(SVA_DEV);
 
         NEIGHBOURS.calls.clear();
