@@ -11,6 +11,7 @@ import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventSink;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.walker.CostMeter;
+import org.svafabric.iommu.hw.walker.DescriptorBurst;
 import org.svafabric.iommu.hw.walker.Perm;
 import org.svafabric.iommu.hw.walker.Stage1Context;
 import org.svafabric.iommu.hw.walker.Stage1Translator;
@@ -73,15 +74,18 @@ public final class AtsService {
         }
         Stage1Context ctx = ((StreamConfig.Stage1) c).cd().ctx();
         boolean first = true;
-        for (AtsRequest p : pages) {
-            CostMeter m = first ? configCost : new CostMeter();
-            first = false;
-            boolean priv = ssv && p.priv();
-            boolean exec = ssv && p.exec();
-            Stage1Translator.Outcome o = smmu.translateForAts(ctx, p.addr(), p.write(), priv, m, fill);
-            AtsCompletion done = complete(o, p, priv, exec, sid, ssid);
-            out.add(done);
-            smmu.accountAts(sid, m, done.status() != AtsCompletion.Status.SUCCESS || done.noTranslation());
+        // One burst per batch: consecutive pages share their leaf table's lines.
+        try (DescriptorBurst burst = DescriptorBurst.open()) {
+            for (AtsRequest p : pages) {
+                CostMeter m = first ? configCost : new CostMeter();
+                first = false;
+                boolean priv = ssv && p.priv();
+                boolean exec = ssv && p.exec();
+                Stage1Translator.Outcome o = smmu.translateForAts(ctx, p.addr(), p.write(), priv, m, fill);
+                AtsCompletion done = complete(o, p, priv, exec, sid, ssid);
+                out.add(done);
+                smmu.accountAts(sid, m, done.status() != AtsCompletion.Status.SUCCESS || done.noTranslation());
+            }
         }
         return out;
     }

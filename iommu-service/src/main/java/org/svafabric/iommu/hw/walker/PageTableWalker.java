@@ -65,7 +65,7 @@ public final class PageTableWalker {
             long pa = table + (long) Vmsa.index(in, level) * Vmsa.DESCRIPTOR_SIZE;
             long desc;
             try {
-                desc = bus.read64(pa);
+                desc = DescriptorBurst.read64(bus, pa);
             } catch (RuntimeException e) {
                 return new Fault(EventType.F_WALK_EABT, pa);
             }

@@ -184,6 +184,7 @@ public final class Stage1Translator {
     /** CAS of the leaf from what the walk read to {@code updated}: RACED when software changed it meanwhile. */
     private int update(PageTableWalker.Leaf leaf, long updated, CostMeter cost) {
         cost.casUpdates++;
+        DescriptorBurst.forget(leaf.descPa());
         try {
             return bus.compareAndSwap64(leaf.descPa(), leaf.desc(), updated) == leaf.desc() ? UPDATED : RACED;
         } catch (RuntimeException ex) {
