@@ -36,7 +36,7 @@ public final class DeviceCatalog {
 
     /** Adds a device (EINVAL with every reason a description is refused; EEXIST for a conflicting one). */
     public synchronized Device add(DeviceDescription d) {
-        Optional<Device> known = driver.master(d.id() == null ? "" : d.id()).map(m -> device(d.id()));
+        Optional<Device> known = driver.master(d.id() == null ? "" : d.id()).map(ArmSmmuV3::deviceOf);
         if (known.isPresent()) {
             if (known.get().sid() == d.streamId()) {
                 return known.get();

@@ -1,5 +1,6 @@
 package org.svafabric.iommu.api;
 
+import java.util.Comparator;
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
@@ -40,7 +41,7 @@ public class DeviceController {
 
     @GetMapping
     public List<IommuViews.Device> list() {
-        return driver.masters().stream().sorted(java.util.Comparator.comparingInt(Master::sid)).map(this::view).toList();
+        return driver.masters().stream().sorted(Comparator.comparingInt(Master::sid)).map(this::view).toList();
     }
 
     @GetMapping("/{dev}")

@@ -1,11 +1,13 @@
 package org.svafabric.iommu.api;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.topology.Topology;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 import org.svafabric.iommu.driver.SmmuFeatures;
 
@@ -20,7 +22,7 @@ public class SmmuController {
     private final String name;
     private final MeterRegistry meters;
 
-    public SmmuController(ArmSmmuV3 driver, org.svafabric.api.topology.Topology topology, MeterRegistry meters) {
+    public SmmuController(ArmSmmuV3 driver, Topology topology, MeterRegistry meters) {
         this.driver = driver;
         this.name = topology.smmu().name();
         this.meters = meters;
@@ -30,7 +32,7 @@ public class SmmuController {
     public IommuViews.Smmu smmu() {
         SmmuFeatures f = driver.features();
         IommuViews.Features features = new IommuViews.Features(f.ssidBits(), f.sidBits(), f.pri(), f.ats(),
-                f.stallModel().name().toLowerCase(java.util.Locale.ROOT), f.btm(), driver.btmActive(),
+                f.stallModel().name().toLowerCase(Locale.ROOT), f.btm(), driver.btmActive(),
                 f.hasHd() ? "HA_HD" : f.hasHa() ? "HA" : "none", f.ril(), f.oasBits(), f.asid16(), f.coherent(),
                 f.gran4k(), f.aarch64(), driver.e2hActive(), f.msi(), f.sev(), f.stallMax());
         boolean twoLevel = driver.twoLevelStreamTable();

@@ -180,6 +180,7 @@ public class IommuConfiguration {
         };
     }
 
+    /** Depends on the assembly: the queue side must hang on the registers before the driver probes through them. */
     @Bean
     SmmuBringUp smmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient devices, IommuSettings s,
                             SmmuAssembly assembly) {

@@ -1,6 +1,7 @@
 package org.svafabric.iommu.driver;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,7 +27,7 @@ public final class PrivateDomain {
     }
 
     /** The devices attached now. */
-    public synchronized java.util.List<String> deviceIds() {
+    public synchronized List<String> deviceIds() {
         return masters.stream().map(Master::id).toList();
     }
 }
