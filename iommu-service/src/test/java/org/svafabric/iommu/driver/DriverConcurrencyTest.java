@@ -31,9 +31,19 @@ class DriverConcurrencyTest {
      */
     @Test
     void everyCmdSyncReturnsAfterItsOwnCommandsThroughAFullWrappingQueue() throws Exception {
+        syncRace(SmmuConfig.builder().cmdqLog2(3).build());
+    }
+
+    /** Without MSIs (nor SEV) the driver watches CMDQ_CONS move past its CMD_SYNC instead. */
+    @Test
+    void withoutMsisCmdSyncCompletionIsReadFromCons() throws Exception {
+        syncRace(SmmuConfig.builder().cmdqLog2(3).msi(false).sev(false).build());
+    }
+
+    private void syncRace(SmmuConfig config) throws Exception {
         ExecutorService consumer = Executors.newSingleThreadExecutor();
         try {
-            DriverHarness h = new DriverHarness(SmmuConfig.builder().cmdqLog2(3).build(), DriverSettings.defaults(), false, consumer);
+            DriverHarness h = new DriverHarness(config, DriverSettings.defaults(), false, consumer);
             int threads = 6;
             int rounds = 150;
             ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
