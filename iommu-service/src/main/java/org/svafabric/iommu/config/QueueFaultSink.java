@@ -27,9 +27,7 @@ final class QueueFaultSink implements FaultSink {
 
     @Override
     public void discardPartial() {
-        // The core's queue keeps partial groups by (device, PRG index) until a Last request with that index
-        // closes them; it has no iopf_queue_discard_partial yet. A group that lost its Last to the overflow is
-        // then merged into the next group with the same index, which only faults in pages the device asked for.
-        log.warn("PRI queue overflow: partial page-request groups stay queued until their PRG index is reused");
+        int dropped = queue.discardPartial();
+        log.warn("PRI queue overflow: discarded {} partial page requests whose group may have lost its Last request", dropped);
     }
 }

@@ -107,6 +107,22 @@ public final class IopfQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * iopf_queue_discard_partial: after a PRI queue overflow, every partial request is dropped, since
+     * the Last request that would have closed its group may be among those the SMMU lost. Partials
+     * never get a response of their own, so nothing is owed for them; the SMMU answered the lost
+     * Last requests itself (IHI 0070 §8.1), and the devices ask again.
+     */
+    public int discardPartial() {
+        int dropped = 0;
+        for (DeviceFaults d : devices.values()) {
+            dropped += d.discardPartials();
+        }
+        partials.addAndGet(-dropped);
+        meters.discardedPartials.increment(dropped);
+        return dropped;
+    }
+
     public boolean hasDevice(Device device) {
         return devices.containsKey(device.id());
     }

@@ -84,6 +84,23 @@ class IopfQueueTest {
     }
 
     @Test
+    void afterAPriQueueOverflowPartialsAreDiscardedSoALaterGroupWithTheSameIndexStandsAlone() {
+        setUp();
+        h.queue.report(read(9, false, 0x10000));
+        h.queue.report(read(9, false, 0x11000));
+        // The overflow may have lost the Last of group 9: its partials must not join the next group 9.
+        assertThat(h.queue.discardPartial()).isEqualTo(2);
+        assertThat(h.gauge("sva.iopf.partial")).isZero();
+        assertThat(h.counter("sva.iopf.partial.discarded")).isEqualTo(2);
+
+        h.queue.report(read(9, true, 0x12000));
+        flush();
+        assertThat(h.driver.responses).containsExactly(response(9, PageResponseCode.SUCCESS));
+        assertThat(h.mm.faultCalls).singleElement().satisfies(c ->
+                assertThat(c.faults()).extracting(MmFault::addr).containsExactly(0x12000L));
+    }
+
+    @Test
     void groupsAreKeyedByPrgIndex() {
         setUp();
         h.queue.report(read(1, false, 0x10000));
