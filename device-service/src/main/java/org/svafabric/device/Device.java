@@ -48,7 +48,7 @@ public final class Device implements AutoCloseable {
             // A segment's pages must fit the ATC at once, or the access would evict its own translations.
             segment = (int) Math.min(segment, (long) pcie.atc().capacity() << Vmsa.PAGE_SHIFT);
         }
-        this.engine = new DmaEngine(segment, nanoClock);
+        this.engine = new DmaEngine(segment, nanoClock, port::addressSpaceLive);
         DeviceDescription.Engine e = d.engine();
         int depth = e == null || e.queueDepth() == null ? settings.queueDepth() : e.queueDepth();
         int engines = e == null || e.engines() == null ? settings.engines() : e.engines();

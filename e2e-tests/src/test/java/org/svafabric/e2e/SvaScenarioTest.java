@@ -168,6 +168,42 @@ class SvaScenarioTest {
     }
 
     @Test
+    void aJobRunningWhileItsProcessExitsEndsAbortedOrCompletedAndLeavesNoPageRequestOutstanding() throws Exception {
+        long pid = s.process("dies-during-dma");
+        long src = s.mmap(pid, 4 << 20, "rw");
+        long dst = s.mmap(pid, 4 << 20, "rw");
+        s.svaInit(Story.SVA_DEV);
+        assertThat(s.api().put("/devices/" + Story.SVA_DEV + "/sva/mm-exit-handler", Map.of("policy", "stop-dma")).status()).isEqualTo(204);
+        int pasid = s.bind(Story.SVA_DEV, pid);
+        Api.Response submitted = s.api().post("/devices/" + Story.SVA_DEV + "/jobs",
+                Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src), "dst", Story.hex(dst), "length", 4 << 20));
+        assertThat(submitted.status()).isEqualTo(202);
+        String jobId = submitted.json().path("jobId").asString();
+        Thread.sleep(300);
+        assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
+
+        JsonNode job = null;
+        for (int i = 0; i < 600; i++) {
+            job = s.api().get("/jobs/" + jobId).json();
+            if (!job.path("status").asString().matches("QUEUED|RUNNING")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(job.path("status").asString()).as(job.toString()).isIn("ABORTED", "COMPLETED");
+        String exits = "";
+        for (int i = 0; i < 100 && !exits.contains("device-service"); i++) {
+            // The device driver's own event names the PASID only (it does not know pids): admin sees it.
+            exits = s.api().as(Fabric.ADMIN_TOKEN).get("/events?type=MM_EXIT&pasid=" + pasid).json().toString();
+            Thread.sleep(100);
+        }
+        assertThat(exits).as("the device driver acknowledged mm_exit").contains("device-service");
+        assertThat(s.api().get("/devices/" + Story.SVA_DEV).json().path("metrics").path("outstandingPageRequests").asLong())
+                .as("no page request of the PASID is left outstanding").isZero();
+        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
+    }
+
+    @Test
     void bindingAnotherUidsProcessIsRefusedAsIfItDidNotExist() {
         long theirs = new Story(s.api().as(Fabric.OTHER_USER_TOKEN)).process("theirs");
         s.svaInit(Story.SVA_DEV);

@@ -1,6 +1,7 @@
 package org.svafabric.device.engine;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 import org.svafabric.api.bits.Words;
@@ -15,9 +16,20 @@ import org.svafabric.api.json.Addr;
 public final class DmaEngine {
     private final int segmentBytes;
     private final LongSupplier clock;
+    private final IntPredicate addressSpaceLive;
 
     /** {@code segmentBytes}: a multiple of 8 (whole SUM64 words and RAND48 outputs per segment). */
     public DmaEngine(int segmentBytes, LongSupplier nanoClock) {
+        this(segmentBytes, nanoClock, pasid -> true);
+    }
+
+    /**
+     * @param addressSpaceLive iommu_sva_find for the driver: an Invalid response for a PASID whose
+     *                         address space is exiting is the process's exit overtaking the job, which
+     *                         the driver reports as an abort (mm_exit), not as a fault of the job
+     */
+    public DmaEngine(int segmentBytes, LongSupplier nanoClock, IntPredicate addressSpaceLive) {
+        this.addressSpaceLive = addressSpaceLive;
         if (segmentBytes < 8 || segmentBytes % 8 != 0) {
             throw new IllegalArgumentException("segment size must be a positive multiple of 8");
         }
@@ -42,7 +54,13 @@ public final class DmaEngine {
                 job.complete(o.result(), clock.getAsLong());
             }
         } catch (DmaFault f) {
-            job.fault(f, clock.getAsLong());
+            Integer pasid = job.spec().pasid();
+            if (f.isInvalidResponse() && pasid != null && !addressSpaceLive.test(pasid)) {
+                job.abort("aborted: the address space of PASID " + pasid + " is exiting (mm_exit) at offset "
+                        + Addr.hex(job.bytes()), clock.getAsLong());
+            } else {
+                job.fault(f, clock.getAsLong());
+            }
         } catch (RuntimeException e) {
             // The link to the SMMU or to RAM failed (EIO, timeout): the device reports an error on this job.
             job.fault(new DmaFault(null, "transaction failed: " + e.getMessage(), null), clock.getAsLong());

@@ -9,10 +9,26 @@ public final class DmaFault extends RuntimeException {
     private final Long addr;
     private final String event;
 
+    private final boolean invalidResponse;
+
     public DmaFault(Long addr, String reason, String event) {
+        this(addr, reason, event, false);
+    }
+
+    private DmaFault(Long addr, String reason, String event, boolean invalidResponse) {
         super(reason, null, false, false);
         this.addr = addr;
         this.event = event;
+        this.invalidResponse = invalidResponse;
+    }
+
+    /** The SMMU answered a page request group with Invalid Request. */
+    public static DmaFault invalidResponse(long addr, String reason) {
+        return new DmaFault(addr, reason, null, true);
+    }
+
+    public boolean isInvalidResponse() {
+        return invalidResponse;
     }
 
     /** The faulting address, or null when the failure was not at an address (the link to the SMMU or RAM failed). */

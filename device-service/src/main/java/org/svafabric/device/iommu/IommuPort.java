@@ -31,4 +31,12 @@ public interface IommuPort {
 
     /** Tells the SMMU's driver about a hot-plugged device (SID -> device). */
     void hotplug(DeviceDescription description);
+
+    /**
+     * iommu_sva_find, as the device's driver asks it after a failure: is the address space bound at
+     * {@code pasid} still live (not exiting, not freed)? Answers true when the SMMU cannot tell.
+     */
+    default boolean addressSpaceLive(int pasid) {
+        return true;
+    }
 }

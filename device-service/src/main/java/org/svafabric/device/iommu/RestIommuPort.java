@@ -171,4 +171,16 @@ public final class RestIommuPort implements IommuPort {
             throw ServiceClients.translate(e);
         }
     }
+
+    @Override
+    public boolean addressSpaceLive(int pasid) {
+        try {
+            iommu.get().uri("/iommu/v1/sva/pasids/{pasid}", pasid).retrieve().toBodilessEntity();
+            return true;
+        } catch (ErrnoException e) {
+            return e.status().value() != 404;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
 }

@@ -119,8 +119,8 @@ public final class AtsTranslatedPath implements DmaPath {
             case INVALID -> {
                 job.faults().countInvalid();
                 long at = firstUntranslated(pasid, r.group(), write);
-                throw new DmaFault(Math.max(at, addr), "PRG Response Invalid Request: the page at "
-                        + Addr.hex(Math.max(at, addr)) + " cannot be made resident", null);
+                throw DmaFault.invalidResponse(Math.max(at, addr), "PRG Response Invalid Request: the page at "
+                        + Addr.hex(Math.max(at, addr)) + " cannot be made resident");
             }
             case FAILURE -> throw new DmaFault(first(r.group(), addr),
                     "PRG Response Failure: the page request interface is disabled until software re-enables it", null);

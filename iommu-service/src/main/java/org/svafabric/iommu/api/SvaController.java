@@ -1,5 +1,7 @@
 package org.svafabric.iommu.api;
 
+import org.svafabric.iommu.core.port.MmPort;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,14 +15,24 @@ import org.svafabric.iommu.core.sva.PasidView;
 @RestController
 public class SvaController {
     private final IommuSva sva;
+    private final MmPort mm;
 
-    public SvaController(IommuSva sva) {
+    public SvaController(IommuSva sva, MmPort mm) {
         this.sva = sva;
+        this.mm = mm;
     }
 
+    /**
+     * iommu_sva_find for callers outside the fault path (device drivers, the gateway). The mm
+     * starts exiting in mm-service a moment before its release reaches the core, so this also
+     * asks mm-service: a process that is no longer running has no live address space here either.
+     */
     @GetMapping("/iommu/v1/sva/pasids/{pasid}")
     public IommuViews.Pasid find(@PathVariable int pasid) {
         long pid = sva.find(pasid).orElseThrow(() -> notFound(pasid));
+        if (mm.process(pid).map(p -> !p.isRunning()).orElse(true)) {
+            throw notFound(pasid);
+        }
         var devices = sva.pasid(pasid).map(v -> v.bonds().stream().map(BondView::device).distinct().toList())
                 .orElseThrow(() -> notFound(pasid));
         return new IommuViews.Pasid(pasid, pid, devices);
