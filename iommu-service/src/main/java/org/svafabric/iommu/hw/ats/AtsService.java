@@ -21,7 +21,7 @@ import org.svafabric.iommu.hw.walker.Stage1Translator;
  * (IHI 0070 §3.9.1.2, §13.7). A batch shares one StreamID and optional PASID, as one request for several
  * pages would.
  * <ul>
- * <li>UR: ATS not implemented, SMMUEN = 0 (F_BAD_ATS_TREQ), STE.Config = abort (no event), Config = bypass or
+ * <li>UR: no ATS in IDR0, SMMUEN = 0 (F_BAD_ATS_TREQ), STE.Config = abort (no event), Config = bypass or
  *     effective STE.EATS = 0b00 (F_BAD_ATS_TREQ).</li>
  * <li>CA: configuration errors (C_BAD_STREAMID, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, C_BAD_CD,
  *     fetch and walk aborts); their events are recorded only with SMMU_CR2.REC_CFG_ATS (C_BAD_STREAMID also

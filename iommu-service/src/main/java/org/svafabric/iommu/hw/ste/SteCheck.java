@@ -46,7 +46,7 @@ public final class SteCheck {
         return null;
     }
 
-    /** The effective EATS: IGNORED without IDR0.ATS; 0b11 behaves as 0b00 without IDR3.DPT (not implemented). */
+    /** The effective EATS: IGNORED without IDR0.ATS; 0b11 behaves as 0b00 without IDR3.DPT (DPT is not modelled). */
     public static int effectiveEats(StreamTableEntry ste, SmmuConfig config) {
         if (!config.ats() || !ste.valid() || ste.config() != Ste.CONFIG_S1_TRANS) {
             return Ste.EATS_ABT;
