@@ -4,10 +4,10 @@ import org.svafabric.iommu.driver.Mmio;
 import org.svafabric.iommu.hw.regs.RegisterFile;
 
 /** The model's register file as the driver's MMIO window: the only way the driver reaches the SMMU's registers. */
-final class RegisterFileMmio implements Mmio {
+public final class RegisterFileMmio implements Mmio {
     private final RegisterFile regs;
 
-    RegisterFileMmio(RegisterFile regs) {
+    public RegisterFileMmio(RegisterFile regs) {
         this.regs = regs;
     }
 

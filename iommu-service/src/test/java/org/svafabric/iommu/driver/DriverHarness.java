@@ -1,5 +1,7 @@
 package org.svafabric.iommu.driver;
 
+import org.svafabric.iommu.config.RegisterFileMmio;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,27 +70,7 @@ final class DriverHarness {
         this.smmu = new SmmuAssembly(config, regs, ram, new JournalTarget(model), port, sid -> Optional.of(false), consumer,
                 new ManualScheduler(), new SmmuAssembly.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 new SmmuAssembly.Interrupts(Irq.NONE, Irq.NONE, () -> self[0].gerrorInterrupt(), () -> self[0].syncInterrupt()));
-        this.driver = new ArmSmmuV3(bus, new Mmio() {
-            @Override
-            public int read32(int offset) {
-                return regs.read32(offset);
-            }
-
-            @Override
-            public void write32(int offset, int value) {
-                regs.write32(offset, value);
-            }
-
-            @Override
-            public long read64(int offset) {
-                return regs.read64(offset);
-            }
-
-            @Override
-            public void write64(int offset, long value) {
-                regs.write64(offset, value);
-            }
-        }, settings, new RecordingEndpoints(), new FaultSink() {
+        this.driver = new ArmSmmuV3(bus, new RegisterFileMmio(regs), settings, new RecordingEndpoints(), new FaultSink() {
             @Override
             public void report(IopfFault fault) {
                 faults.add(fault);
