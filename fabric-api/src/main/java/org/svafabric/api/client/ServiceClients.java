@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
@@ -28,6 +30,8 @@ public final class ServiceClients {
 
     private final FabricProperties props;
     private final HttpClient http;
+    /** RestClients are immutable and thread-safe: one per base URL and read timeout, built once. */
+    private final Map<String, RestClient> byUrlAndTimeout = new ConcurrentHashMap<>();
 
     public ServiceClients(FabricProperties props) {
         this.props = props;
@@ -55,6 +59,10 @@ public final class ServiceClients {
 
     /** A client for calls that legitimately take long (a DMA job the caller waits for). */
     public RestClient forBaseUrl(String baseUrl, java.time.Duration readTimeout) {
+        return byUrlAndTimeout.computeIfAbsent(baseUrl + " " + readTimeout, k -> build(baseUrl, readTimeout));
+    }
+
+    private RestClient build(String baseUrl, java.time.Duration readTimeout) {
         JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
         rf.setReadTimeout(readTimeout);
         RestClient.Builder b = RestClient.builder()

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.web.FabricProperties;
-import org.svafabric.gateway.process.ProcessOwnership;
+import org.svafabric.gateway.sva.PasidOwnership;
 import org.svafabric.gateway.security.Caller;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -25,11 +25,11 @@ public class EventGatherer {
 
     private final ServiceClients clients;
     private final Map<String, String> services;
-    private final ProcessOwnership owners;
+    private final PasidOwnership ownership;
 
-    public EventGatherer(ServiceClients clients, FabricProperties props, ProcessOwnership owners) {
+    public EventGatherer(ServiceClients clients, FabricProperties props, PasidOwnership ownership) {
         this.clients = clients;
-        this.owners = owners;
+        this.ownership = ownership;
         this.services = Map.of("mm", props.services().mm(), "iommu", props.services().iommu(), "device", props.services().device());
     }
 
@@ -78,13 +78,6 @@ public class EventGatherer {
         if (caller.isAdmin()) {
             return true;
         }
-        if (e.pid() == null) {
-            return false;
-        }
-        try {
-            return caller.owns(owners.ownerOf(e.pid()));
-        } catch (RuntimeException gone) {
-            return false;
-        }
+        return e.pid() != null && ownership.visible(caller, e.pid());
     }
 }

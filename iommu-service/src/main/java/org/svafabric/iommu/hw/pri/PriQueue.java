@@ -2,6 +2,7 @@ package org.svafabric.iommu.hw.pri;
 
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,21 +87,11 @@ public final class PriQueue {
     }
 
     public int readProd() {
-        lock.lock();
-        try {
-            return queue.prod();
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> queue.prod());
     }
 
     public int readCons() {
-        lock.lock();
-        try {
-            return queue.cons();
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> queue.cons());
     }
 
     /** Software's PRIQ_PROD write, for initialisation while disabled. */
@@ -115,22 +106,12 @@ public final class PriQueue {
 
     /** Requests discarded by the overflow condition. */
     public long lostRequests() {
-        lock.lock();
-        try {
-            return lost;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> lost);
     }
 
     /** PRG responses the SMMU generated itself. */
     public long autoResponses() {
-        lock.lock();
-        try {
-            return autoResponses;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> autoResponses);
     }
 
     /** A Page Request message arriving from the root complex. */
@@ -207,6 +188,15 @@ public final class PriQueue {
     private AutoResponse counted(AutoResponse r) {
         autoResponses++;
         return r;
+    }
+
+    private <T> T read(Supplier<T> s) {
+        lock.lock();
+        try {
+            return s.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void locked(Runnable r) {

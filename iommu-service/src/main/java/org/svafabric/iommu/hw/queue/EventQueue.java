@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,21 +63,11 @@ public final class EventQueue implements EventSink, EventQueueWritable {
     }
 
     public int readProd() {
-        lock.lock();
-        try {
-            return queue.prod();
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> queue.prod());
     }
 
     public int readCons() {
-        lock.lock();
-        try {
-            return queue.cons();
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> queue.cons());
     }
 
     /** Software's EVENTQ_PROD write, for initialisation while disabled. */
@@ -92,22 +83,12 @@ public final class EventQueue implements EventSink, EventQueueWritable {
 
     /** Records discarded because the queue was full (what the overflow flag reports, counted). */
     public long lostEvents() {
-        lock.lock();
-        try {
-            return lost;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> lost);
     }
 
     /** Non-stall records not delivered because EVENTQEN was 0 or an abort was active (no overflow). */
     public long droppedWhileDisabled() {
-        lock.lock();
-        try {
-            return droppedWhileDisabled;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> droppedWhileDisabled);
     }
 
     @Override
@@ -175,6 +156,15 @@ public final class EventQueue implements EventSink, EventQueueWritable {
             lock.unlock();
         }
         ready.forEach(f -> f.complete(null));
+    }
+
+    private <T> T read(Supplier<T> s) {
+        lock.lock();
+        try {
+            return s.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void locked(Runnable r) {

@@ -98,24 +98,10 @@ public final class Stage1Translator {
             if (!Perm.permits(perms, access) && !dirtying) {
                 return PERMISSION;
             }
-            long updated = d;
-            if (!af && ctx.ha()) {
-                updated = Pte.AF.with(updated, true);
+            Outcome o = commit(ctx, in, leaf, withHwFlags(ctx, d, dirtying), perms, cost, fill);
+            if (o != null) {
+                return o;
             }
-            if (dirtying) {
-                updated = Pte.AP_RDONLY.with(updated, false);
-            }
-            if (updated != d) {
-                int r = update(leaf, updated, cost);
-                if (r == RACED) {
-                    continue;
-                }
-                if (r == ABORTED) {
-                    return new Faulted(EventType.F_WALK_EABT, leaf.descPa());
-                }
-                perms = Perm.of(updated, leaf.tableAttrs(), ctx.hd());
-            }
-            return fill(ctx, in, leaf, perms, fill);
         }
     }
 
@@ -156,25 +142,42 @@ public final class Stage1Translator {
             if (!Perm.canRead(perms, priv)) {
                 return new Mapped(leaf.outputAddress(in), perms, Vmsa.levelShift(leaf.level()));
             }
-            long updated = d;
-            if (!af && ctx.ha()) {
-                updated = Pte.AF.with(updated, true);
+            boolean dirtying = write && !Perm.canWrite(perms, priv) && Perm.writableClean(perms, access);
+            Outcome o = commit(ctx, in, leaf, withHwFlags(ctx, d, dirtying), perms, cost, fill);
+            if (o != null) {
+                return o;
             }
-            if (write && !Perm.canWrite(perms, priv) && Perm.writableClean(perms, access)) {
-                updated = Pte.AP_RDONLY.with(updated, false);
-            }
-            if (updated != d) {
-                int r = update(leaf, updated, cost);
-                if (r == RACED) {
-                    continue;
-                }
-                if (r == ABORTED) {
-                    return new Faulted(EventType.F_WALK_EABT, leaf.descPa());
-                }
-                perms = Perm.of(updated, leaf.tableAttrs(), ctx.hd());
-            }
-            return fill(ctx, in, leaf, perms, fill);
         }
+    }
+
+    /** {@code d} as HTTU leaves it: AF set when HA manages it, AP[2] cleared when a write dirties it under HD. */
+    private static long withHwFlags(Stage1Context ctx, long d, boolean dirtying) {
+        long updated = d;
+        if (!Pte.AF.isSet(d) && ctx.ha()) {
+            updated = Pte.AF.with(updated, true);
+        }
+        if (dirtying) {
+            updated = Pte.AP_RDONLY.with(updated, false);
+        }
+        return updated;
+    }
+
+    /**
+     * Writes the HTTU update of the leaf, if there is one, and fills the TLB. Null when software changed the
+     * descriptor since the walk read it: the caller walks again, as the hardware's CAS loop does.
+     */
+    private Outcome commit(Stage1Context ctx, long in, PageTableWalker.Leaf leaf, long updated, int perms, CostMeter cost, long fill) {
+        if (updated != leaf.desc()) {
+            int r = update(leaf, updated, cost);
+            if (r == RACED) {
+                return null;
+            }
+            if (r == ABORTED) {
+                return new Faulted(EventType.F_WALK_EABT, leaf.descPa());
+            }
+            perms = Perm.of(updated, leaf.tableAttrs(), ctx.hd());
+        }
+        return fill(ctx, in, leaf, perms, fill);
     }
 
     private static final int UPDATED = 0;
