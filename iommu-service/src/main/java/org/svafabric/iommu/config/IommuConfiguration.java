@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,8 +28,10 @@ import org.svafabric.iommu.api.SmmuPorts;
 import org.svafabric.iommu.api.remote.DeviceServiceClient;
 import org.svafabric.iommu.api.remote.RestDevicePort;
 import org.svafabric.iommu.api.remote.RestMmPort;
+import org.svafabric.iommu.core.iopf.IopfListener;
 import org.svafabric.iommu.core.iopf.IopfQueue;
 import org.svafabric.iommu.core.sva.IommuSva;
+import org.svafabric.iommu.core.sva.SvaListener;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 import org.svafabric.iommu.driver.CpuFeatures;
 import org.svafabric.iommu.driver.DriverSettings;
@@ -37,6 +40,10 @@ import org.svafabric.iommu.hw.SmmuV3;
 import org.svafabric.iommu.hw.queue.Scheduler;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
+import org.svafabric.iommu.telemetry.IopfEvents;
+import org.svafabric.iommu.telemetry.IopfMeters;
+import org.svafabric.iommu.telemetry.SvaEvents;
+import org.svafabric.iommu.telemetry.SvaMeters;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -135,8 +142,10 @@ public class IommuConfiguration {
     @Bean(destroyMethod = "close")
     IopfQueue iopfQueue(ArmSmmuV3 driver, QueueFaultSink faults, IommuSettings s, Topology topology,
                         FabricEventLogs events, MeterRegistry meters) {
-        IopfQueue queue = new IopfQueue(topology.smmu().name(), s.iopfWorkers(), s.iopfCapacity(), driver,
-                events.core(), meters);
+        String name = topology.smmu().name();
+        IopfMeters counted = new IopfMeters(name, meters);
+        IopfQueue queue = counted.watch(new IopfQueue(name, s.iopfWorkers(), s.iopfCapacity(), driver,
+                IopfListener.all(List.of(counted, new IopfEvents(events.core())))));
         faults.connect(queue);
         return queue;
     }
@@ -149,7 +158,9 @@ public class IommuConfiguration {
     @Bean
     IommuSva iommuSva(ArmSmmuV3 driver, RestMmPort mm, DeviceServiceClient devices, IopfQueue queue,
                       FabricEventLogs events, MeterRegistry meters) {
-        IommuSva sva = new IommuSva(driver, mm, devices, events.core(), device -> queue, meters);
+        SvaMeters counted = new SvaMeters(meters);
+        IommuSva sva = counted.watch(new IommuSva(driver, mm, devices, device -> queue,
+                SvaListener.all(List.of(counted, new SvaEvents(events.core())))));
         events.resolvePidsWith(sva::find);
         return sva;
     }

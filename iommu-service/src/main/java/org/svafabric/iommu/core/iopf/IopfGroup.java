@@ -33,8 +33,8 @@ public final class IopfGroup {
         return faults.get(faults.size() - 1);
     }
 
-    /** When the group's first request reached the queue, on the meter registry's monotonic clock. */
-    long arrivedNanos() {
+    /** When the group's first request reached the queue, on the {@link System#nanoTime()} clock. */
+    public long arrivedNanos() {
         return arrivedNanos;
     }
 

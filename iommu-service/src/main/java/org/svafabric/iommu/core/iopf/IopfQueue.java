@@ -20,15 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
-import org.svafabric.iommu.core.port.CoreEvent;
 import org.svafabric.iommu.core.port.Device;
-import org.svafabric.iommu.core.port.EventLog;
 import org.svafabric.iommu.core.port.IommuDriverOps;
 import org.svafabric.iommu.core.port.PageResponseCode;
-
-import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * An SMMU's I/O page-fault queue (v2 iopf_queue, the v1 global "iommu_fault_queue" made per SMMU).
@@ -41,50 +35,56 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the group cannot be serviced (device not on the queue, queue full, queue closed, handler failure) it is
  * answered INVALID rather than leaving the device waiting.
  *
- * <p>Nothing here touches a database: events go to the {@link EventLog} port, which must not block.
+ * <p>What happens is told to an {@link IopfListener} (the tracepoints), which counts and logs it; nothing
+ * here touches a meter or a database.
  */
 public final class IopfQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IopfQueue.class);
 
     private final String name;
     private final IommuDriverOps driver;
-    private final EventLog events;
+    private final IopfListener trace;
     private final ThreadPoolExecutor workers;
     private final Map<String, DeviceFaults> devices = new ConcurrentHashMap<>();
     private final AtomicInteger partials = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Clock clock;
-    private final IopfMeters meters;
 
     /**
      * @param workers  how many groups are serviced at once
      * @param capacity how many groups may wait for a worker; beyond it a group is answered INVALID at once
      */
-    public IopfQueue(String name, int workers, int capacity, IommuDriverOps driver, EventLog events, MeterRegistry registry) {
+    public IopfQueue(String name, int workers, int capacity, IommuDriverOps driver, IopfListener trace) {
         if (workers < 1 || capacity < 1) {
             throw new IllegalArgumentException("an IOPF queue needs at least one worker and one slot");
         }
         this.name = name;
         this.driver = driver;
-        this.events = events;
+        this.trace = trace;
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), r -> {
             Thread t = new Thread(r, "iopf-" + name + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.clock = registry.config().clock();
-        this.meters = new IopfMeters(name, registry);
-        Gauge.builder("sva.iopf.queue.depth", this.workers, e -> e.getQueue().size()).tag("queue", name)
-                .description("fault groups waiting for a worker").register(registry);
-        Gauge.builder("sva.iopf.inflight", inFlight, AtomicInteger::get).tag("queue", name)
-                .description("fault groups queued or being serviced").register(registry);
-        Gauge.builder("sva.iopf.partial", partials, AtomicInteger::get).tag("queue", name)
-                .description("page requests waiting for the last request of their group").register(registry);
     }
 
     public String name() {
         return name;
+    }
+
+    /** Fault groups waiting for a worker. */
+    public int waiting() {
+        return workers.getQueue().size();
+    }
+
+    /** Fault groups queued or being serviced. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Page requests waiting for the last request of their group. */
+    public int partials() {
+        return partials.get();
     }
 
     /** iopf_queue_add_device: the device's faults are serviced by {@code handler} from now on. EBUSY if it already is. */
@@ -103,7 +103,7 @@ public final class IopfQueue implements AutoCloseable {
         if (d != null) {
             int dropped = d.discardPartials();
             partials.addAndGet(-dropped);
-            meters.discardedPartials.increment(dropped);
+            trace.partialsDiscarded(dropped);
         }
     }
 
@@ -119,7 +119,7 @@ public final class IopfQueue implements AutoCloseable {
             dropped += d.discardPartials();
         }
         partials.addAndGet(-dropped);
-        meters.discardedPartials.increment(dropped);
+        trace.partialsDiscarded(dropped);
         return dropped;
     }
 
@@ -127,37 +127,36 @@ public final class IopfQueue implements AutoCloseable {
         return devices.containsKey(device.id());
     }
 
-    /** iommu_report_device_fault for a recoverable fault. Never blocks on servicing; may answer inline when it cannot queue. */
+    /**
+     * iommu_report_device_fault for a recoverable fault: a request without Last waits in its device's partial
+     * list; a Last (or a stall) closes its group, which is queued for a worker. Never blocks on servicing;
+     * answers INVALID at once when the group cannot be queued.
+     */
     public void report(IopfFault fault) {
-        long now = clock.monotonicTime();
-        meters.request(fault.kind()).increment();
-        events.emit(requestEvent(fault));
+        long now = System.nanoTime();
+        trace.faultReported(fault);
         DeviceFaults d = devices.get(fault.device().id());
         if (!fault.last()) {
             if (d == null) {
                 // No group exists to answer yet; answering now would make two responses for one PRG.
-                meters.discardedPartials.increment();
+                trace.partialsDiscarded(1);
                 return;
             }
             d.addPartial(fault, now);
             partials.incrementAndGet();
             return;
         }
-        IopfGroup group;
+        trace.groupComplete(fault);
         if (d == null) {
-            group = new IopfGroup(fault.device(), List.of(fault), now);
-            meters.group(fault.kind()).increment();
-            answer(group, IopfStatus.INVALID, "not on fault queue " + name);
+            answer(new IopfGroup(fault.device(), List.of(fault), now), IopfStatus.INVALID, "not on fault queue " + name);
             return;
         }
-        group = d.closeGroup(fault, now, partials);
-        meters.group(fault.kind()).increment();
+        IopfGroup group = d.closeGroup(fault, now, partials);
         inFlight.incrementAndGet();
         try {
-            workers.execute(() -> service(d, group));
+            workers.execute(() -> handleGroup(d, group));
         } catch (RejectedExecutionException e) {
-            meters.internalErrors.increment();
-            finish(d, group, IopfStatus.INVALID, "fault queue " + name + " is full or closed");
+            fail(d, group, "fault queue " + name + " is full or closed");
         }
     }
 
@@ -193,18 +192,22 @@ public final class IopfQueue implements AutoCloseable {
         }
     }
 
-    private void service(DeviceFaults d, IopfGroup group) {
+    /** iopf_handler: the device's handler services the group's faults in order; the group gets one answer. */
+    private void handleGroup(DeviceFaults d, IopfGroup group) {
         IopfStatus status;
-        String why = null;
         try {
             status = d.handler.handle(group);
         } catch (RuntimeException e) {
             log.warn("fault group {} of {} failed: {}", group.last().prgIndex(), group.device().id(), e.toString());
-            meters.internalErrors.increment();
-            status = IopfStatus.INVALID;
-            why = "internal error: " + e.getMessage();
+            fail(d, group, "internal error: " + e.getMessage());
+            return;
         }
-        finish(d, group, status, why);
+        finish(d, group, status, null);
+    }
+
+    private void fail(DeviceFaults d, IopfGroup group, String why) {
+        trace.groupFailed(group, why);
+        finish(d, group, IopfStatus.INVALID, why);
     }
 
     private void finish(DeviceFaults d, IopfGroup group, IopfStatus status, String why) {
@@ -217,54 +220,33 @@ public final class IopfQueue implements AutoCloseable {
         }
     }
 
-    /** The group's one answer. A stalled transaction is always resumed or aborted: HANDLED cannot leave it held. */
+    /**
+     * iopf_group_response: the group's one answer, built from its last request. A stalled transaction is always
+     * resumed or aborted: HANDLED cannot leave it held. A stop marker gets none.
+     */
     private void answer(IopfGroup group, IopfStatus status, String why) {
         IopfFault last = group.last();
         Device dev = group.device();
+        if (last.kind() == IopfFault.Kind.PAGE_REQUEST && status == IopfStatus.HANDLED) {
+            trace.stopMarker(group);
+            return;
+        }
+        PageResponseCode code = status == IopfStatus.SUCCESS ? PageResponseCode.SUCCESS : PageResponseCode.INVALID;
         try {
             if (last.kind() == IopfFault.Kind.STALL) {
-                boolean retry = status == IopfStatus.SUCCESS;
-                driver.resume(dev, last.stag(), retry);
-                meters.response(last.kind(), retry ? PageResponseCode.SUCCESS : PageResponseCode.INVALID).increment();
-                events.emit(new CoreEvent(CoreEvent.Type.RESUME, dev.id(), dev.sid(), pasidOf(last), null, last.addr(),
-                        detail("stag " + last.stag() + (retry ? " retry" : " abort"), why)));
-            } else if (status == IopfStatus.HANDLED) {
-                meters.stopMarkers.increment();
-                return;
+                driver.resume(dev, last.stag(), code == PageResponseCode.SUCCESS);
             } else {
-                PageResponseCode code = status == IopfStatus.SUCCESS ? PageResponseCode.SUCCESS : PageResponseCode.INVALID;
                 OptionalInt pasid = dev.prgResponsePasidRequired() && last.pasidValid() ? OptionalInt.of(last.pasid())
                         : OptionalInt.empty();
                 driver.pageResponse(dev, pasid, last.prgIndex(), code);
-                meters.response(last.kind(), code).increment();
-                events.emit(new CoreEvent(CoreEvent.Type.PRI_RESPONSE, dev.id(), dev.sid(), pasidOf(last), null,
-                        last.addr(), detail("prg " + last.prgIndex() + " " + code, why)));
             }
-            meters.latency(last.kind()).record(clock.monotonicTime() - group.arrivedNanos(), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             // The response itself could not be sent: there is nothing left to answer with.
-            meters.responseErrors.increment();
             log.error("could not answer fault group {} of {}: {}", last.prgIndex(), dev.id(), e.toString());
+            trace.responseFailed(group, e);
+            return;
         }
-    }
-
-    private static CoreEvent requestEvent(IopfFault f) {
-        Device dev = f.device();
-        String access = (f.read() ? "r" : "-") + (f.write() ? "w" : "-") + (f.exec() ? "x" : "-") + (f.priv() ? "p" : "-");
-        if (f.kind() == IopfFault.Kind.STALL) {
-            return new CoreEvent(CoreEvent.Type.STALL, dev.id(), dev.sid(), pasidOf(f), null, f.addr(),
-                    "stag " + f.stag() + " " + access);
-        }
-        return new CoreEvent(CoreEvent.Type.PRI_REQUEST, dev.id(), dev.sid(), pasidOf(f), null, f.addr(),
-                "prg " + f.prgIndex() + (f.last() ? " last " : " ") + (f.isStopMarker() ? "stop marker" : access));
-    }
-
-    private static Integer pasidOf(IopfFault f) {
-        return f.pasidValid() ? f.pasid() : null;
-    }
-
-    private static String detail(String what, String why) {
-        return why == null ? what : what + " (" + why + ")";
+        trace.responded(group, code, why);
     }
 
     /** Stops the workers after the queued groups were serviced; later reports are answered INVALID. */

@@ -13,19 +13,13 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.core.iopf.IopfQueues;
 import org.svafabric.iommu.core.iopf.MmFaultHandler;
-import org.svafabric.iommu.core.port.CoreEvent;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.DeviceDriverPort;
-import org.svafabric.iommu.core.port.EventLog;
 import org.svafabric.iommu.core.port.IommuDriverOps;
 import org.svafabric.iommu.core.port.MmPort;
 import org.svafabric.iommu.core.port.NotifierSubscription;
 import org.svafabric.iommu.core.port.ProcessInfo;
 import org.svafabric.iommu.core.port.SvaSupport;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The SVA bind API of the 2018 "Shared Virtual Addressing for the IOMMU" series (v1): device init and
@@ -41,7 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class IommuSva {
     private final IommuDriverOps driver;
     private final MmPort mm;
-    private final EventLog events;
+    private final SvaListener trace;
     private final IopfQueues queues;
     private final IoMmTable table = new IoMmTable();
     private final IoMmRefs refs;
@@ -49,22 +43,25 @@ public final class IommuSva {
     private final Set<String> mmExitHandlers = ConcurrentHashMap.newKeySet();
     private final MmFaultHandler faultHandler;
     private final SvaMmNotifier notifier;
-    private final Counter binds;
-    private final Counter unbinds;
 
-    public IommuSva(IommuDriverOps driver, MmPort mm, DeviceDriverPort deviceDrivers, EventLog events, IopfQueues queues,
-                    MeterRegistry meters) {
+    public IommuSva(IommuDriverOps driver, MmPort mm, DeviceDriverPort deviceDrivers, IopfQueues queues, SvaListener trace) {
         this.driver = driver;
         this.mm = mm;
-        this.events = events;
+        this.trace = trace;
         this.queues = queues;
         this.refs = new IoMmRefs(table, mm);
         this.faultHandler = new MmFaultHandler(table::find, mm);
-        this.notifier = new SvaMmNotifier(table, refs, driver, deviceDrivers, queues, mmExitHandlers::contains, events, meters);
-        this.binds = Counter.builder("sva.binds").description("successful iommu_sva_bind_device calls").register(meters);
-        this.unbinds = Counter.builder("sva.unbinds").description("successful iommu_sva_unbind_device calls").register(meters);
-        Gauge.builder("sva.pasids", table, IoMmTable::allocatedPasids).description("PASIDs allocated").register(meters);
-        Gauge.builder("sva.bonds", table, IoMmTable::bondCount).description("device-mm bonds").register(meters);
+        this.notifier = new SvaMmNotifier(table, refs, driver, deviceDrivers, queues, mmExitHandlers::contains, trace);
+    }
+
+    /** PASIDs allocated (an io_mm holds each). */
+    public int allocatedPasids() {
+        return table.allocatedPasids();
+    }
+
+    /** Device-mm bonds. */
+    public int bondCount() {
+        return table.bondCount();
     }
 
     public SvaMmNotifier notifier() {
@@ -185,8 +182,7 @@ public final class IommuSva {
                             "no running process with pid " + pid));
             IoMmTable.BindLookup found = lookupForBind(process.pid(), param);
             if (found instanceof IoMmTable.Rebound rebound) {
-                binds.increment();
-                emit(CoreEvent.Type.BIND, device, rebound.pasid(), pid, "bound again");
+                trace.bound(device, rebound.pasid(), pid, true);
                 return rebound.pasid();
             }
             return attach(param, ((IoMmTable.Existing) found).ioMm(), drvdata);
@@ -277,8 +273,7 @@ public final class IommuSva {
             }
             throw exiting(io.pid);
         }
-        binds.increment();
-        emit(CoreEvent.Type.BIND, param.device(), io.pasid, io.pid, null);
+        trace.bound(param.device(), io.pasid, io.pid, false);
         return io.pasid;
     }
 
@@ -331,9 +326,7 @@ public final class IommuSva {
                 default:
                     throw new IllegalStateException(action.name());
             }
-            unbinds.increment();
-            emit(CoreEvent.Type.UNBIND, bond.param.device(), bond.ioMm.pasid, bond.ioMm.pid,
-                    action == IoMmTable.UnbindAction.KEPT ? "bond still held" : null);
+            trace.unbound(bond.param.device(), bond.ioMm.pasid, bond.ioMm.pid, action == IoMmTable.UnbindAction.KEPT);
             return;
         }
     }
@@ -379,10 +372,6 @@ public final class IommuSva {
 
     private static ErrnoException exiting(long pid) {
         return new ErrnoException(Errno.ESRCH, "no-such-process", "process " + pid + " exited while it was being bound");
-    }
-
-    private void emit(CoreEvent.Type type, Device d, int pasid, long pid, String detail) {
-        events.emit(new CoreEvent(type, d.id(), d.sid(), pasid, pid, null, detail));
     }
 
     /** Waits for another thread's step; these never depend on the caller's own locks (see class comment). */

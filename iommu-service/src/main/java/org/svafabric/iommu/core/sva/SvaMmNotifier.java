@@ -3,21 +3,14 @@ package org.svafabric.iommu.core.sva;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.iommu.core.iopf.IopfQueues;
-import org.svafabric.iommu.core.port.CoreEvent;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.DeviceDriverPort;
-import org.svafabric.iommu.core.port.EventLog;
 import org.svafabric.iommu.core.port.IommuDriverOps;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * The core's MMU notifier on every bound mm (iommu_notifier_invalidate_range and iommu_notifier_release).
@@ -33,25 +26,17 @@ public final class SvaMmNotifier {
     private final DeviceDriverPort deviceDrivers;
     private final IopfQueues queues;
     private final Predicate<String> hasMmExitHandler;
-    private final EventLog events;
-    private final Timer invalidations;
-    private final Counter exits;
-    private final Counter leaks;
+    private final SvaListener trace;
 
     SvaMmNotifier(IoMmTable table, IoMmRefs refs, IommuDriverOps driver, DeviceDriverPort deviceDrivers, IopfQueues queues,
-                  Predicate<String> hasMmExitHandler, EventLog events, MeterRegistry meters) {
+                  Predicate<String> hasMmExitHandler, SvaListener trace) {
         this.table = table;
         this.refs = refs;
         this.driver = driver;
         this.deviceDrivers = deviceDrivers;
         this.queues = queues;
         this.hasMmExitHandler = hasMmExitHandler;
-        this.events = events;
-        this.invalidations = Timer.builder("sva.invalidate_range")
-                .description("invalidate_range, until CMD_SYNC and every ATC invalidation completed").register(meters);
-        this.exits = Counter.builder("sva.mm_exit").description("bonds torn down by a process exit").register(meters);
-        this.leaks = Counter.builder("sva.mm_exit.leaks")
-                .description("mm_exit handlers that returned non-zero or failed (possible PASID leak)").register(meters);
+        this.trace = trace;
     }
 
     /**
@@ -68,7 +53,7 @@ public final class SvaMmNotifier {
         IoMmTable.InvalidationTarget t = target.get();
         long began = System.nanoTime();
         driver.invalidateRange(t.devices(), t.pasid(), t.asid(), start, end, btm);
-        invalidations.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        trace.rangeInvalidated(pid, System.nanoTime() - began);
     }
 
     /**
@@ -121,12 +106,10 @@ public final class SvaMmNotifier {
         Device dev = bond.param.device();
         int pasid = bond.ioMm.pasid;
         try {
-            int ret = mmExit(dev, pasid, bond.drvdata);
-            events.emit(new CoreEvent(CoreEvent.Type.MM_EXIT, dev.id(), dev.sid(), pasid, bond.ioMm.pid, null,
-                    ret == 0 ? null : "mm_exit returned " + ret + ": possible leak of PASID " + pasid));
+            trace.mmExit(dev, pasid, bond.ioMm.pid, mmExit(dev, pasid, bond.drvdata));
             queues.queueOf(dev).flush(dev, pasid);
             driver.detach(dev, pasid, bond.ioMm.asid);
-            exits.increment();
+            trace.exitTornDown(dev, pasid);
         } catch (RuntimeException e) {
             // mm-service is waiting for this release; a teardown step that failed cannot be retried from here.
             log.error("{}: teardown at exit failed, the CD may still be installed: {}", bond, e.toString());
@@ -145,12 +128,10 @@ public final class SvaMmNotifier {
             ret = deviceDrivers.mmExit(dev, pasid, drvdata);
         } catch (RuntimeException e) {
             log.warn("{}: mm_exit handler for PASID {} failed ({}): possible leak of PASID {}", dev.id(), pasid, e, pasid);
-            leaks.increment();
             return -1;
         }
         if (ret != 0) {
             log.warn("{}: mm_exit handler returned {}: possible leak of PASID {}", dev.id(), ret, pasid);
-            leaks.increment();
         }
         return ret;
     }

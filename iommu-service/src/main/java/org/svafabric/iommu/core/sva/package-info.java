@@ -7,11 +7,13 @@
  *
  * <p>Wiring (one SMMU, so one fault queue):
  * <pre>
- * IopfQueue queue = new IopfQueue("smmu0", workers, capacity, driverOps, eventLog, meterRegistry);
- * IommuSva sva = new IommuSva(driverOps, mmPort, deviceDriverPort, eventLog, device -&gt; queue, meterRegistry);
+ * IopfQueue queue = new IopfQueue("smmu0", workers, capacity, driverOps, iopfListener);
+ * IommuSva sva = new IommuSva(driverOps, mmPort, deviceDriverPort, device -&gt; queue, svaListener);
  * // mm-service's notifier callbacks: sva.notifier().invalidateRange(pid, start, end, btm) and .release(pid)
  * // the driver's PRI queue and stalled events: queue.report(IopfFault.pageRequest(...) / IopfFault.stall(...))
  * </pre>
+ * The listeners are the tracepoints ({@link org.svafabric.iommu.core.sva.SvaListener},
+ * {@link org.svafabric.iommu.core.iopf.IopfListener}); the configuration hangs meters and the event log on them.
  *
  * <p>Where v1 left a hole, this follows v2 and later: PASID is mandatory; a second init is EEXIST; the
  * mm_exit handler may block (it is a remote call) and is read per bond at exit; the fault queue is flushed

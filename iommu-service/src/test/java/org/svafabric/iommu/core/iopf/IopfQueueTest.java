@@ -300,6 +300,65 @@ class IopfQueueTest {
         assertThat(h.driver.responses).isEmpty();
     }
 
+    @Test
+    void theTracepointsFollowTheFaultPathReportThenGroupThenResponse() {
+        setUp();
+        h.queue.report(read(1, false, 0x10000));
+        h.queue.report(read(1, true, 0x11000));
+        flush();
+        assertThat(h.trace.lines()).endsWith("reported prg 1", "reported prg 1 last", "complete prg 1",
+                "responded prg 1 SUCCESS");
+    }
+
+    @Test
+    void aStopMarkerAndADiscardedPartialAreTracedAndNothingIsResponded() {
+        setUp();
+        h.queue.report(read(4, false, 0x10000));
+        h.queue.discardPartial();
+        h.queue.report(IopfFault.pageRequest(dev, pasid, 7, true, false, false, false, false, 0));
+        flush();
+        assertThat(h.trace.starting("discarded")).containsExactly("discarded 1");
+        assertThat(h.trace.starting("stop marker")).containsExactly("stop marker prg 7");
+        assertThat(h.trace.starting("responded")).isEmpty();
+    }
+
+    @Test
+    void aGroupThatCannotBeServicedIsTracedAsFailedThenRespondedInvalidWithTheReason() {
+        setUp();
+        h.mm.onFault = pid -> {
+            throw new IllegalStateException("mm-service timed out");
+        };
+        h.queue.report(read(2, true, 0x10000));
+        flush();
+        assertThat(h.trace.starting("failed")).containsExactly("failed prg 2: internal error: mm-service timed out");
+        assertThat(h.trace.starting("responded"))
+                .containsExactly("responded prg 2 INVALID: internal error: mm-service timed out");
+        assertThat(h.events.ofType(CoreEvent.Type.PRI_RESPONSE)).extracting(CoreEvent::detail)
+                .containsExactly("prg 2 INVALID (internal error: mm-service timed out)");
+    }
+
+    @Test
+    void aResponseTheDriverCannotSendIsTracedAndCountedAndNoResponseEventIsLogged() {
+        setUp();
+        h.driver.failResponses = new IllegalStateException("CMDQ_ERR");
+        h.queue.report(read(3, true, 0x10000));
+        flush();
+        assertThat(h.trace.starting("response failed")).containsExactly("response failed prg 3");
+        assertThat(h.trace.starting("responded")).isEmpty();
+        assertThat(h.counter("sva.iopf.response_errors")).isEqualTo(1);
+        assertThat(h.events.ofType(CoreEvent.Type.PRI_RESPONSE)).isEmpty();
+        assertThat(h.meters.get("sva.iopf.latency").tag("kind", "pri").timer().count()).isZero();
+    }
+
+    @Test
+    void aStallIsTracedAsReportedThenResumed() {
+        setUp(new SvaHarness(), SvaHarness.platform("dma0", 64));
+        h.queue.report(IopfFault.stall(dev, pasid, 21, false, false, false, 0x10000));
+        flush();
+        assertThat(h.trace.lines()).endsWith("reported stag 21 last", "complete stag 21", "responded stag 21 SUCCESS");
+        assertThat(h.events.ofType(CoreEvent.Type.RESUME)).extracting(CoreEvent::detail).containsExactly("stag 21 retry");
+    }
+
     private static void await(CountDownLatch l) {
         try {
             if (!l.await(SvaHarness.WAIT_SECONDS, TimeUnit.SECONDS)) {

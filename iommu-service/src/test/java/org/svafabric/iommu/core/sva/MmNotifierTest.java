@@ -131,6 +131,22 @@ class MmNotifierTest {
     }
 
     @Test
+    void theTracepointsFollowBindThenExitThenTeardownThenUnbind() {
+        h.process(1);
+        int pasid = h.bind(a, 1);
+        h.bind(a, 1);
+        h.sva.registerMmExitHandler(a);
+        h.sva.notifier().invalidateRange(1, 0, 0x1000, false);
+        h.deviceDrivers.ret = -16;
+        h.mm.exit(1);
+        h.sva.unbind(a, pasid);
+        assertThat(h.trace.lines()).containsExactly("bound 00:01.0 pasid " + pasid, "bound 00:01.0 pasid " + pasid + " again",
+                "invalidated pid 1", "mm_exit 00:01.0 pasid " + pasid + " ret -16", "torn down 00:01.0 pasid " + pasid,
+                "unbound 00:01.0 pasid " + pasid + " kept");
+        assertThat(h.meters.get("sva.invalidate_range").timer().count()).isEqualTo(1);
+    }
+
+    @Test
     void withoutARegisteredHandlerNoDriverIsCalled() {
         h.process(1);
         h.bind(a, 1);

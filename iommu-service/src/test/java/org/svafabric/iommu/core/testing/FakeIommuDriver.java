@@ -48,6 +48,8 @@ public final class FakeIommuDriver implements IommuDriverOps {
     public volatile Consumer<String> beforeDetach = key -> {
     };
     public volatile RuntimeException failAttach;
+    /** Thrown by pageResponse and resume when set: the command queue could not take the response. */
+    public volatile RuntimeException failResponses;
 
     public FakeIommuDriver support(String device, Optional<SvaSupport> s) {
         support.put(device, s);
@@ -118,12 +120,18 @@ public final class FakeIommuDriver implements IommuDriverOps {
 
     @Override
     public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PageResponseCode code) {
+        if (failResponses != null) {
+            throw failResponses;
+        }
         responses.add(new PageResponse(device.id(), pasid, prgIndex, code));
         calls.add("response " + device.id() + " prg " + prgIndex + " " + code);
     }
 
     @Override
     public void resume(Device device, int stag, boolean retry) {
+        if (failResponses != null) {
+            throw failResponses;
+        }
         resumes.add(new Resume(device.id(), stag, retry));
         calls.add("resume " + device.id() + " stag " + stag + (retry ? " retry" : " abort"));
     }

@@ -12,10 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import org.svafabric.iommu.core.iopf.IopfListener;
 import org.svafabric.iommu.core.iopf.IopfQueue;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.core.sva.SvaFeature;
+import org.svafabric.iommu.core.sva.SvaListener;
+import org.svafabric.iommu.telemetry.IopfEvents;
+import org.svafabric.iommu.telemetry.IopfMeters;
+import org.svafabric.iommu.telemetry.SvaEvents;
+import org.svafabric.iommu.telemetry.SvaMeters;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -33,6 +39,10 @@ public final class SvaHarness implements AutoCloseable {
     public final FakeDeviceDrivers deviceDrivers = new FakeDeviceDrivers();
     public final RecordingEventLog events = new RecordingEventLog();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** The queue's and the core's tracepoints in the order they fired, as the configuration's listeners see them. */
+    public final TraceRecorder trace = new TraceRecorder();
+    private final IopfListener iopfTrace = trace.iopf();
+    private final SvaListener svaTrace = trace.sva();
     public final IopfQueue queue;
     public final IommuSva sva;
     /**
@@ -46,8 +56,12 @@ public final class SvaHarness implements AutoCloseable {
     }
 
     public SvaHarness(int workers, int capacity) {
-        queue = new IopfQueue("smmu0", workers, capacity, driver, events, meters);
-        sva = new IommuSva(driver, mm, deviceDrivers, events, d -> queue, meters);
+        IopfMeters queueMeters = new IopfMeters("smmu0", meters);
+        queue = queueMeters.watch(new IopfQueue("smmu0", workers, capacity, driver,
+                IopfListener.all(List.of(queueMeters, new IopfEvents(events), iopfTrace))));
+        SvaMeters svaMeters = new SvaMeters(meters);
+        sva = svaMeters.watch(new IommuSva(driver, mm, deviceDrivers, d -> queue,
+                SvaListener.all(List.of(svaMeters, new SvaEvents(events), svaTrace))));
         mm.release = pid -> {
             sva.notifier().release(pid);
             long pgd = mm.pgd(pid);

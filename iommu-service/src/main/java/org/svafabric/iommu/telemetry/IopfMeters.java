@@ -1,29 +1,40 @@
-package org.svafabric.iommu.core.iopf;
+package org.svafabric.iommu.telemetry;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import org.svafabric.iommu.core.iopf.IopfFault;
+import org.svafabric.iommu.core.iopf.IopfGroup;
+import org.svafabric.iommu.core.iopf.IopfListener;
+import org.svafabric.iommu.core.iopf.IopfQueue;
 import org.svafabric.iommu.core.port.PageResponseCode;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The fault queue's counters and timers, tagged with the queue name and {@code kind} (pri or stall).
- * {@code sva.iopf.latency} runs from the arrival of a group's first request to its response.
+ * The fault queue's counters and timers ({@code sva.iopf.*}), tagged with the queue name and {@code kind} (pri
+ * or stall), kept from its tracepoints. {@code sva.iopf.latency} runs from the arrival of a group's first
+ * request to its response; the gauges read the queue's state.
  */
-final class IopfMeters {
-    final Counter stopMarkers;
-    final Counter internalErrors;
-    final Counter responseErrors;
-    final Counter discardedPartials;
+public final class IopfMeters implements IopfListener {
+    private final String queue;
+    private final MeterRegistry registry;
+    private final Counter stopMarkers;
+    private final Counter internalErrors;
+    private final Counter responseErrors;
+    private final Counter discardedPartials;
     private final Map<IopfFault.Kind, Counter> requests = new EnumMap<>(IopfFault.Kind.class);
     private final Map<IopfFault.Kind, Counter> groups = new EnumMap<>(IopfFault.Kind.class);
     private final Map<IopfFault.Kind, Map<PageResponseCode, Counter>> responses = new EnumMap<>(IopfFault.Kind.class);
     private final Map<IopfFault.Kind, Timer> latencies = new EnumMap<>(IopfFault.Kind.class);
 
-    IopfMeters(String queue, MeterRegistry registry) {
+    public IopfMeters(String queue, MeterRegistry registry) {
+        this.queue = queue;
+        this.registry = registry;
         this.stopMarkers = Counter.builder("sva.iopf.stop_markers").tag("queue", queue)
                 .description("groups ended by a PASID stop marker, which get no response").register(registry);
         this.internalErrors = Counter.builder("sva.iopf.internal_errors").tag("queue", queue)
@@ -48,20 +59,52 @@ final class IopfMeters {
         }
     }
 
-    Counter request(IopfFault.Kind kind) {
-        return requests.get(kind);
+    /** The queue's depth, groups in flight and partial requests as gauges. */
+    public IopfQueue watch(IopfQueue q) {
+        Gauge.builder("sva.iopf.queue.depth", q, IopfQueue::waiting).tag("queue", queue)
+                .description("fault groups waiting for a worker").register(registry);
+        Gauge.builder("sva.iopf.inflight", q, IopfQueue::inFlight).tag("queue", queue)
+                .description("fault groups queued or being serviced").register(registry);
+        Gauge.builder("sva.iopf.partial", q, IopfQueue::partials).tag("queue", queue)
+                .description("page requests waiting for the last request of their group").register(registry);
+        return q;
     }
 
-    Counter group(IopfFault.Kind kind) {
-        return groups.get(kind);
+    @Override
+    public void faultReported(IopfFault fault) {
+        requests.get(fault.kind()).increment();
     }
 
-    Counter response(IopfFault.Kind kind, PageResponseCode code) {
-        return responses.get(kind).get(code);
+    @Override
+    public void groupComplete(IopfFault last) {
+        groups.get(last.kind()).increment();
     }
 
-    Timer latency(IopfFault.Kind kind) {
-        return latencies.get(kind);
+    @Override
+    public void partialsDiscarded(int count) {
+        discardedPartials.increment(count);
+    }
+
+    @Override
+    public void groupFailed(IopfGroup group, String why) {
+        internalErrors.increment();
+    }
+
+    @Override
+    public void responded(IopfGroup group, PageResponseCode code, String why) {
+        IopfFault.Kind kind = group.last().kind();
+        responses.get(kind).get(code).increment();
+        latencies.get(kind).record(System.nanoTime() - group.arrivedNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void stopMarker(IopfGroup group) {
+        stopMarkers.increment();
+    }
+
+    @Override
+    public void responseFailed(IopfGroup group, RuntimeException cause) {
+        responseErrors.increment();
     }
 
     private static String tag(IopfFault.Kind kind) {
