@@ -41,8 +41,12 @@ public final class Device implements AutoCloseable {
         this.events = events;
         this.clock = nanoClock;
         this.metrics = new DeviceMetrics(meters, d.id());
-        this.pcie = d.isPci() ? new PcieFunction(d, port, ram, metrics, events, settings.prgResponseTimeout()) : null;
-        this.transactions = new SmmuTransactionPath(sid, port, metrics);
+        DeviceTelemetry trace = new DeviceTelemetry(d.id(), sid, metrics, events);
+        this.pcie = d.isPci() ? new PcieFunction(d, port, ram, trace, settings.prgResponseTimeout()) : null;
+        if (pcie != null && (pcie.pri() != null || pcie.atc() != null)) {
+            metrics.trackOutstanding(pcie::outstandingPageRequests, pcie::maxOutstandingPageRequests);
+        }
+        this.transactions = new SmmuTransactionPath(sid, port, trace);
         int segment = settings.segmentBytes();
         if (pcie != null && pcie.atc() != null) {
             // A segment's pages must fit the ATC at once, or the access would evict its own translations.

@@ -9,7 +9,6 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.device.DeviceMetrics;
 import org.svafabric.device.iommu.AtsCompletion;
 
 /**
@@ -77,19 +76,19 @@ public final class AddressTranslationCache {
     }
 
     private final int capacity;
-    private final DeviceMetrics metrics;
+    private final AtcListener trace;
     private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
     /** Guarded by {@code this}. */
     private final LinkedHashMap<Key, Entry> entries;
     /** Guarded by {@code this}: the number of invalidations so far. */
     private long generation;
 
-    public AddressTranslationCache(int capacity, DeviceMetrics metrics) {
+    public AddressTranslationCache(int capacity, AtcListener trace) {
         if (capacity < 1) {
             throw new IllegalArgumentException("an ATC needs at least one entry");
         }
         this.capacity = capacity;
-        this.metrics = metrics;
+        this.trace = trace;
         this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
@@ -141,8 +140,7 @@ public final class AddressTranslationCache {
                 }
             }
         }
-        metrics.atcHits.increment(pages.length - missing.size());
-        metrics.atcMisses.increment(missing.size());
+        trace.lookedUp(pages.length - missing.size(), missing.size());
         if (!missing.isEmpty()) {
             shared.unlock();
             return new Access(pas, missing, null);
@@ -200,7 +198,7 @@ public final class AddressTranslationCache {
         Lock exclusive = inFlight.writeLock();
         exclusive.lock();
         exclusive.unlock();
-        metrics.atcInvalidations.increment();
+        trace.invalidated(dropped);
         return dropped;
     }
 

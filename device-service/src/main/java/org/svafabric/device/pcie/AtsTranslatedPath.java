@@ -6,7 +6,6 @@ import java.util.List;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.device.DeviceMetrics;
 import org.svafabric.device.engine.DmaFault;
 import org.svafabric.device.engine.DmaPath;
 import org.svafabric.device.engine.Job;
@@ -33,16 +32,16 @@ public final class AtsTranslatedPath implements DmaPath {
     private final AddressTranslationCache atc;
     private final PageRequestInterface pri;
     private final MemoryBus ram;
-    private final DeviceMetrics metrics;
+    private final AtcListener trace;
 
     public AtsTranslatedPath(int sid, IommuPort port, AddressTranslationCache atc, PageRequestInterface pri, MemoryBus ram,
-                             DeviceMetrics metrics) {
+                             AtcListener trace) {
         this.sid = sid;
         this.port = port;
         this.atc = atc;
         this.pri = pri;
         this.ram = ram;
-        this.metrics = metrics;
+        this.trace = trace;
     }
 
     @Override
@@ -94,7 +93,7 @@ public final class AtsTranslatedPath implements DmaPath {
         for (long p : missing) {
             req.add(new AtsRequest(p, write, false, false));
         }
-        metrics.atsTranslations.increment(req.size());
+        trace.translationRequested(req.size());
         List<AtsCompletion> done = port.translate(sid, pasid, req);
         List<Long> needPri = new ArrayList<>();
         for (AtsCompletion c : done) {

@@ -12,10 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
-import org.svafabric.api.events.FabricEvent;
-import org.svafabric.device.DeviceMetrics;
 import org.svafabric.device.engine.FaultCounters;
 import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.PageRequest;
@@ -29,7 +26,7 @@ import org.svafabric.device.iommu.PageRequest;
  * outstanding group; a group's credits return exactly once (its response, or the device giving
  * up on it). A response for no outstanding group sets Status.UPRGI and is otherwise ignored; a
  * Response Failure sets Status.RF and the function sends no page request until software
- * re-enables PRI.
+ * re-enables PRI. What happens is told to a {@link PriListener} (the tracepoints), which counts and logs it.
  */
 public final class PageRequestInterface {
     /** PRG Index is a 9-bit field of the Page Request Message. */
@@ -51,12 +48,10 @@ public final class PageRequestInterface {
     private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<PrgResponseCode> response) {
     }
 
-    private final String device;
     private final int sid;
     private final PriCapability cap;
     private final IommuPort port;
-    private final DeviceMetrics metrics;
-    private final Consumer<FabricEvent> events;
+    private final PriListener trace;
     private final Duration responseTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -65,16 +60,12 @@ public final class PageRequestInterface {
     private int maxOutstanding;
     private int nextIndex;
 
-    public PageRequestInterface(String device, int sid, PriCapability cap, IommuPort port, DeviceMetrics metrics,
-                                Consumer<FabricEvent> events, Duration responseTimeout) {
-        this.device = device;
+    public PageRequestInterface(int sid, PriCapability cap, IommuPort port, PriListener trace, Duration responseTimeout) {
         this.sid = sid;
         this.cap = cap;
         this.port = port;
-        this.metrics = metrics;
-        this.events = events;
+        this.trace = trace;
         this.responseTimeout = responseTimeout;
-        metrics.trackOutstanding(this::outstanding, this::maxOutstanding);
     }
 
     /**
@@ -104,10 +95,7 @@ public final class PageRequestInterface {
             }
             counters.countPageRequests(messages.size());
             counters.countGroup();
-            metrics.pageRequests.increment(messages.size());
-            metrics.groups.increment();
-            events.accept(FabricEvent.of("PRI_REQUEST", device, sid, pasid, null, g.pages().get(0),
-                    "PRG " + g.index() + ": " + messages.size() + " page(s), " + (write ? "write" : "read")));
+            trace.groupSent(pasid, g.index(), g.pages(), write);
             sent.add(g);
             i += g.pages().size();
         }
@@ -167,9 +155,7 @@ public final class PageRequestInterface {
             code = g.response().get(responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (abandon(g)) {
-                metrics.prgTimeouts.increment();
-                events.accept(FabricEvent.of("PRI_TIMEOUT", device, sid, g.pasid(), null, g.pages().get(0),
-                        "no PRG Response for index " + g.index() + " within " + responseTimeout.toMillis() + " ms"));
+                trace.timedOut(g.pasid(), g.index(), g.pages().get(0), responseTimeout);
             }
             code = g.response().join();
         } catch (InterruptedException e) {
@@ -219,7 +205,7 @@ public final class PageRequestInterface {
             g = pending.get(prgIndex);
             if (g == null || !pasidMatches(g, pasid)) {
                 cap.recordUnexpectedPrgIndex();
-                metrics.prgUnexpected.increment();
+                trace.unexpectedResponse(prgIndex, pasid);
                 return false;
             }
             pending.remove(prgIndex);
@@ -231,13 +217,7 @@ public final class PageRequestInterface {
         } finally {
             lock.unlock();
         }
-        switch (code) {
-            case SUCCESS -> metrics.prgSuccess.increment();
-            case INVALID -> metrics.prgInvalid.increment();
-            case FAILURE -> metrics.prgFailure.increment();
-        }
-        events.accept(FabricEvent.of("PRI_RESPONSE", device, sid, g.pasid(), null, g.pages().get(0),
-                "PRG " + prgIndex + ": " + code));
+        trace.responded(g.pasid(), prgIndex, g.pages().get(0), code);
         g.response().complete(code);
         return true;
     }

@@ -1,13 +1,10 @@
 package org.svafabric.device.pcie;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.error.ErrnoException;
-import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.topology.DeviceDescription;
-import org.svafabric.device.DeviceMetrics;
 import org.svafabric.device.iommu.IommuPort;
 
 /**
@@ -23,8 +20,8 @@ public final class PcieFunction {
     private final AtsTranslatedPath atsPath;
     private final int stuShift;
 
-    public PcieFunction(DeviceDescription d, IommuPort port, MemoryBus ram, DeviceMetrics metrics,
-                        Consumer<FabricEvent> events, Duration prgResponseTimeout) {
+    public <T extends PriListener & AtcListener> PcieFunction(DeviceDescription d, IommuPort port, MemoryBus ram, T trace,
+                                                             Duration prgResponseTimeout) {
         int sid = d.streamId();
         DeviceDescription.PasidCap pc = d.pasid();
         this.pasid = pc == null ? null
@@ -33,7 +30,7 @@ public final class PcieFunction {
             DeviceDescription.AtsCap a = d.ats();
             this.ats = new AtsCapability(a.invalidateQueueDepth() == null || a.invalidateQueueDepth() == 0 ? 32 : a.invalidateQueueDepth());
             this.stuShift = a.stu() == null ? AtsCapability.MIN_STU_SHIFT : a.stu();
-            this.atc = new AddressTranslationCache(a.atcEntries(), metrics);
+            this.atc = new AddressTranslationCache(a.atcEntries(), trace);
         } else {
             this.ats = null;
             this.stuShift = AtsCapability.MIN_STU_SHIFT;
@@ -42,18 +39,17 @@ public final class PcieFunction {
         if (d.hasPri()) {
             DeviceDescription.PriCap p = d.pri();
             PriCapability cap = new PriCapability(p.outstandingPageRequests(), Boolean.TRUE.equals(p.prgResponsePasidRequired()));
-            this.pri = new PageRequestInterface(d.id(), sid, cap, port, metrics, events, prgResponseTimeout);
+            this.pri = new PageRequestInterface(sid, cap, port, trace, prgResponseTimeout);
         } else {
             this.pri = null;
         }
-        this.atsPath = atc == null ? null : new AtsTranslatedPath(sid, port, atc, pri == null ? disabledPri(d, sid, port, metrics, events) : pri,
-                ram, metrics);
+        this.atsPath = atc == null ? null : new AtsTranslatedPath(sid, port, atc, pri == null ? disabledPri(sid, port) : pri,
+                ram, trace);
     }
 
     /** An ATS function without PRI still needs somewhere to say "no page requests": a PRI that is never enabled. */
-    private static PageRequestInterface disabledPri(DeviceDescription d, int sid, IommuPort port, DeviceMetrics metrics,
-                                                    Consumer<FabricEvent> events) {
-        return new PageRequestInterface(d.id(), sid, new PriCapability(0, false), port, metrics, events, Duration.ZERO);
+    private static PageRequestInterface disabledPri(int sid, IommuPort port) {
+        return new PageRequestInterface(sid, new PriCapability(0, false), port, PriListener.NONE, Duration.ZERO);
     }
 
     /**
@@ -110,6 +106,16 @@ public final class PcieFunction {
 
     public boolean priFailed() {
         return pri != null && pri.responseFailure();
+    }
+
+    /** Page requests awaiting a PRG Response (0 without PRI). */
+    public int outstandingPageRequests() {
+        return pri == null ? 0 : pri.outstanding();
+    }
+
+    /** The most page requests ever outstanding at once (0 without PRI). */
+    public int maxOutstandingPageRequests() {
+        return pri == null ? 0 : pri.maxOutstanding();
     }
 
     public long outstandingAllocation() {

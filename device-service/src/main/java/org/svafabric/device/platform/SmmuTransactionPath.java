@@ -1,7 +1,6 @@
 package org.svafabric.device.platform;
 
 import org.svafabric.api.json.Addr;
-import org.svafabric.device.DeviceMetrics;
 import org.svafabric.device.engine.DmaFault;
 import org.svafabric.device.engine.DmaPath;
 import org.svafabric.device.engine.Job;
@@ -19,12 +18,12 @@ import org.svafabric.device.iommu.TransactionOutcome;
 public final class SmmuTransactionPath implements DmaPath {
     private final int sid;
     private final IommuPort port;
-    private final DeviceMetrics metrics;
+    private final StallListener trace;
 
-    public SmmuTransactionPath(int sid, IommuPort port, DeviceMetrics metrics) {
+    public SmmuTransactionPath(int sid, IommuPort port, StallListener trace) {
         this.sid = sid;
         this.port = port;
-        this.metrics = metrics;
+        this.trace = trace;
     }
 
     @Override
@@ -51,7 +50,7 @@ public final class SmmuTransactionPath implements DmaPath {
     private void count(Job job, int stalls) {
         if (stalls > 0) {
             job.faults().countStalls(stalls);
-            metrics.stalls.increment(stalls);
+            trace.stalled(stalls);
         }
     }
 }

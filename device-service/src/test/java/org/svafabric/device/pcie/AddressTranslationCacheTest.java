@@ -6,13 +6,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.svafabric.device.DeviceMetrics;
 import org.svafabric.device.iommu.AtsCompletion;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 class AddressTranslationCacheTest {
-    private final DeviceMetrics metrics = new DeviceMetrics(new SimpleMeterRegistry(), "d");
+    /** What the ATC's tracepoints told: "lookup hits/misses", "invalidated dropped". */
+    private final List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtcListener metrics = new AtcListener() {
+        @Override
+        public void lookedUp(int hits, int misses) {
+            trace.add("lookup " + hits + "/" + misses);
+        }
+
+        @Override
+        public void invalidated(int dropped) {
+            trace.add("invalidated " + dropped);
+        }
+    };
 
     private static AtsCompletion rw(long va, long pa) {
         return AtsCompletion.ok(va, pa, 4096, true, true, false, false);
@@ -38,6 +47,17 @@ class AddressTranslationCacheTest {
         assertThat(atc.peek(1, 0x2000)).isNull();
         assertThat(atc.peek(1, 0x1000).pa()).isEqualTo(0xA000);
         assertThat(atc.peek(1, 0x3000).pa()).isEqualTo(0xC000);
+    }
+
+    @Test
+    void everyLookupAndEveryInvalidationIsTracedWithItsCounts() {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, rw(0x1000, 0xA000), rw(0x2000, 0xB000));
+        try (AddressTranslationCache.Access a = atc.lookup(1, new long[] {0x1000, 0x2000, 0x3000}, false, false)) {
+            assertThat(a.hit()).isFalse();
+        }
+        atc.invalidate(1, 0, 0, false);
+        assertThat(trace).containsExactly("lookup 2/1", "invalidated 2");
     }
 
     @Test

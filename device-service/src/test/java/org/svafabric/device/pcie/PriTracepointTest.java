@@ -1,0 +1,111 @@
+package org.svafabric.device.pcie;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.device.engine.FaultCounters;
+import org.svafabric.device.iommu.AtsCompletion;
+import org.svafabric.device.iommu.AtsRequest;
+import org.svafabric.device.iommu.IommuPort;
+import org.svafabric.device.iommu.PageRequest;
+import org.svafabric.device.iommu.Transaction;
+import org.svafabric.device.iommu.TransactionOutcome;
+
+/** The Page Request Interface tells its listener every group sent, every response, the unexpected and the given up. */
+@Timeout(20)
+class PriTracepointTest {
+    private static final int SID = 0x100;
+
+    private final List<String> trace = new CopyOnWriteArrayList<>();
+    private final PriListener recorder = new PriListener() {
+        @Override
+        public void groupSent(Integer pasid, int prgIndex, List<Long> pages, boolean write) {
+            trace.add("sent " + prgIndex + " pasid " + pasid + " " + pages.size() + (write ? " write" : " read"));
+        }
+
+        @Override
+        public void responded(Integer pasid, int prgIndex, long firstPage, PrgResponseCode code) {
+            trace.add("responded " + prgIndex + " " + code + " at 0x" + Long.toHexString(firstPage));
+        }
+
+        @Override
+        public void unexpectedResponse(int prgIndex, Integer pasid) {
+            trace.add("unexpected " + prgIndex);
+        }
+
+        @Override
+        public void timedOut(Integer pasid, int prgIndex, long firstPage, Duration timeout) {
+            trace.add("timed out " + prgIndex + " after " + timeout.toMillis() + " ms");
+        }
+    };
+    /** Groups as the SMMU received them: PRG index of each group's Last request. */
+    private final LinkedBlockingQueue<Integer> lasts = new LinkedBlockingQueue<>();
+    private final IommuPort port = new IommuPort() {
+        @Override
+        public void pageRequests(int sid, Integer pasid, List<PageRequest> requests) {
+            lasts.add(requests.get(requests.size() - 1).prgIndex());
+        }
+
+        @Override
+        public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public TransactionOutcome transact(int sid, Integer pasid, Transaction transaction) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void hotplug(DeviceDescription description) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private PageRequestInterface pri(long allocation, Duration timeout) {
+        PageRequestInterface pri = new PageRequestInterface(SID, new PriCapability(allocation, true), port, recorder, timeout);
+        pri.enable(allocation);
+        return pri;
+    }
+
+    @Test
+    void aRequestIsTracedAsItsGroupsSentThenEachResponse() throws Exception {
+        PageRequestInterface pri = pri(2, Duration.ofSeconds(20));
+        CompletableFuture<PageRequestInterface.Result> result = CompletableFuture.supplyAsync(() ->
+                pri.request(5, List.of(0x1000L, 0x2000L, 0x3000L), true, false, false, new FaultCounters()));
+        for (int answered = 0; answered < 2; answered++) {
+            Integer index = lasts.poll(10, TimeUnit.SECONDS);
+            assertThat(index).isNotNull();
+            assertThat(pri.respond(index, 5, PrgResponseCode.SUCCESS)).isTrue();
+        }
+        assertThat(result.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(PageRequestInterface.Outcome.SUCCESS);
+        // A group is traced once sent, and a response may overtake that line: only the set is fixed.
+        assertThat(trace).containsExactlyInAnyOrder("sent 0 pasid 5 2 write", "responded 0 SUCCESS at 0x1000",
+                "sent 1 pasid 5 1 write", "responded 1 SUCCESS at 0x3000");
+    }
+
+    @Test
+    void aResponseForNoOutstandingGroupIsTracedAsUnexpected() {
+        PageRequestInterface pri = pri(4, Duration.ofSeconds(20));
+        assertThat(pri.respond(17, 5, PrgResponseCode.SUCCESS)).isFalse();
+        assertThat(trace).containsExactly("unexpected 17");
+    }
+
+    @Test
+    void aGroupWithoutResponseIsTracedAsTimedOutOnce() {
+        PageRequestInterface pri = pri(4, Duration.ofMillis(50));
+        PageRequestInterface.Result r = pri.request(null, List.of(0x7000L), false, false, false, new FaultCounters());
+        assertThat(r.outcome()).isEqualTo(PageRequestInterface.Outcome.TIMEOUT);
+        assertThat(pri.respond(0, null, PrgResponseCode.SUCCESS)).isFalse();
+        assertThat(trace).containsExactly("sent 0 pasid null 1 read", "timed out 0 after 50 ms", "unexpected 0");
+    }
+}
