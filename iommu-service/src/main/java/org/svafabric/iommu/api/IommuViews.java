@@ -14,8 +14,8 @@ public final class IommuViews {
     }
 
     /** GET /iommu/v1/smmu. */
-    public record Smmu(String name, Map<String, String> registers, Features features, StreamTable streamTable,
-                       CdTable cdTable, Sva sva, Map<String, Object> metrics) {
+    public record Smmu(String name, Map<String, String> registers, Features features, StrtabView streamTable,
+                       CdTableView cdTable, Sva sva, Map<String, Object> metrics) {
     }
 
     public record Features(int ssidBits, int sidBits, boolean pri, boolean ats, String stallModel, boolean btm,
@@ -24,11 +24,11 @@ public final class IommuViews {
     }
 
     /** {@code split}: StreamID bits indexed by a level-2 table (0 for linear). */
-    public record StreamTable(String format, int split, int log2Size) {
+    public record StrtabView(String format, int split, int log2Size) {
     }
 
     /** The CD-table format a device with the SMMU's full SSID width gets. */
-    public record CdTable(String format, boolean cd2l) {
+    public record CdTableView(String format, boolean cd2l) {
     }
 
     public record Sva(boolean available, List<String> reasons) {

@@ -1,7 +1,6 @@
 package org.svafabric.iommu.api;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,13 +31,13 @@ public class SmmuController {
     public IommuViews.Smmu smmu() {
         SmmuFeatures f = driver.features();
         IommuViews.Features features = new IommuViews.Features(f.ssidBits(), f.sidBits(), f.pri(), f.ats(),
-                f.stallModel().name().toLowerCase(Locale.ROOT), f.btm(), driver.btmActive(),
+                f.stallModel().spelling(), f.btm(), driver.btmActive(),
                 f.hasHd() ? "HA_HD" : f.hasHa() ? "HA" : "none", f.ril(), f.oasBits(), f.asid16(), f.coherent(),
                 f.gran4k(), f.aarch64(), driver.e2hActive(), f.msi(), f.sev(), f.stallMax());
         boolean twoLevel = driver.twoLevelStreamTable();
-        IommuViews.StreamTable strtab = new IommuViews.StreamTable(twoLevel ? "2-level" : "linear",
+        IommuViews.StrtabView strtab = new IommuViews.StrtabView(twoLevel ? "2-level" : "linear",
                 driver.streamTableSplit(), f.sidBits());
-        IommuViews.CdTable cds = new IommuViews.CdTable(f.cd2l() && f.ssidBits() > 10 ? "2-level" : "linear", f.cd2l());
+        IommuViews.CdTableView cds = new IommuViews.CdTableView(f.cd2l() && f.ssidBits() > 10 ? "2-level" : "linear", f.cd2l());
         return new IommuViews.Smmu(name, f.registers(), features, strtab, cds,
                 new IommuViews.Sva(driver.svaGate().available(), driver.svaGate().reasons()), metrics());
     }

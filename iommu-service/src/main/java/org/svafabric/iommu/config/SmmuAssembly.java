@@ -3,6 +3,7 @@ package org.svafabric.iommu.config;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import org.svafabric.api.bits.Field;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.cmd.AtcInvalidationTracker;
 import org.svafabric.iommu.hw.cmd.CommandDispatcher;
@@ -18,10 +19,11 @@ import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.QueueBase;
 import org.svafabric.iommu.hw.queue.Scheduler;
-import org.svafabric.iommu.hw.regs.Cr0;
+import org.svafabric.iommu.hw.layout.Cr0;
+import org.svafabric.iommu.hw.layout.IrqCtrl;
 import org.svafabric.iommu.hw.regs.RegisterFile;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.regs.SmmuReg;
+import org.svafabric.iommu.hw.layout.SmmuReg;
 import org.svafabric.iommu.hw.stall.StallTable;
 
 /**
@@ -51,9 +53,9 @@ public final class SmmuAssembly {
     public SmmuAssembly(SmmuConfig config, RegisterFile regs, MemoryBus bus, CommandTarget target, DevicePort port,
                         PparLookup ppar, Executor cmdqExecutor, Scheduler scheduler, Timeouts timeouts, Interrupts irqs) {
         this.regs = regs;
-        this.gerror = new GlobalErrors(gated(SmmuIrqEnable.GERROR, irqs.gerror()));
-        this.eventQueue = new EventQueue(bus, gerror, gated(SmmuIrqEnable.EVTQ, irqs.evtq()), config.evtqLog2());
-        this.priQueue = new PriQueue(bus, gerror, gated(SmmuIrqEnable.PRIQ, irqs.priq()), port, ppar,
+        this.gerror = new GlobalErrors(gated(IrqCtrl.GERROR_IRQEN, irqs.gerror()));
+        this.eventQueue = new EventQueue(bus, gerror, gated(IrqCtrl.EVTQ_IRQEN, irqs.evtq()), config.evtqLog2());
+        this.priQueue = new PriQueue(bus, gerror, gated(IrqCtrl.PRIQ_IRQEN, irqs.priq()), port, ppar,
                 new PriQueue.Features(config.ssidBits() > 0, false), config.priqLog2());
         this.stalls = new StallTable(eventQueue, eventQueue, scheduler, timeouts.stallWatchdog(),
                 Math.max(1, config.stallMax()));
@@ -110,21 +112,10 @@ public final class SmmuAssembly {
         return ((old ^ now) & mask) != 0;
     }
 
-    /** IRQ_CTRL enable bits of the wired interrupts (IHI 0070 §6.3.16: GERROR 0, PRIQ 1, EVTQ 2). */
-    private enum SmmuIrqEnable {
-        GERROR(0), PRIQ(1), EVTQ(2);
-
-        final int bit;
-
-        SmmuIrqEnable(int bit) {
-            this.bit = bit;
-        }
-    }
-
     /** The interrupt reaches the driver only while its IRQ_CTRL enable is set. */
-    private Irq gated(SmmuIrqEnable line, Irq irq) {
+    private Irq gated(Field enable, Irq irq) {
         return () -> {
-            if ((regs.read(SmmuReg.IRQ_CTRL) >>> line.bit & 1) != 0) {
+            if (enable.isSet(regs.read(SmmuReg.IRQ_CTRL))) {
                 irq.raise();
             }
         };

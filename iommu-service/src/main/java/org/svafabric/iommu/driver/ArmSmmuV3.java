@@ -1,7 +1,5 @@
 package org.svafabric.iommu.driver;
 
-import static org.svafabric.iommu.driver.SmmuRegs.*;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,9 +24,18 @@ import org.svafabric.iommu.hw.cmd.CmdResume;
 import org.svafabric.iommu.hw.cmd.Command;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
 import org.svafabric.iommu.hw.stall.ResumeAction;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.layout.Cr0;
+import org.svafabric.iommu.hw.layout.Cr1;
+import org.svafabric.iommu.hw.layout.Cr2;
+import org.svafabric.iommu.hw.layout.Gerror;
+import org.svafabric.iommu.hw.layout.IrqCtrl;
+import org.svafabric.iommu.hw.layout.QueueRegisters;
+import org.svafabric.iommu.hw.layout.SmmuReg;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.svafabric.iommu.hw.layout.StallModel;
 
 /**
  * The arm-smmu-v3 driver: probes the SMMU through its ID registers, builds the stream table, queues and CD
@@ -45,7 +52,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArmSmmuV3.class);
     /** Linux CR1: inner-shareable, write-back cacheable tables and queues. */
-    private static final int CR1_WB_ISH = (3 << 10) | (1 << 8) | (1 << 6) | (3 << 4) | (1 << 2) | 1;
+    private static final int CR1_WB_ISH = (int) (Cr1.TABLE_SH.with(0, Cr1.SH_ISH) | Cr1.TABLE_OC.with(0, Cr1.CACHE_WB)
+            | Cr1.TABLE_IC.with(0, Cr1.CACHE_WB) | Cr1.QUEUE_SH.with(0, Cr1.SH_ISH) | Cr1.QUEUE_OC.with(0, Cr1.CACHE_WB)
+            | Cr1.QUEUE_IC.with(0, Cr1.CACHE_WB));
 
     private final MemoryBus bus;
     private final Mmio regs;
@@ -64,7 +73,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private PrivateDomains domains;
     private InvalidationLog invalidations;
     private Cmdq cmdq;
-    private StreamTable strtab;
+    private StrtabCfg strtab;
     private TlbInvalidator tlbi;
     private EventQueueHandler evtq;
     private PriQueueHandler priq;
@@ -107,17 +116,17 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         long syncWord = bus.allocKernelPages(settings.owner(), 1);
         boolean msi = f.msi() && f.coherent();
         cmdq = new Cmdq(bus, regs, allocQueue(f.cmdqs(), 16), f.cmdqs(), syncWord, msi, settings.syncTimeout());
-        strtab = new StreamTable(bus, settings.owner(), cmdq, f);
+        strtab = new StrtabCfg(bus, settings.owner(), cmdq, f);
         asids = new AsidSpace(f.asidBits(), cmdq, tlbi, events);
         domains = new PrivateDomains(bus, settings.owner(), cmdq, tlbi, asids, invalidations, Math.min(f.oasBits(), 48),
-                f.stallModel() == SmmuFeatures.StallModel.FORCED);
+                f.stallModel() == StallModel.STALL_FORCED);
         long evtqBase = allocQueue(f.evtqs(), 32);
-        evtq = new EventQueueHandler(new OutputQueueReader(bus, regs, EVTQ_PROD, EVTQ_CONS, evtqBase, f.evtqs(), 32),
+        evtq = new EventQueueHandler(new OutputQueueReader(bus, regs, SmmuReg.EVTQ_PROD.page1Offset(), SmmuReg.EVTQ_CONS.page1Offset(), evtqBase, f.evtqs(), 32),
                 bySid::get, faults, cmdq, events, meters);
         long priqBase = 0;
         if (f.pri()) {
             priqBase = allocQueue(f.priqs(), 16);
-            priq = new PriQueueHandler(new OutputQueueReader(bus, regs, PRIQ_PROD, PRIQ_CONS, priqBase, f.priqs(), 16),
+            priq = new PriQueueHandler(new OutputQueueReader(bus, regs, SmmuReg.PRIQ_PROD.page1Offset(), SmmuReg.PRIQ_CONS.page1Offset(), priqBase, f.priqs(), 16),
                     bySid::get, faults, cmdq, events, meters);
         }
         evtqIrq = new IrqThread("smmu-evtq", this::eventQueueInterrupt);
@@ -135,47 +144,47 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     private void reset(SmmuFeatures f, long evtqBase, long priqBase) {
         writeCr0(0);
-        regs.write32(CR1, CR1_WB_ISH);
-        long cr2 = CR2_RECINVSID.with(0, 1);
+        regs.write32(SmmuReg.CR1.offset(), CR1_WB_ISH);
+        long cr2 = Cr2.RECINVSID.with(0, true);
         // PTM = 1 keeps the CPU's broadcast TLBIs out of the SMMU; cleared only when the driver relies on BTM.
-        cr2 = CR2_PTM.with(cr2, !btmActive);
-        cr2 = CR2_E2H.with(cr2, e2hActive);
-        regs.write32(CR2, (int) cr2);
-        regs.write64(STRTAB_BASE, strtab.baseRegister());
-        regs.write32(STRTAB_BASE_CFG, strtab.baseCfgRegister());
+        cr2 = Cr2.PTM.with(cr2, !btmActive);
+        cr2 = Cr2.E2H.with(cr2, e2hActive);
+        regs.write32(SmmuReg.CR2.offset(), (int) cr2);
+        regs.write64(SmmuReg.STRTAB_BASE.offset(), strtab.baseRegister());
+        regs.write32(SmmuReg.STRTAB_BASE_CFG.offset(), strtab.baseCfgRegister());
 
-        regs.write64(CMDQ_BASE, queueBase(cmdq.base(), cmdq.log2Size()));
-        regs.write32(CMDQ_PROD, 0);
-        regs.write32(CMDQ_CONS, 0);
-        int cr0 = (int) CR0_CMDQEN.mask();
+        regs.write64(SmmuReg.CMDQ_BASE.offset(), queueBase(cmdq.base(), cmdq.log2Size()));
+        regs.write32(SmmuReg.CMDQ_PROD.offset(), 0);
+        regs.write32(SmmuReg.CMDQ_CONS.offset(), 0);
+        int cr0 = (int) Cr0.CMDQEN.mask();
         writeCr0(cr0);
         // Whatever the SMMU cached before reset is stale: every STE and CD, every TLB entry.
         cmdq.issueSync(List.of(CmdCfgiSteRange.all(), tlbi.all()));
 
-        regs.write64(EVTQ_BASE, queueBase(evtqBase, f.evtqs()));
-        regs.write32(EVTQ_PROD, 0);
-        regs.write32(EVTQ_CONS, 0);
-        cr0 |= (int) CR0_EVTQEN.mask();
+        regs.write64(SmmuReg.EVTQ_BASE.offset(), queueBase(evtqBase, f.evtqs()));
+        regs.write32(SmmuReg.EVTQ_PROD.page1Offset(), 0);
+        regs.write32(SmmuReg.EVTQ_CONS.page1Offset(), 0);
+        cr0 |= (int) Cr0.EVTQEN.mask();
         if (f.pri()) {
-            regs.write64(PRIQ_BASE, queueBase(priqBase, f.priqs()));
-            regs.write32(PRIQ_PROD, 0);
-            regs.write32(PRIQ_CONS, 0);
-            cr0 |= (int) CR0_PRIQEN.mask();
+            regs.write64(SmmuReg.PRIQ_BASE.offset(), queueBase(priqBase, f.priqs()));
+            regs.write32(SmmuReg.PRIQ_PROD.page1Offset(), 0);
+            regs.write32(SmmuReg.PRIQ_CONS.page1Offset(), 0);
+            cr0 |= (int) Cr0.PRIQEN.mask();
         }
         writeCr0(cr0);
-        long irq = IRQ_CTRL_EVTQ_IRQEN.with(IRQ_CTRL_GERROR_IRQEN.with(0, 1), 1);
-        regs.write32(IRQ_CTRL, (int) IRQ_CTRL_PRIQ_IRQEN.with(irq, f.pri()));
+        long irq = IrqCtrl.EVTQ_IRQEN.with(IrqCtrl.GERROR_IRQEN.with(0, true), true);
+        regs.write32(SmmuReg.IRQ_CTRL.offset(), (int) IrqCtrl.PRIQ_IRQEN.with(irq, f.pri()));
         if (f.ats()) {
-            cr0 |= (int) CR0_ATSCHK.mask();
+            cr0 |= (int) Cr0.ATSCHK.mask();
         }
-        writeCr0(cr0 | (int) CR0_SMMUEN.mask());
+        writeCr0(cr0 | (int) Cr0.SMMUEN.mask());
     }
 
     /** {@code arm_smmu_write_reg_sync}: write CR0 and wait for CR0ACK to match. */
     private void writeCr0(int value) {
-        regs.write32(CR0, value);
+        regs.write32(SmmuReg.CR0.offset(), value);
         long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
-        while (regs.read32(CR0ACK) != value) {
+        while (regs.read32(SmmuReg.CR0ACK.offset()) != value) {
             if (System.nanoTime() > deadline) {
                 throw new ErrnoException(Errno.ETIMEDOUT, "cr0-timeout", "CR0ACK did not follow CR0 = 0x" + Integer.toHexString(value));
             }
@@ -185,11 +194,11 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     /** A queue aligned to its size, as *_BASE.ADDR requires. */
     private long allocQueue(int log2Size, int entryBytes) {
-        return KernelPages.allocAligned(bus, settings.owner(), KernelPages.pagesFor((long) entryBytes << log2Size)).pa();
+        return CoherentPages.allocAligned(bus, settings.owner(), CoherentPages.pagesFor((long) entryBytes << log2Size)).pa();
     }
 
     private static long queueBase(long addr, int log2Size) {
-        return Q_BASE_LOG2SIZE.with(Q_BASE_ADDR.withAddress(Q_BASE_RWA.with(0, 1), addr), log2Size);
+        return QueueRegisters.BASE_LOG2SIZE.with(QueueRegisters.BASE_ADDR.withAddress(QueueRegisters.BASE_RWA.with(0, true), addr), log2Size);
     }
 
     /** The command queue, for tests in this package that drive it directly. */
@@ -296,27 +305,27 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
      * re-executed once acknowledged).
      */
     public void gerrorInterrupt() {
-        int gerror = regs.read32(GERROR);
-        int active = gerror ^ regs.read32(GERRORN);
+        int gerror = regs.read32(SmmuReg.GERROR.offset());
+        int active = gerror ^ regs.read32(SmmuReg.GERRORN.offset());
         if (active == 0) {
             return;
         }
-        if (GERROR_CMDQ_ERR.isSet(active)) {
-            int cons = regs.read32(CMDQ_CONS);
-            int err = (int) CMDQ_CONS_ERR.get(Integer.toUnsignedLong(cons));
+        if (Gerror.CMDQ_ERR.isSet(active)) {
+            int cons = regs.read32(SmmuReg.CMDQ_CONS.offset());
+            int err = (int) QueueRegisters.CMDQ_CONS_ERR.get(Integer.toUnsignedLong(cons));
             log.error("CMDQ error (cons 0x{}): {}", Integer.toHexString(cons), cmdqErrorName(err));
             events.emit("GERROR", null, null, null, null, "CMDQ_ERR " + cmdqErrorName(err));
             if (err != CERROR_ATC_INV_SYNC) {
                 cmdq.replaceAtCons(cons);
             }
         }
-        for (var f : List.of(GERROR_EVTQ_ABT_ERR, GERROR_PRIQ_ABT_ERR, GERROR_MSI_CMDQ_ABT_ERR)) {
+        for (var f : List.of(Gerror.EVTQ_ABT_ERR, Gerror.PRIQ_ABT_ERR, Gerror.MSI_CMDQ_ABT_ERR)) {
             if (f.isSet(active)) {
                 log.error("global error {}", f.name());
                 events.emit("GERROR", null, null, null, null, f.name());
             }
         }
-        regs.write32(GERRORN, gerror);
+        regs.write32(SmmuReg.GERRORN.offset(), gerror);
     }
 
     private static final int CERROR_ATC_INV_SYNC = 3;
@@ -347,23 +356,25 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         }
         boolean prgPasid = d.pri() != null && Boolean.TRUE.equals(d.pri().prgResponsePasidRequired());
         Device dev = new Device(d.id(), sid, d.pasidBits(), d.hasPri(), d.hasAts(), d.canStall(), prgPasid);
+        Master m;
         synchronized (this) {
             if (byId.containsKey(d.id()) || bySid.containsKey(sid)) {
                 throw new ErrnoException(Errno.EEXIST, "device-exists", "device " + d.id() + " or StreamID 0x"
                         + Integer.toHexString(sid) + " is already behind the SMMU");
             }
             int ssidBits = Math.min(features.ssidBits(), dev.pasidBits());
-            CdTable cds = new CdTable(bus, settings.owner(), cmdq, sid, ssidBits, features.cd2l());
+            CtxDescCfg cds = new CtxDescCfg(bus, settings.owner(), cmdq, sid, ssidBits, features.cd2l());
             boolean stall = dev.stall() && features.stalls();
-            Master m = new Master(dev, d, cds, stall, dev.ats() && features.ats());
-            strtab.write(sid, StreamTableEntry.stage1(new StreamTableEntry.Config(cds.base(), cds.s1Fmt(), cds.s1CdMax(),
-                    features.stallModel() == SmmuFeatures.StallModel.STALL && !stall, m.atsSupported, e2hActive,
+            m = new Master(dev, d, cds, stall, dev.ats() && features.ats());
+            strtab.write(sid, SteBuilder.stage1(new SteBuilder.Config(cds.base(), cds.s1Fmt(), cds.s1CdMax(),
+                    features.stallModel() == StallModel.STALL_AND_TERMINATE && !stall, m.atsSupported, e2hActive,
                     prgPasid && features.pri())));
             bySid.put(sid, m);
             byId.put(d.id(), m);
-            return m;
         }
+        return m;
     }
+
 
     /** The core's view of a master. */
     public static Device deviceOf(Master m) {
@@ -384,12 +395,12 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     /** The STE of a master as it is in RAM (for inspection and tests). */
     public long[] steOf(int sid) {
-        return requireProbed().strtab.read(sid);
+        return requireProbed().strtab.read(sid).words();
     }
 
     /** The CD at {@code ssid} of a master as it is in RAM. */
     public long[] cdOf(String deviceId, int ssid) {
-        return masterOf(deviceId).cdTable.read(ssid);
+        return masterOf(deviceId).cdTable.read(ssid).words();
     }
 
     Master masterOf(Device device) {
@@ -448,9 +459,9 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         try {
             endpoints.pasidReinstalled(device, pasid);
             CpuFeatures cpu = settings.cpu();
-            long[] cd = ContextDescriptor.valid(
-                    new ContextDescriptor.AddressSpace(pgd, asid, 64 - cpu.vaBits(), cpu.paBits()),
-                    new ContextDescriptor.Options(features.hasHa(), features.hasHd(), cdStall(stall), true));
+            Cd cd = CdBuilder.valid(
+                    new CdBuilder.AddressSpace(pgd, asid, 64 - cpu.vaBits(), cpu.paBits()),
+                    new CdBuilder.Options(features.hasHa(), features.hasHd(), cdStall(stall), true));
             m.cdTable.install(pasid, cd);
         } catch (RuntimeException e) {
             asids.unshare(asid);
@@ -460,7 +471,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     /** CD.S: what the context asks, but always 1 under a forced stall model (CD.S = 0 is ILLEGAL there). */
     private boolean cdStall(boolean wanted) {
-        return wanted || features.stallModel() == SmmuFeatures.StallModel.FORCED;
+        return wanted || features.stallModel() == StallModel.STALL_FORCED;
     }
 
     /** Clears the CD: V = 0, CMD_CFGI_CD, TLBI by ASID, ATC_INV of the PASID, CMD_SYNC. */

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.iommu.hw.cmd.Command;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /**
  * The ASID space under its lock (Linux {@code arm_smmu_asid_lock} around {@code arm_smmu_asid_xa}): private
@@ -84,8 +85,8 @@ final class AsidSpace {
         synchronized (d) {
             List<Command> cmds = new ArrayList<>();
             for (Master m : d.masters) {
-                long[] cd = m.cdTable.read(0);
-                m.cdTable.rewriteWord0(0, ContextDescriptor.ASID.with(cd[0], fresh));
+                Cd cd = m.cdTable.read(0);
+                m.cdTable.rewriteWord0(0, Cd.ASID.with(cd.word(0), fresh));
                 cmds.add(m.cdTable.cfgi(0));
             }
             d.asid = fresh;

@@ -15,6 +15,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.hw.cmd.CmdSync;
 import org.svafabric.iommu.hw.cmd.Command;
+import org.svafabric.iommu.hw.layout.SmmuReg;
 
 /**
  * The command queue, driver side (Linux {@code arm_smmu_cmdq_issue_cmdlist} of the 2018 driver: one lock
@@ -153,7 +154,7 @@ final class Cmdq {
             bus.write(entryAddress(prod), bytes);
             prod = (prod + run) & wrapMask;
             i += run;
-            regs.write32(SmmuRegs.CMDQ_PROD, prod);
+            regs.write32(SmmuReg.CMDQ_PROD.offset(), prod);
         }
         issued.addAndGet(commands.size());
     }
@@ -162,7 +163,7 @@ final class Cmdq {
     private int waitForSpace() {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            cons = regs.read32(SmmuRegs.CMDQ_CONS) & wrapMask;
+            cons = regs.read32(SmmuReg.CMDQ_CONS.offset()) & wrapMask;
             int used = (prod - cons) & wrapMask;
             if (used < entries) {
                 return entries - used;
@@ -193,7 +194,7 @@ final class Cmdq {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long interrupts = syncInterrupts.get();
-            int c = regs.read32(SmmuRegs.CMDQ_CONS) & wrapMask;
+            int c = regs.read32(SmmuReg.CMDQ_CONS.offset()) & wrapMask;
             int p;
             lock.lock();
             try {

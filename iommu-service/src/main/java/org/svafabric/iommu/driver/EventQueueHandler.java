@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.hw.cmd.CmdResume;
 import org.svafabric.iommu.hw.event.Event;
-import org.svafabric.iommu.hw.event.EventRecord;
+import org.svafabric.iommu.hw.layout.EventRecord;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 
 import io.micrometer.core.instrument.Counter;

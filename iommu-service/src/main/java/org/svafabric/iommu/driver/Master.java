@@ -10,7 +10,7 @@ import org.svafabric.iommu.core.port.Device;
 public final class Master {
     final Device device;
     final DeviceDescription description;
-    final CdTable cdTable;
+    final CtxDescCfg cdTable;
     /** STE.S1STALLD = 0 and CD.S = 1: the firmware says its DMA can be stalled ({@code dma-can-stall}). */
     final boolean stallEnabled;
     /** STE.EATS = translate: the SMMU accepts its ATS Translation Requests. */
@@ -20,7 +20,7 @@ public final class Master {
     boolean pasidEnabled;
     PrivateDomain domain;
 
-    Master(Device device, DeviceDescription description, CdTable cdTable, boolean stallEnabled, boolean atsSupported) {
+    Master(Device device, DeviceDescription description, CtxDescCfg cdTable, boolean stallEnabled, boolean atsSupported) {
         this.device = device;
         this.description = description;
         this.cdTable = cdTable;

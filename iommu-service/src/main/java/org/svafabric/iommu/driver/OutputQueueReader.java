@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.iommu.hw.layout.QueueRegisters;
 
 /**
  * The driver's end of an SMMU output queue (event or PRI queue; Linux {@code queue_sync_prod_in},
@@ -44,8 +45,8 @@ final class OutputQueueReader {
     /** Every entry the SMMU has produced so far; CONS stays until {@link #release}. */
     Batch take() {
         int prodReg = regs.read32(this.prodReg);
-        boolean overflow = SmmuRegs.Q_OVERFLOW_FLAG.isSet(Integer.toUnsignedLong(prodReg))
-                != SmmuRegs.Q_OVERFLOW_FLAG.isSet(Integer.toUnsignedLong(cons));
+        boolean overflow = QueueRegisters.OVERFLOW.isSet(Integer.toUnsignedLong(prodReg))
+                != QueueRegisters.OVERFLOW.isSet(Integer.toUnsignedLong(cons));
         int prod = prodReg & wrapMask;
         List<long[]> out = new ArrayList<>();
         int at = cons & wrapMask;
@@ -61,7 +62,7 @@ final class OutputQueueReader {
             }
             at = (at + run) & wrapMask;
         }
-        int ovack = (int) SmmuRegs.Q_OVERFLOW_FLAG.mask() & prodReg;
+        int ovack = (int) QueueRegisters.OVERFLOW.mask() & prodReg;
         return new Batch(out, overflow, ovack | at);
     }
 

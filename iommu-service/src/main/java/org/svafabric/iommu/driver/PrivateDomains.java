@@ -12,6 +12,7 @@ import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.hw.cmd.Command;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /**
  * Private (non-SVA) DMA domains (Linux's DMA/UNMANAGED {@code arm_smmu_domain}): each with its io-pgtable in RAM
@@ -83,9 +84,9 @@ final class PrivateDomains {
                                 + m.domain.id + "; detach it first");
                     }
                 }
-                long[] cd = ContextDescriptor.valid(
-                        new ContextDescriptor.AddressSpace(d.pgtable.pgd(), d.asid, d.pgtable.t0sz(), ipsBits),
-                        new ContextDescriptor.Options(false, false, forcedStall, false));
+                Cd cd = CdBuilder.valid(
+                        new CdBuilder.AddressSpace(d.pgtable.pgd(), d.asid, d.pgtable.t0sz(), ipsBits),
+                        new CdBuilder.Options(false, false, forcedStall, false));
                 m.cdTable.install(0, cd);
                 d.masters.add(m);
                 synchronized (m) {

@@ -1,9 +1,15 @@
 package org.svafabric.iommu.driver;
 
-import static org.svafabric.iommu.driver.SmmuRegs.*;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import org.svafabric.iommu.hw.layout.Idr0;
+import org.svafabric.iommu.hw.layout.Idr1;
+import org.svafabric.iommu.hw.layout.Idr3;
+import org.svafabric.iommu.hw.layout.Idr5;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.StallModel;
+import org.svafabric.iommu.hw.layout.Httu;
 
 /**
  * What the ID registers say the SMMU can do, decoded once at probe ({@code arm_smmu_device_hw_probe}).
@@ -21,19 +27,8 @@ public record SmmuFeatures(int idr0, int idr1, int idr3, int idr5, boolean twoLe
                            boolean btm, boolean coherent, boolean aarch64, boolean s1p, int cmdqs, int evtqs, int priqs,
                            int ssidBits, int sidBits, boolean ril, int stallMax, boolean gran4k, int oasBits) {
 
-    /** IDR0.STALL_MODEL. */
-    public enum StallModel {
-        /** 0b00: stall and terminate; STE.S1STALLD and CD.S choose per stream and context. */
-        STALL,
-        /** 0b01: terminate only. */
-        TERMINATE,
-        /** 0b10: stall forced: every stage-1 fault stalls, so CD.S must be 1 (ILLEGAL otherwise). */
-        FORCED,
-        RESERVED
-    }
-
     public static SmmuFeatures probe(Mmio regs) {
-        return decode(regs.read32(IDR0), regs.read32(IDR1), regs.read32(IDR3), regs.read32(IDR5));
+        return decode(regs.read32(SmmuReg.IDR0.offset()), regs.read32(SmmuReg.IDR1.offset()), regs.read32(SmmuReg.IDR3.offset()), regs.read32(SmmuReg.IDR5.offset()));
     }
 
     public static SmmuFeatures decode(int idr0, int idr1, int idr3, int idr5) {
@@ -41,16 +36,17 @@ public record SmmuFeatures(int idr0, int idr1, int idr3, int idr5, boolean twoLe
         long i1 = Integer.toUnsignedLong(idr1);
         long i3 = Integer.toUnsignedLong(idr3);
         long i5 = Integer.toUnsignedLong(idr5);
-        long ttf = IDR0_TTF.get(i0);
+        long ttf = Idr0.TTF.get(i0);
+        int stall = (int) Idr0.STALL_MODEL.get(i0);
         return new SmmuFeatures(idr0, idr1, idr3, idr5,
-                IDR0_ST_LVL.get(i0) == IDR0_ST_LVL_2LVL, IDR0_CD2L.isSet(i0),
-                StallModel.values()[(int) IDR0_STALL_MODEL.get(i0)], IDR0_PRI.isSet(i0), IDR0_SEV.isSet(i0),
-                IDR0_MSI.isSet(i0), IDR0_ASID16.isSet(i0), IDR0_ATS.isSet(i0), IDR0_HYP.isSet(i0),
-                (int) IDR0_HTTU.get(i0), IDR0_BTM.isSet(i0), IDR0_COHACC.isSet(i0),
-                ttf == IDR0_TTF_AARCH64 || ttf == IDR0_TTF_AARCH32_64, IDR0_S1P.isSet(i0),
-                (int) IDR1_CMDQS.get(i1), (int) IDR1_EVTQS.get(i1), (int) IDR1_PRIQS.get(i1),
-                (int) IDR1_SSIDSIZE.get(i1), (int) IDR1_SIDSIZE.get(i1), IDR3_RIL.isSet(i3),
-                (int) IDR5_STALL_MAX.get(i5), IDR5_GRAN4K.isSet(i5), SmmuRegs.oasBits((int) IDR5_OAS.get(i5)));
+                Idr0.ST_LEVEL.get(i0) == Idr0.ST_LEVEL_2LVL, Idr0.CD2L.isSet(i0),
+                stall == 0b11 ? StallModel.TERMINATE_ONLY : StallModel.ofCode(stall), Idr0.PRI.isSet(i0), Idr0.SEV.isSet(i0),
+                Idr0.MSI.isSet(i0), Idr0.ASID16.isSet(i0), Idr0.ATS.isSet(i0), Idr0.HYP.isSet(i0),
+                (int) Idr0.HTTU.get(i0), Idr0.BTM.isSet(i0), Idr0.COHACC.isSet(i0),
+                ttf == Idr0.TTF_AARCH64 || ttf == Idr0.TTF_AARCH32_64, Idr0.S1P.isSet(i0),
+                (int) Idr1.CMDQS.get(i1), (int) Idr1.EVTQS.get(i1), (int) Idr1.PRIQS.get(i1),
+                (int) Idr1.SSIDSIZE.get(i1), (int) Idr1.SIDSIZE.get(i1), Idr3.RIL.isSet(i3),
+                (int) Idr5.STALL_MAX.get(i5), Idr5.GRAN4K.isSet(i5), Idr5.addressBits((int) Idr5.OAS.get(i5)));
     }
 
     /** ASID bits of CDs: 16 with IDR0.ASID16, else 8. */
@@ -60,15 +56,15 @@ public record SmmuFeatures(int idr0, int idr1, int idr3, int idr5, boolean twoLe
 
     /** The SMMU can stall faulting transactions (Linux ARM_SMMU_FEAT_STALLS). */
     public boolean stalls() {
-        return stallModel == StallModel.STALL || stallModel == StallModel.FORCED;
+        return stallModel.canStall();
     }
 
     public boolean hasHa() {
-        return httu >= IDR0_HTTU_ACCESS;
+        return httu >= Httu.HA.code();
     }
 
     public boolean hasHd() {
-        return httu >= IDR0_HTTU_ACCESS_DIRTY;
+        return httu >= Httu.HA_HD.code();
     }
 
     /** The decoded ID registers as GET /iommu/v1/smmu shows them. */

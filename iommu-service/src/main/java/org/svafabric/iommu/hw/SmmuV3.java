@@ -16,18 +16,18 @@ import org.svafabric.iommu.hw.cmd.CommandTarget;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.pri.PparLookup;
-import org.svafabric.iommu.hw.regs.Cr0;
-import org.svafabric.iommu.hw.regs.Cr2;
-import org.svafabric.iommu.hw.regs.Gbpa;
+import org.svafabric.iommu.hw.layout.Cr0;
+import org.svafabric.iommu.hw.layout.Cr2;
+import org.svafabric.iommu.hw.layout.Gbpa;
 import org.svafabric.iommu.hw.regs.IdRegisters;
 import org.svafabric.iommu.hw.regs.RegisterFile;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.regs.SmmuReg;
-import org.svafabric.iommu.hw.ste.Ste;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.Ste;
 import org.svafabric.iommu.hw.ste.SteCheck;
 import org.svafabric.iommu.hw.ste.StreamTable;
 import org.svafabric.iommu.hw.ste.StreamTableConfig;
-import org.svafabric.iommu.hw.ste.StreamTableEntry;
+import org.svafabric.iommu.hw.layout.Ste;
 import org.svafabric.iommu.hw.tlb.InFlightTransactions;
 import org.svafabric.iommu.hw.tlb.InvalidationEpoch;
 import org.svafabric.iommu.hw.tlb.InvalidationScope;
@@ -151,7 +151,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             return Stage1Translator.MISS;
         }
         ConfigCache.SteEntry se = configCache.ste(sid);
-        if (se == null || se.ste().config() != Ste.CONFIG_S1_TRANS) {
+        if (se == null || se.ste().get(Ste.CONFIG) != Ste.CONFIG_S1_TRANS) {
             return Stage1Translator.MISS;
         }
         int index = cdIndexWithoutFault(se.ste(), ssid);
@@ -270,7 +270,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
                 Event e = Event.config(EventType.F_STE_FETCH, sid, ssv, ssidOrZero).withFetchAddr(((StreamTable.FetchAbort) l).pa());
                 return stop(e, true, "STE fetch aborted", m, false);
             }
-            StreamTableEntry ste = ((StreamTable.Found) l).ste();
+            Ste ste = ((StreamTable.Found) l).ste();
             StreamCounters sc = counters.computeIfAbsent(sid, StreamCounters::new);
             if (!ste.valid()) {
                 return stop(Event.config(EventType.C_BAD_STE, sid, ssv, ssidOrZero), true, "STE.V == 0", m, true);
@@ -282,7 +282,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             se = new ConfigCache.SteEntry(sid, ste, sc);
             configCache.fill(se, fill);
         }
-        StreamTableEntry ste = se.ste();
+        Ste ste = se.ste();
         if (ats && !ste.aborts() && SteCheck.effectiveEats(ste, config) == Ste.EATS_ABT) {
             return stop(Event.config(EventType.F_BAD_ATS_TREQ, sid, ssv, ssidOrZero), true,
                     ste.bypasses() ? "ATS request to a bypass stream" : "STE.EATS == 0b00", m, false);
@@ -308,7 +308,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             return new StreamConfig.Stage1(se, ce);
         }
         CdTable.Lookup l = CdTable.fetch(bus, ste, index, config.ssidBits());
-        m.configReads += ste.s1Fmt() == Ste.S1FMT_LINEAR || ste.s1CdMax() == 0 ? 1 : 2;
+        m.configReads += ste.get(Ste.S1FMT) == Ste.S1FMT_LINEAR || ste.get(Ste.S1CDMAX) == 0 ? 1 : 2;
         if (l instanceof CdTable.MissingL2) {
             return stop(Event.config(EventType.C_BAD_SUBSTREAMID, sid, ssv, ssidOrZero), true, "L1CD.V == 0", m, false);
         }
@@ -320,7 +320,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
         if (!found.cd().valid()) {
             return stop(Event.config(EventType.C_BAD_CD, sid, ssv, ssidOrZero), true, "CD.V == 0", m, false);
         }
-        String illegal = CdCheck.illegal(found.cd(), ste.s1Stalld(), config);
+        String illegal = CdCheck.illegal(found.cd(), ste.isSet(Ste.S1STALLD), config);
         if (illegal != null) {
             return stop(Event.config(EventType.C_BAD_CD, sid, ssv, ssidOrZero), true, "ILLEGAL CD: " + illegal, m, false);
         }
@@ -335,12 +335,12 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
      * Without SubstreamID: CD 0 when substreams are disabled or S1DSS = SSID0. With one: that CD, if
      * substreams are enabled, it is below 2^S1CDMax, and it is not 0 under S1DSS = SSID0.
      */
-    private int cdIndexWithoutFault(StreamTableEntry ste, int ssid) {
-        boolean substreams = config.ssidBits() > 0 && ste.s1CdMax() > 0;
+    private int cdIndexWithoutFault(Ste ste, int ssid) {
+        boolean substreams = config.ssidBits() > 0 && ste.get(Ste.S1CDMAX) > 0;
         if (ssid == TransactionRequest.NO_SSID) {
-            return !substreams || ste.s1Dss() == Ste.S1DSS_SSID0 ? 0 : -1;
+            return !substreams || ste.get(Ste.S1DSS) == Ste.S1DSS_SSID0 ? 0 : -1;
         }
-        if (!substreams || ssid >= (1 << ste.s1CdMax()) || (ste.s1Dss() == Ste.S1DSS_SSID0 && ssid == 0)) {
+        if (!substreams || ssid >= (1 << ste.get(Ste.S1CDMAX)) || (ste.get(Ste.S1DSS) == Ste.S1DSS_SSID0 && ssid == 0)) {
             return -1;
         }
         return ssid;
@@ -348,18 +348,18 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
 
     /** Why {@link #cdIndexWithoutFault} refused (IHI 0070 §5.2 STE.S1CDMax, STE.S1DSS). */
     private StreamConfig substreamStop(ConfigCache.SteEntry se, int sid, int ssid, CostMeter m) {
-        StreamTableEntry ste = se.ste();
+        Ste ste = se.ste();
         if (ssid == TransactionRequest.NO_SSID) {
-            if (ste.s1Dss() == Ste.S1DSS_BYPASS) {
+            if (ste.get(Ste.S1DSS) == Ste.S1DSS_BYPASS) {
                 return new StreamConfig.Bypass(se);
             }
             return stop(Event.config(EventType.F_STREAM_DISABLED, sid, false, 0), true, "no SubstreamID and S1DSS == terminate", m, false);
         }
-        if (ste.s1Dss() == Ste.S1DSS_SSID0 && ssid == 0 && ste.s1CdMax() > 0 && config.ssidBits() > 0) {
+        if (ste.get(Ste.S1DSS) == Ste.S1DSS_SSID0 && ssid == 0 && ste.get(Ste.S1CDMAX) > 0 && config.ssidBits() > 0) {
             return stop(Event.config(EventType.F_STREAM_DISABLED, sid, true, 0), true, "SubstreamID 0 is reserved by S1DSS == SSID0", m, false);
         }
         return stop(Event.config(EventType.C_BAD_SUBSTREAMID, sid, true, ssid), true,
-                "SubstreamID " + ssid + " outside S1CDMax " + ste.s1CdMax(), m, false);
+                "SubstreamID " + ssid + " outside S1CDMax " + (int) ste.get(Ste.S1CDMAX), m, false);
     }
 
     private static StreamConfig stop(Event e, boolean record, String detail, CostMeter m, boolean steInvalid) {
@@ -444,14 +444,14 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
         }
         ConfigCache.SteEntry se = configCache.ste(sid);
         if (se != null) {
-            return Optional.of(se.ste().ppar());
+            return Optional.of(se.ste().isSet(Ste.PPAR));
         }
         StreamTable.Lookup l = StreamTable.fetch(bus, s.table, sid);
         if (!(l instanceof StreamTable.Found)) {
             return Optional.empty();
         }
-        StreamTableEntry ste = ((StreamTable.Found) l).ste();
-        return ste.valid() && SteCheck.illegal(ste, config, s.e2h) == null ? Optional.of(ste.ppar()) : Optional.empty();
+        Ste ste = ((StreamTable.Found) l).ste();
+        return ste.valid() && SteCheck.illegal(ste, config, s.e2h) == null ? Optional.of(ste.isSet(Ste.PPAR)) : Optional.empty();
     }
 
     // ---------------------------------------------------------------------------------------------------

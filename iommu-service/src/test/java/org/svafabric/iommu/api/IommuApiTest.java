@@ -24,9 +24,10 @@ import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.IommuServiceApplication;
 import org.svafabric.iommu.driver.ArmSmmuV3;
-import org.svafabric.iommu.driver.ContextDescriptor;
+
 
 import tools.jackson.databind.JsonNode;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /**
  * iommu-service on a random port, its RAM a LocalMemoryBus shared with a fake mm-service and a fake
@@ -170,9 +171,9 @@ class IommuApiTest {
         assertThat(bind.status()).as(bind.toString()).isEqualTo(201);
         int pasid = bind.json().path("pasid").asInt();
         long[] cd = driver.cdOf(SVA_DEV, pasid);
-        assertThat(ContextDescriptor.V.isSet(cd)).isTrue();
-        assertThat(ContextDescriptor.ASID.get(cd)).isEqualTo(0x42);
-        assertThat(ContextDescriptor.TTB0.getAddress(cd)).isEqualTo(p.pgd());
+        assertThat(Cd.V.isSet(cd)).isTrue();
+        assertThat(Cd.ASID.get(cd)).isEqualTo(0x42);
+        assertThat(Cd.TTB0.getAddress(cd)).isEqualTo(p.pgd());
         assertThat(get("/iommu/v1/sva/pasids/" + pasid).json().path("pid").asLong()).isEqualTo(4242);
         assertThat(NEIGHBOURS.calls("/mm/v1/processes/4242/notifiers")).singleElement().satisfies(c -> {
             assertThat(c.body().path("callbackUrl").asString()).endsWith("/iommu/v1/mm-notifier/4242");
@@ -188,7 +189,7 @@ class IommuApiTest {
                 .satisfies(c -> assertThat(c.body().path("pasid").asInt()).isEqualTo(pasid));
 
         assertThat(delete("/iommu/v1/devices/" + SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
-        assertThat(ContextDescriptor.V.isSet(driver.cdOf(SVA_DEV, pasid))).isFalse();
+        assertThat(Cd.V.isSet(driver.cdOf(SVA_DEV, pasid))).isFalse();
         assertThat(get("/iommu/v1/sva/pasids/" + pasid).status()).isEqualTo(404);
         assertThat(delete("/iommu/v1/devices/" + SVA_DEV + "/sva").status()).isEqualTo(204);
     }

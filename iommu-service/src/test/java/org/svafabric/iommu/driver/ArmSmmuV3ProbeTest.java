@@ -3,11 +3,11 @@ package org.svafabric.iommu.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.svafabric.iommu.hw.regs.Cr0;
-import org.svafabric.iommu.hw.regs.Httu;
+import org.svafabric.iommu.hw.layout.Cr0;
+import org.svafabric.iommu.hw.layout.Httu;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.regs.SmmuReg;
-import org.svafabric.iommu.hw.regs.StallModel;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.StallModel;
 
 class ArmSmmuV3ProbeTest {
 
@@ -34,7 +34,7 @@ class ArmSmmuV3ProbeTest {
         assertThat(f.twoLevelStrtab()).isTrue();
         assertThat(f.btm()).isFalse();
         assertThat(f.hyp()).isFalse();
-        assertThat(f.stallModel()).isEqualTo(SmmuFeatures.StallModel.STALL);
+        assertThat(f.stallModel()).isEqualTo(StallModel.STALL_AND_TERMINATE);
     }
 
     /**

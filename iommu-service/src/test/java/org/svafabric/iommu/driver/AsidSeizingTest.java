@@ -10,6 +10,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /** The series' "Seize private ASID": a process's ASID wins over a private domain's. */
 class AsidSeizingTest {
@@ -22,7 +23,7 @@ class AsidSeizingTest {
         PrivateDomain d = h.driver.createDomain();
         int taken = h.driver.asidOf(d);
         h.driver.attachDomain(d, classic.id());
-        assertThat(ContextDescriptor.ASID.get(h.driver.cdOf(classic.id(), 0)[0])).isEqualTo(taken);
+        assertThat(Cd.ASID.get(h.driver.cdOf(classic.id(), 0)[0])).isEqualTo(taken);
         h.tlbis.clear();
         h.journal.clear();
 
@@ -31,10 +32,10 @@ class AsidSeizingTest {
         int moved = h.driver.asidOf(d);
         assertThat(moved).isNotEqualTo(taken);
         long[] privateCd = h.driver.cdOf(classic.id(), 0);
-        assertThat(ContextDescriptor.ASID.get(privateCd[0])).isEqualTo(moved);
-        assertThat(ContextDescriptor.V.isSet(privateCd)).as("the private CD stays live").isTrue();
+        assertThat(Cd.ASID.get(privateCd[0])).isEqualTo(moved);
+        assertThat(Cd.V.isSet(privateCd)).as("the private CD stays live").isTrue();
         assertThat(h.tlbis).contains(TlbInvalidation.asid(Regime.NH, taken));
-        assertThat(ContextDescriptor.ASID.get(h.driver.cdOf(sva.id(), 1)[0])).isEqualTo(taken);
+        assertThat(Cd.ASID.get(h.driver.cdOf(sva.id(), 1)[0])).isEqualTo(taken);
         // The domain's CD is rewritten and its config invalidated before the old ASID's TLB entries go.
         assertThat(h.journal).containsSubsequence("CFGI_CD 768/0", "TLBI NH ASID " + taken);
     }

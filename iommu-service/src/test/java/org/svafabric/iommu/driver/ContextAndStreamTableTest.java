@@ -7,7 +7,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.regs.SmmuReg;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.layout.L1Cd;
+import org.svafabric.iommu.hw.layout.L1Std;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.layout.StrtabBase;
 
 /** STEs and CDs as the driver writes them: bit-exact in RAM, in the order the architecture needs. */
 class ContextAndStreamTableTest {
@@ -19,7 +24,7 @@ class ContextAndStreamTableTest {
      */
     @Test
     void stage1SteGoldenValue() {
-        long[] ste = StreamTableEntry.stage1(new StreamTableEntry.Config(0x1234_5000L, 0, 8, true, true, false, true));
+        long[] ste = SteBuilder.stage1(new SteBuilder.Config(0x1234_5000L, 0, 8, true, true, false, true)).words();
         assertThat(ste[0]).isEqualTo(0x4000_0000_1234_500BL);
         assertThat(ste[1]).isEqualTo(0x0000_1000_1804_00D6L);
         assertThat(ste[2] | ste[3] | ste[4] | ste[5] | ste[6] | ste[7]).isZero();
@@ -28,7 +33,7 @@ class ContextAndStreamTableTest {
     /** STRW [31:30] = 0b10 selects EL2(-E2H); S1Fmt [5:4] = 0b10 a 2-level CD table with 64 KiB leaves. */
     @Test
     void el2SteWithTwoLevelCdTable() {
-        long[] ste = StreamTableEntry.stage1(new StreamTableEntry.Config(0x8000_0000L, 2, 20, false, false, true, false));
+        long[] ste = SteBuilder.stage1(new SteBuilder.Config(0x8000_0000L, 2, 20, false, false, true, false)).words();
         assertThat(ste[0]).isEqualTo((20L << 59) | 0x8000_0000L | 0x20 | 0xB);
         assertThat(ste[1]).isEqualTo(0x0000_1000_8000_00D6L);
     }
@@ -40,8 +45,8 @@ class ContextAndStreamTableTest {
      */
     @Test
     void sharedCdGoldenValue() {
-        long[] cd = ContextDescriptor.valid(new ContextDescriptor.AddressSpace(0x8_0000_1000L, 0x42, 16, 48),
-                new ContextDescriptor.Options(true, true, false, true));
+        long[] cd = CdBuilder.valid(new CdBuilder.AddressSpace(0x8_0000_1000L, 0x42, 16, 48),
+                new CdBuilder.Options(true, true, false, true)).words();
         assertThat(cd[0]).isEqualTo(0x0042_6E05_C000_3510L);
         assertThat(cd[1]).isEqualTo(0x8_0000_1000L);
         assertThat(cd[2]).isZero();
@@ -51,8 +56,8 @@ class ContextAndStreamTableTest {
     /** A private CD: ASET [47] set, no HA/HD, and S [44] for a stalling context. */
     @Test
     void privateStallingCdGoldenValue() {
-        long[] cd = ContextDescriptor.valid(new ContextDescriptor.AddressSpace(0x4000L, 1, 16, 48),
-                new ContextDescriptor.Options(false, false, true, false));
+        long[] cd = CdBuilder.valid(new CdBuilder.AddressSpace(0x4000L, 1, 16, 48),
+                new CdBuilder.Options(false, false, true, false)).words();
         assertThat(cd[0]).isEqualTo(0x0001_F205_C000_3510L);
     }
 
@@ -62,33 +67,33 @@ class ContextAndStreamTableTest {
         Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
         assertThat(m.sid()).isEqualTo(0x100);
         long[] ste = h.driver.steOf(0x100);
-        assertThat(StreamTableEntry.V.isSet(ste)).isTrue();
-        assertThat(StreamTableEntry.CONFIG.get(ste)).isEqualTo(StreamTableEntry.CONFIG_S1_TRANS);
-        assertThat(StreamTableEntry.S1FMT.get(ste)).isEqualTo(StreamTableEntry.S1FMT_64K_L2);
-        assertThat(StreamTableEntry.S1_CD_MAX.get(ste)).isEqualTo(20);
-        assertThat(StreamTableEntry.S1_CONTEXT_PTR.getAddress(ste)).isEqualTo(m.cdTable.base());
-        assertThat(StreamTableEntry.EATS.get(ste)).isEqualTo(StreamTableEntry.EATS_TRANS);
-        assertThat(StreamTableEntry.PPAR.isSet(ste)).isTrue();
+        assertThat(Ste.V.isSet(ste)).isTrue();
+        assertThat(Ste.CONFIG.get(ste)).isEqualTo(Ste.CONFIG_S1_TRANS);
+        assertThat(Ste.S1FMT.get(ste)).isEqualTo(Ste.S1FMT_64K_L2);
+        assertThat(Ste.S1CDMAX.get(ste)).isEqualTo(20);
+        assertThat(Ste.S1_CONTEXT_PTR.getAddress(ste)).isEqualTo(m.cdTable.base());
+        assertThat(Ste.EATS.get(ste)).isEqualTo(Ste.EATS_TRANS);
+        assertThat(Ste.PPAR.isSet(ste)).isTrue();
         // A PCIe device does not stall: S1STALLD where STALL_MODEL lets software choose.
-        assertThat(StreamTableEntry.S1STALLD.isSet(ste)).isTrue();
+        assertThat(Ste.S1STALLD.isSet(ste)).isTrue();
 
-        long strtab = StreamTableEntry.S1_CONTEXT_PTR.getAddress(h.regs.read(SmmuReg.STRTAB_BASE));
+        long strtab = StrtabBase.ADDR.getAddress(h.regs.read(SmmuReg.STRTAB_BASE));
         long l1 = h.ram.read64(strtab + 8L * (0x100 >>> 8));
-        assertThat(StreamTable.L1_SPAN.get(l1)).as("SPAN = SPLIT + 1").isEqualTo(9);
-        assertThat(StreamTable.L1_L2PTR.getAddress(l1)).isNotZero();
+        assertThat(L1Std.SPAN.get(l1)).as("SPAN = SPLIT + 1").isEqualTo(9);
+        assertThat(L1Std.L2PTR.getAddress(l1)).isNotZero();
     }
 
     @Test
     void steWordsGoToRamBeforeWord0AndCfgiSteFollows() {
         DriverHarness h = new DriverHarness(SmmuConfig.builder().sidBits(8).build(), DriverSettings.defaults());
-        long strtab = StreamTableEntry.S1_CONTEXT_PTR.getAddress(h.regs.read(SmmuReg.STRTAB_BASE));
+        long strtab = StrtabBase.ADDR.getAddress(h.regs.read(SmmuReg.STRTAB_BASE));
         long ste = strtab + 64L * 0x10;
         h.watch(ste, ste + 64);
         h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
         assertThat(h.journal).containsExactly("W +8 56", "W +0 8", "CFGI_STE 16/0");
         long[] words = h.driver.steOf(0x10);
-        assertThat(StreamTableEntry.S1STALLD.isSet(words)).as("dma-can-stall").isFalse();
-        assertThat(StreamTableEntry.EATS.get(words)).isEqualTo(StreamTableEntry.EATS_ABT);
+        assertThat(Ste.S1STALLD.isSet(words)).as("dma-can-stall").isFalse();
+        assertThat(Ste.EATS.get(words)).isEqualTo(Ste.EATS_ABT);
     }
 
     @Test
@@ -133,9 +138,9 @@ class ContextAndStreamTableTest {
         assertThat(h.ram.read64(m.cdTable.base() + 8)).isZero();
         h.driver.attach(m.device, 1025, 0x9000L, 7, false);
         long l1 = h.ram.read64(m.cdTable.base() + 8);
-        assertThat(CdTable.L1_V.isSet(l1)).isTrue();
-        long leaf = CdTable.L1_L2PTR.getAddress(l1);
-        assertThat(ContextDescriptor.ASID.get(h.ram.read64(leaf + 64))).isEqualTo(7);
+        assertThat(L1Cd.V.isSet(l1)).isTrue();
+        long leaf = L1Cd.L2PTR.getAddress(l1);
+        assertThat(Cd.ASID.get(h.ram.read64(leaf + 64))).isEqualTo(7);
     }
 
     @Test
@@ -143,9 +148,9 @@ class ContextAndStreamTableTest {
         DriverHarness h = new DriverHarness();
         Master m = h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
         assertThat(m.cdTable.twoLevel()).isFalse();
-        assertThat(StreamTableEntry.S1FMT.get(h.driver.steOf(0x10))).isEqualTo(StreamTableEntry.S1FMT_LINEAR);
+        assertThat(Ste.S1FMT.get(h.driver.steOf(0x10))).isEqualTo(Ste.S1FMT_LINEAR);
         h.driver.attach(m.device, 3, 0x9000L, 7, true);
-        assertThat(ContextDescriptor.S.isSet(h.ram.read64(m.cdTable.base() + 3 * 64))).isTrue();
+        assertThat(Cd.S.isSet(h.ram.read64(m.cdTable.base() + 3 * 64))).isTrue();
     }
 
     @Test

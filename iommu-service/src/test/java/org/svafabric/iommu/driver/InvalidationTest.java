@@ -10,6 +10,7 @@ import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Scope;
+import org.svafabric.iommu.hw.layout.Ste;
 
 /** TLB and ATC invalidation: ranges with and without RIL, BTM, VHE, and the ASID-wide cut-over. */
 class InvalidationTest {
@@ -83,7 +84,7 @@ class InvalidationTest {
     void withVheTheEl2FormsAreUsed() {
         DriverHarness h = boundDevice(SmmuConfig.builder().hyp(true).build(), DriverSettings.defaults().withE2h(true));
         Master m = h.driver.masterOf("0000:01:00.0");
-        assertThat(StreamTableEntry.STRW.get(h.driver.steOf(m.sid()))).isEqualTo(StreamTableEntry.STRW_EL2);
+        assertThat(Ste.STRW.get(h.driver.steOf(m.sid()))).isEqualTo(Ste.STRW_EL2);
         h.driver.invalidateRange(List.of(m.device), 1, 9, VA, VA + 4096L, false);
         h.driver.detach(m.device, 1, 9);
         assertThat(h.tlbis).extracting(TlbInvalidation::regime).containsOnly(Regime.EL2);

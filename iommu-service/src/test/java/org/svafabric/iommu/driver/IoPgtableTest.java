@@ -66,11 +66,11 @@ class IoPgtableTest {
     @Test
     void alignedAllocationsSitOnTheirSize() {
         LocalMemoryBus bus = new LocalMemoryBus(1L << 30, (1L << 28) + 4096);
-        KernelPages.Allocation a = KernelPages.allocAligned(bus, "t", 4);
+        CoherentPages.Allocation a = CoherentPages.allocAligned(bus, "t", 4);
         assertThat(a.pa() % (4 * 4096)).isZero();
         assertThat(a.pa()).isBetween(a.first(), a.first() + (long) (a.count() - 4) * 4096);
-        assertThat(KernelPages.pagesFor(1)).isEqualTo(1);
-        assertThat(KernelPages.pagesFor(4097)).isEqualTo(2);
-        assertThat(KernelPages.pagesFor(3 * 4096)).isEqualTo(4);
+        assertThat(CoherentPages.pagesFor(1)).isEqualTo(1);
+        assertThat(CoherentPages.pagesFor(4097)).isEqualTo(2);
+        assertThat(CoherentPages.pagesFor(3 * 4096)).isEqualTo(4);
     }
 }

@@ -16,7 +16,7 @@ import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.pri.PageRequest;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.regs.SmmuReg;
+import org.svafabric.iommu.hw.layout.SmmuReg;
 
 /** The event and PRI queues as the driver consumes them, the command-queue error path, and page responses. */
 class QueueHandlersTest {

@@ -7,23 +7,25 @@ import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.iommu.hw.cd.ContextDescriptor;
-import org.svafabric.iommu.hw.cd.L1Cd;
+
+import org.svafabric.iommu.hw.layout.L1Cd;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
-import org.svafabric.iommu.hw.regs.Cr0;
-import org.svafabric.iommu.hw.regs.Cr2;
-import org.svafabric.iommu.hw.regs.Gbpa;
+import org.svafabric.iommu.hw.layout.Cr0;
+import org.svafabric.iommu.hw.layout.Cr2;
+import org.svafabric.iommu.hw.layout.Gbpa;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.regs.SmmuReg;
-import org.svafabric.iommu.hw.regs.StallModel;
-import org.svafabric.iommu.hw.ste.Ste;
-import org.svafabric.iommu.hw.ste.StreamTableEntry;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.StallModel;
+import org.svafabric.iommu.hw.layout.Ste;
+
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
 import org.svafabric.iommu.hw.walker.Access;
 import org.svafabric.iommu.hw.walker.Stage1Translator;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.fixture.Structures;
 
 /** The translation pipeline through the facade: STE -> substream -> CD -> walk, and the caches' maintenance. */
 class SmmuV3Test {
@@ -108,21 +110,21 @@ class SmmuV3Test {
     @Test
     void anIllegalSteGivesCBadSte() {
         f = new SmmuFixture(SmmuConfig.builder().stallModel(StallModel.STALL_FORCED).build());
-        f.writeSte(SID, StreamTableEntry.stage1(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, true, 0, 0));
+        f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, true, 0, 0));
         f.enable();
         assertThat(fault(translate(-1, VA), EventType.C_BAD_STE).detail()).contains("S1STALLD");
     }
 
     @Test
     void steConfigAbortTerminatesWithoutAnEvent() {
-        f.writeSte(SID, StreamTableEntry.abort());
+        f.writeSte(SID, Structures.abortSte());
         f.enable();
         assertThat(translate(-1, VA)).isInstanceOf(Translation.Aborted.class);
     }
 
     @Test
     void steConfigBypassPassesTheAddressThroughAndRefusesASubstreamId() {
-        f.writeSte(SID, StreamTableEntry.bypass());
+        f.writeSte(SID, Structures.bypassSte());
         f.enable();
         assertThat(pa(translate(-1, 0x1234_5678L))).isEqualTo(0x1234_5678L);
         fault(translate(PASID, VA), EventType.C_BAD_SUBSTREAMID);
@@ -146,7 +148,7 @@ class SmmuV3Test {
     @Test
     void aSubstreamIdWhileSubstreamsAreDisabledGivesCBadSubstreamid() {
         long cd = f.allocCdTable(0);
-        f.writeSte(SID, StreamTableEntry.stage1(cd, Ste.S1FMT_LINEAR, 0, 0, false, 0, 0));
+        f.writeSte(SID, Structures.stage1Ste(cd, Ste.S1FMT_LINEAR, 0, 0, false, 0, 0));
         f.writeCd(cd, 0, SmmuFixture.svaCd(pt.pgd(), ASID));
         pt.mapUser(VA, PA, true, false, false, true, false);
         f.enable();
@@ -159,9 +161,9 @@ class SmmuV3Test {
         long cdTable = f.allocCdTable(4);
         f.writeCd(cdTable, 0, SmmuFixture.svaCd(pt.pgd(), ASID));
         pt.mapUser(VA, PA, true, false, false, true, false);
-        f.writeSte(1, StreamTableEntry.stage1(cdTable, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_TERMINATE, false, 0, 0));
-        f.writeSte(2, StreamTableEntry.stage1(cdTable, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_BYPASS, false, 0, 0));
-        f.writeSte(3, StreamTableEntry.stage1(cdTable, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_SSID0, false, 0, 0));
+        f.writeSte(1, Structures.stage1Ste(cdTable, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_TERMINATE, false, 0, 0));
+        f.writeSte(2, Structures.stage1Ste(cdTable, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_BYPASS, false, 0, 0));
+        f.writeSte(3, Structures.stage1Ste(cdTable, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_SSID0, false, 0, 0));
         f.enable();
         fault(f.smmu.translate(TransactionRequest.read(1, -1, VA)), EventType.F_STREAM_DISABLED);
         assertThat(pa(f.smmu.translate(TransactionRequest.read(2, -1, VA)))).isEqualTo(VA);
@@ -181,9 +183,9 @@ class SmmuV3Test {
     @Test
     void anIllegalCdGivesCBadCd() {
         long cdTable = boundStream();
-        f.writeCd(cdTable, 7, SmmuFixture.svaCd(pt.pgd(), ASID).withAa64(false));
+        f.writeCd(cdTable, 7, SmmuFixture.svaCd(pt.pgd(), ASID).with(Cd.AA64, false));
         assertThat(fault(translate(7, VA), EventType.C_BAD_CD).detail()).contains("AA64");
-        f.writeCd(cdTable, 8, SmmuFixture.svaCd(pt.pgd(), ASID).withT0sz(12));
+        f.writeCd(cdTable, 8, SmmuFixture.svaCd(pt.pgd(), ASID).with(Cd.T0SZ, 12));
         assertThat(fault(translate(8, VA), EventType.C_BAD_CD).detail()).contains("T0SZ");
     }
 
@@ -193,8 +195,8 @@ class SmmuV3Test {
         long l2 = f.bus.allocKernelPages("l2", 32);
         l2 = (l2 + 0xffff) & ~0xffffL;
         f.bus.write64(l1, L1Cd.encode(l2));
-        f.bus.write(l2 + PASID * 64, Words.toBytes(SmmuFixture.svaCd(pt.pgd(), ASID).encode()));
-        f.writeSte(SID, StreamTableEntry.stage1(l1, Ste.S1FMT_64K_L2, 16, Ste.S1DSS_SSID0, false, 0, 0));
+        f.bus.write(l2 + PASID * 64, Words.toBytes(SmmuFixture.svaCd(pt.pgd(), ASID).words()));
+        f.writeSte(SID, Structures.stage1Ste(l1, Ste.S1FMT_64K_L2, 16, Ste.S1DSS_SSID0, false, 0, 0));
         pt.mapUser(VA, PA, true, false, false, true, false);
         f.enable();
         assertThat(pa(translate(PASID, VA))).isEqualTo(PA);
@@ -204,8 +206,8 @@ class SmmuV3Test {
     @Test
     void faultConfigurationDecidesRecordAbortAndStall() {
         long cdTable = boundStream();
-        f.writeCd(cdTable, 1, SmmuFixture.svaCd(pt.pgd(), ASID).withFaultConfig(false, false, false));
-        f.writeCd(cdTable, 2, SmmuFixture.svaCd(pt.pgd(), ASID).withFaultConfig(true, true, true));
+        f.writeCd(cdTable, 1, SmmuFixture.svaCd(pt.pgd(), ASID).with(Cd.A, false).with(Cd.R, false).with(Cd.S, false));
+        f.writeCd(cdTable, 2, SmmuFixture.svaCd(pt.pgd(), ASID).with(Cd.A, true).with(Cd.R, true).with(Cd.S, true));
         long unmapped = VA + 0x10_0000;
         Translation.Fault silentRazWi = fault(translate(1, unmapped), EventType.F_TRANSLATION);
         assertThat(silentRazWi.record()).isFalse();
@@ -225,7 +227,7 @@ class SmmuV3Test {
     @Test
     void anExternalAbortOnTheWalkIgnoresTheFaultConfiguration() {
         long cdTable = boundStream();
-        f.writeCd(cdTable, 1, SmmuFixture.svaCd(f.bus.size(), ASID).withFaultConfig(false, false, true));
+        f.writeCd(cdTable, 1, SmmuFixture.svaCd(f.bus.size(), ASID).with(Cd.A, false).with(Cd.R, false).with(Cd.S, true));
         Translation.Fault t = fault(translate(1, VA), EventType.F_WALK_EABT);
         assertThat(t.stall()).isFalse();
         assertThat(t.record()).isTrue();
@@ -250,7 +252,7 @@ class SmmuV3Test {
     void aDriverThatRewritesAnSteWithoutCfgiSteSeesTheOldOne() {
         boundStream();
         translate(PASID, VA);
-        f.writeSte(SID, StreamTableEntry.abort());
+        f.writeSte(SID, Structures.abortSte());
         assertThat(translate(PASID, VA)).isInstanceOf(Translation.Ok.class);
         f.smmu.invalidateSte(SID, 0);
         assertThat(translate(PASID, VA)).isInstanceOf(Translation.Aborted.class);
@@ -265,7 +267,7 @@ class SmmuV3Test {
         f.writeCd(cdTable, PASID, SmmuFixture.svaCd(other.pgd(), ASID + 2));
         f.smmu.invalidateSte(SID & ~1, 1); // CFGI_STE_RANGE covering SIDs 4-5
         assertThat(pa(translate(PASID, VA))).isEqualTo(PA + 0x7000);
-        f.writeSte(SID, StreamTableEntry.bypass());
+        f.writeSte(SID, Structures.bypassSte());
         f.smmu.invalidateSte(0, 31);
         assertThat(pa(translate(-1, VA))).isEqualTo(VA);
     }
@@ -274,7 +276,7 @@ class SmmuV3Test {
     void cfgiCdAllDropsEveryCdOfTheStreamOnly() {
         long cdTable = boundStream();
         translate(PASID, VA);
-        f.writeCd(cdTable, PASID, ContextDescriptor.INVALID);
+        f.writeCd(cdTable, PASID, Cd.INVALID);
         f.smmu.invalidateCd(SID + 1, -1);
         assertThat(translate(PASID, VA)).isInstanceOf(Translation.Ok.class);
         f.smmu.invalidateCd(SID, -1);
@@ -313,7 +315,7 @@ class SmmuV3Test {
         // ASID to another: CD invalid + CFGI_CD + TLBI ASID, then the new CD + CFGI_CD.
         bus.at = cdTable + PASID * 64L;
         bus.hook = () -> {
-            f.writeCd(cdTable, PASID, ContextDescriptor.INVALID);
+            f.writeCd(cdTable, PASID, Cd.INVALID);
             f.smmu.invalidateCd(SID, PASID);
             f.smmu.invalidateTlb(TlbInvalidation.asid(Regime.NH, ASID));
             f.writeCd(cdTable, PASID, SmmuFixture.svaCd(b.pgd(), ASID));
@@ -340,7 +342,7 @@ class SmmuV3Test {
         f = new SmmuFixture(SmmuConfig.builder().hyp(true).build());
         pt = new PageTableBuilder(f.bus);
         long cd = f.allocCdTable(4);
-        f.writeSte(SID, StreamTableEntry.stage1(cd, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_SSID0, false, 0, Ste.STRW_EL2));
+        f.writeSte(SID, Structures.stage1Ste(cd, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_SSID0, false, 0, Ste.STRW_EL2));
         f.writeCd(cd, PASID, SmmuFixture.svaCd(pt.pgd(), ASID));
         pt.mapUser(VA, PA, true, false, false, true, false);
         f.enable(Cr2.E2H.mask());
@@ -355,7 +357,7 @@ class SmmuV3Test {
     @Test
     void anEl2SteWithoutE2hIsIllegalHere() {
         f = new SmmuFixture(SmmuConfig.builder().hyp(true).build());
-        f.writeSte(SID, StreamTableEntry.stage1(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, 0, Ste.STRW_EL2));
+        f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, 0, Ste.STRW_EL2));
         f.enable(0);
         fault(translate(-1, VA), EventType.C_BAD_STE);
     }
@@ -372,7 +374,7 @@ class SmmuV3Test {
         PageTableBuilder p = new PageTableBuilder(btm.bus);
         long cd = btm.stage1Stream(SID, 4);
         btm.writeCd(cd, 1, SmmuFixture.svaCd(p.pgd(), ASID));
-        btm.writeCd(cd, 2, SmmuFixture.svaCd(p.pgd(), ASID + 1).withAset(true));
+        btm.writeCd(cd, 2, SmmuFixture.svaCd(p.pgd(), ASID + 1).with(Cd.ASET, true));
         p.mapUser(VA, PA, true, true, false, true, true);
         btm.enable(Cr2.PTM.mask());
         btm.smmu.translate(TransactionRequest.read(SID, 1, VA));
@@ -400,8 +402,8 @@ class SmmuV3Test {
 
     @Test
     void pparIsReadFromALegalSte() {
-        f.writeSte(SID, StreamTableEntry.bypass().withPpar(true));
-        f.writeSte(SID + 1, StreamTableEntry.INVALID);
+        f.writeSte(SID, Structures.bypassSte().with(Ste.PPAR, true));
+        f.writeSte(SID + 1, Ste.INVALID);
         assertThat(f.smmu.ppar(SID)).as("SMMUEN == 0").isEmpty();
         f.enable();
         assertThat(f.smmu.ppar(SID)).contains(true);

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.iommu.hw.cd.Cd;
-import org.svafabric.iommu.hw.cd.ContextDescriptor;
+import org.svafabric.iommu.hw.layout.Cd;
+
 import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
@@ -175,11 +175,11 @@ class StaleTranslationRandomizedTest {
      * A 64-byte CD is not written atomically, so a live one is replaced in steps: clear V (word 0, one
      * single-copy-atomic store), CFGI_CD; write words 1-7, then word 0 with V = 1; CFGI_CD.
      */
-    private void replaceCd(ContextDescriptor cd) {
+    private void replaceCd(Cd cd) {
         long slot = cdTable + PASID * 64L;
         f.bus.write64(slot, Cd.V.with(f.bus.read64(slot), false));
         f.smmu.invalidateCd(SID, PASID);
-        long[] w = cd.encode();
+        long[] w = cd.words();
         for (int i = 1; i < w.length; i++) {
             f.bus.write64(slot + 8L * i, w[i]);
         }
@@ -218,11 +218,11 @@ class StaleTranslationRandomizedTest {
 
     /** A reference walk of what is in RAM now, independent of the model's code: PA, or -1 for any fault. */
     private long freshWalk(long va, boolean write) {
-        ContextDescriptor cd = ContextDescriptor.decode(Words.fromBytes(f.bus.read(cdTable + PASID * 64L, 64)));
+        Cd cd = Cd.decode(Words.fromBytes(f.bus.read(cdTable + PASID * 64L, 64)));
         if (!cd.valid()) {
             return -1;
         }
-        long table = cd.ttb0();
+        long table = cd.address(Cd.TTB0);
         for (int level = 0; level < 3; level++) {
             long d = f.bus.read64(table + (long) Vmsa.index(va, level) * 8);
             if (!Pte.isTable(d, level)) {

@@ -3,8 +3,8 @@ package org.svafabric.iommu.hw.cache;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.svafabric.iommu.hw.cd.ContextDescriptor;
-import org.svafabric.iommu.hw.ste.StreamTableEntry;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.layout.Ste;
 import org.svafabric.iommu.hw.tlb.InvalidationEpoch;
 import org.svafabric.iommu.hw.walker.Stage1Context;
 
@@ -25,11 +25,11 @@ import org.svafabric.iommu.hw.walker.Stage1Context;
 public final class ConfigCache {
 
     /** A legal STE of stream {@code sid}, with the stream's counters for the hot path. */
-    public record SteEntry(int sid, StreamTableEntry ste, StreamCounters counters) {
+    public record SteEntry(int sid, Ste ste, StreamCounters counters) {
     }
 
     /** A legal CD at index {@code ssid} of stream {@code sid}'s CD table, and the stage-1 context built from it. */
-    public record CdEntry(int sid, int ssid, ContextDescriptor cd, Stage1Context ctx) {
+    public record CdEntry(int sid, int ssid, Cd cd, Stage1Context ctx) {
     }
 
     /**

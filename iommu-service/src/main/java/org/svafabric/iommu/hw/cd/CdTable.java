@@ -2,8 +2,10 @@ package org.svafabric.iommu.hw.cd;
 
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
-import org.svafabric.iommu.hw.ste.Ste;
-import org.svafabric.iommu.hw.ste.StreamTableEntry;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.layout.L1Cd;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /**
  * Finds and fetches the CD of a SubstreamID through a stage-1 STE (IHI 0070 §5.2 STE.S1Fmt, §5.3): one CD,
@@ -17,7 +19,7 @@ public final class CdTable {
     public sealed interface Lookup permits Found, MissingL2, FetchAbort {
     }
 
-    public record Found(long pa, ContextDescriptor cd) implements Lookup {
+    public record Found(long pa, Cd cd) implements Lookup {
     }
 
     /** The L1CD covering the SubstreamID has V = 0: C_BAD_SUBSTREAMID. */
@@ -29,14 +31,14 @@ public final class CdTable {
     }
 
     /** The PA of the CD for {@code ssid} in a linear table, or the L1CD for it in a 2-level one. */
-    public static Lookup fetch(MemoryBus bus, StreamTableEntry ste, int ssid, int ssidBits) {
-        long ptr = ste.s1ContextPtr();
+    public static Lookup fetch(MemoryBus bus, Ste ste, int ssid, int ssidBits) {
+        long ptr = ste.address(Ste.S1_CONTEXT_PTR);
         long pa;
-        if (ste.s1CdMax() == 0 || ssidBits == 0) {
+        if (ste.get(Ste.S1CDMAX) == 0 || ssidBits == 0) {
             pa = ptr;
-        } else if (ste.s1Fmt() == Ste.S1FMT_4K_L2 || ste.s1Fmt() == Ste.S1FMT_64K_L2) {
-            int leafBits = ste.s1Fmt() == Ste.S1FMT_4K_L2 ? 6 : 10;
-            long l1pa = ptr + (ste.s1CdMax() > leafBits ? (long) (ssid >>> leafBits) * L1Cd.SIZE : 0);
+        } else if (ste.get(Ste.S1FMT) == Ste.S1FMT_4K_L2 || ste.get(Ste.S1FMT) == Ste.S1FMT_64K_L2) {
+            int leafBits = ste.get(Ste.S1FMT) == Ste.S1FMT_4K_L2 ? 6 : 10;
+            long l1pa = ptr + (ste.get(Ste.S1CDMAX) > leafBits ? (long) (ssid >>> leafBits) * L1Cd.SIZE : 0);
             long l1;
             try {
                 l1 = bus.read64(l1pa);
@@ -52,7 +54,7 @@ public final class CdTable {
             pa = ptr + (long) ssid * Cd.SIZE; // S1Fmt 0b00, and the reserved 0b11 that behaves as 0b00
         }
         try {
-            return new Found(pa, ContextDescriptor.decode(Words.fromBytes(bus.read(pa, Cd.SIZE))));
+            return new Found(pa, Cd.decode(Words.fromBytes(bus.read(pa, Cd.SIZE))));
         } catch (RuntimeException e) {
             return new FetchAbort(pa);
         }

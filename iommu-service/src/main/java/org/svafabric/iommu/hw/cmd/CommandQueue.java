@@ -1,6 +1,6 @@
 package org.svafabric.iommu.hw.cmd;
 
-import static org.svafabric.iommu.hw.queue.QueueRegisters.CMDQ_CONS_ERR;
+import static org.svafabric.iommu.hw.layout.QueueRegisters.CMDQ_CONS_ERR;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -13,6 +13,7 @@ import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.QueueBase;
 import org.svafabric.iommu.hw.queue.RamRing;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The command queue, SMMU side: consumes 16-byte commands from RAM between CONS and PROD, in order.
@@ -75,7 +76,7 @@ public final class CommandQueue {
         this.executor = executor;
         configure(new QueueBase(0, 0, false));
         gerror.onAcknowledge(error -> {
-            if (error.equals(GlobalErrors.CMDQ_ERR)) {
+            if (error.equals(Gerror.CMDQ_ERR)) {
                 kick();
             }
         });
@@ -150,7 +151,7 @@ public final class CommandQueue {
     }
 
     private void consume() {
-        while (enabled && !gerror.isActive(GlobalErrors.CMDQ_ERR)) {
+        while (enabled && !gerror.isActive(Gerror.CMDQ_ERR)) {
             if (syncBarrier != null) {
                 if (!syncBarrier.isDone() || !completeSync()) {
                     return;
@@ -219,6 +220,6 @@ public final class CommandQueue {
         lastError = error + " at CONS 0x" + Integer.toHexString(cons) + ": " + reason;
         log.warn("command queue stopped: {}", lastError);
         cons = (int) CMDQ_CONS_ERR.with(Integer.toUnsignedLong(cons), error.code());
-        gerror.raise(GlobalErrors.CMDQ_ERR);
+        gerror.raise(Gerror.CMDQ_ERR);
     }
 }

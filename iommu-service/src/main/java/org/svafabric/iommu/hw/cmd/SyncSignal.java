@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The completion signal of a CMD_SYNC (IHI 0070 §4.7.3, ComplSignal): SIG_IRQ makes a 32-bit write of
@@ -57,7 +58,7 @@ public final class SyncSignal {
             bus.write(addr, le);
         } catch (RuntimeException abort) {
             log.warn("CMD_SYNC MSI write to 0x{} aborted: {}", Long.toHexString(addr), abort.toString());
-            gerror.raise(GlobalErrors.MSI_CMDQ_ABT_ERR);
+            gerror.raise(Gerror.MSI_CMDQ_ABT_ERR);
         }
     }
 }

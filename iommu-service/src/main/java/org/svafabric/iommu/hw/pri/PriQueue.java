@@ -12,6 +12,7 @@ import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.OutputQueue;
 import org.svafabric.iommu.hw.queue.QueueBase;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The PRI queue, SMMU side: incoming Page Requests from the root complex are written as 16-byte
@@ -150,13 +151,13 @@ public final class PriQueue {
             return Admission.WRITTEN;
         } catch (RuntimeException busFault) {
             log.warn("PRI queue write aborted at PROD 0x{}: {}", Integer.toHexString(queue.prod()), busFault.toString());
-            gerror.raise(GlobalErrors.PRIQ_ABT_ERR);
+            gerror.raise(Gerror.PRIQ_ABT_ERR);
             return ppr.isStopMarker() ? Admission.DROPPED : Admission.answered(failure(ppr));
         }
     }
 
     private boolean queueUsable() {
-        return queue.enabled() && !gerror.isActive(GlobalErrors.PRIQ_ABT_ERR);
+        return queue.enabled() && !gerror.isActive(Gerror.PRIQ_ABT_ERR);
     }
 
     /** Response Failure, never with a PASID (§8.2). */

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventQueueWritable;
-import org.svafabric.iommu.hw.event.EventRecord;
+import org.svafabric.iommu.hw.layout.EventRecord;
 import org.svafabric.iommu.hw.event.EventSink;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The event queue, SMMU side: records 32-byte {@link EventRecord}s at PROD from any number of faulting
@@ -46,7 +47,7 @@ public final class EventQueue implements EventSink, EventQueueWritable {
         this.gerror = gerror;
         this.irq = irq;
         gerror.onAcknowledge(error -> {
-            if (error.equals(GlobalErrors.EVTQ_ABT_ERR)) {
+            if (error.equals(Gerror.EVTQ_ABT_ERR)) {
                 wakeWritableWaiters();
             }
         });
@@ -105,7 +106,7 @@ public final class EventQueue implements EventSink, EventQueueWritable {
             queue.push(entry);
         } catch (RuntimeException busFault) {
             log.warn("event queue write aborted at PROD 0x{}: {}", Integer.toHexString(queue.prod()), busFault.toString());
-            gerror.raise(GlobalErrors.EVTQ_ABT_ERR);
+            gerror.raise(Gerror.EVTQ_ABT_ERR);
             return false;
         } finally {
             lock.unlock();
@@ -130,7 +131,7 @@ public final class EventQueue implements EventSink, EventQueueWritable {
     }
 
     private boolean writable() {
-        return queue.enabled() && !queue.isFull() && !gerror.isActive(GlobalErrors.EVTQ_ABT_ERR);
+        return queue.enabled() && !queue.isFull() && !gerror.isActive(Gerror.EVTQ_ABT_ERR);
     }
 
     private void countDiscard() {

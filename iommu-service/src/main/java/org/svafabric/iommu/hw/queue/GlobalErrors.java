@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.svafabric.api.bits.Field;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * SMMU_GERROR and SMMU_GERRORN: global errors are raised by toggling a GERROR bit and acknowledged by
@@ -13,11 +14,6 @@ import org.svafabric.api.bits.Field;
  * register file's GERROR/GERRORN to {@link #gerror()} and {@link #writeGerrorn(int)}. Thread-safe.
  */
 public final class GlobalErrors {
-    public static final Field CMDQ_ERR = Field.bit("CMDQ_ERR", 0, 0);
-    public static final Field EVTQ_ABT_ERR = Field.bit("EVTQ_ABT_ERR", 0, 2);
-    public static final Field PRIQ_ABT_ERR = Field.bit("PRIQ_ABT_ERR", 0, 3);
-    public static final Field MSI_CMDQ_ABT_ERR = Field.bit("MSI_CMDQ_ABT_ERR", 0, 4);
-
     /** Called after software acknowledged an error, outside the lock. */
     @FunctionalInterface
     public interface AckListener {
@@ -72,7 +68,7 @@ public final class GlobalErrors {
             gerrorn = value;
             deactivated = activeBefore & ~(gerror ^ gerrorn);
         }
-        for (Field f : List.of(CMDQ_ERR, EVTQ_ABT_ERR, PRIQ_ABT_ERR, MSI_CMDQ_ABT_ERR)) {
+        for (Field f : List.of(Gerror.CMDQ_ERR, Gerror.EVTQ_ABT_ERR, Gerror.PRIQ_ABT_ERR, Gerror.MSI_CMDQ_ABT_ERR)) {
             if ((deactivated & (int) f.mask()) != 0) {
                 listeners.forEach(l -> l.acknowledged(f));
             }

@@ -1,6 +1,6 @@
 package org.svafabric.iommu.hw.queue;
 
-import static org.svafabric.iommu.hw.queue.QueueRegisters.OVERFLOW;
+import static org.svafabric.iommu.hw.layout.QueueRegisters.OVERFLOW;
 
 import org.svafabric.api.bus.MemoryBus;
 

@@ -1,8 +1,8 @@
 package org.svafabric.iommu.hw.queue;
 
-import static org.svafabric.iommu.hw.queue.QueueRegisters.BASE_ADDR;
-import static org.svafabric.iommu.hw.queue.QueueRegisters.BASE_LOG2SIZE;
-import static org.svafabric.iommu.hw.queue.QueueRegisters.BASE_RWA;
+import static org.svafabric.iommu.hw.layout.QueueRegisters.BASE_ADDR;
+import static org.svafabric.iommu.hw.layout.QueueRegisters.BASE_LOG2SIZE;
+import static org.svafabric.iommu.hw.layout.QueueRegisters.BASE_RWA;
 
 /**
  * The value of a CMDQ_BASE, EVENTQ_BASE or PRIQ_BASE register.

@@ -2,6 +2,7 @@ package org.svafabric.iommu.hw.queue;
 
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.iommu.hw.layout.QueueRegisters;
 
 /**
  * A circular queue of fixed-size little-endian entries in RAM, addressed by PROD/CONS values in the

@@ -1,5 +1,9 @@
 package org.svafabric.iommu.hw.regs;
 
+import org.svafabric.iommu.hw.layout.Idr5;
+import org.svafabric.iommu.hw.layout.Idr3;
+import org.svafabric.iommu.hw.layout.Idr1;
+import org.svafabric.iommu.hw.layout.Idr0;
 /**
  * The ID register values of an SMMU built from {@link SmmuConfig}: a stage-1-only SMMU (S1P, no S2P) with
  * AArch64 tables, the 4 KiB granule, little-endian walks, 48-bit VAs, and CD.A choosing abort or RAZ/WI.
@@ -38,7 +42,7 @@ public record IdRegisters(int idr0, int idr1, int idr3, int idr5) {
         long idr3 = Idr3.RIL.with(0, c.ril());
 
         long idr5 = 0;
-        idr5 = Idr5.OAS.with(idr5, SmmuConfig.oasEncoding(c.oasBits()));
+        idr5 = Idr5.OAS.with(idr5, Idr5.oasEncoding(c.oasBits()));
         idr5 = Idr5.GRAN4K.with(idr5, true);
         idr5 = Idr5.STALL_MAX.with(idr5, c.stallModel().canStall() ? c.stallMax() : 0);
 

@@ -8,6 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.Gbpa;
+import org.svafabric.iommu.hw.layout.Cr2;
+import org.svafabric.iommu.hw.layout.Cr0;
 
 /**
  * The SMMU's register page as software sees it: read and write by offset (or by {@link SmmuReg}), with the

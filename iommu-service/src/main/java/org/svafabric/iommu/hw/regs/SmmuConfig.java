@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.svafabric.api.topology.SmmuDescription;
+import org.svafabric.iommu.hw.layout.Idr5;
+import org.svafabric.iommu.hw.layout.Httu;
+import org.svafabric.iommu.hw.layout.StallModel;
 
 /**
  * What this SMMU implements: the values the ID registers report (IDR0, IDR1, IDR3, IDR5) and the sizes of
@@ -42,9 +45,6 @@ public record SmmuConfig(int sidBits, int ssidBits, boolean twoLevelStreamTable,
                          boolean hyp, int cmdqLog2, int evtqLog2, int priqLog2, int tlbEntries, int tlbWays,
                          int walkCacheEntries, int steCacheEntries, int cdCacheEntries) {
 
-    /** OAS encodings of IDR5.OAS and CD.IPS, index = encoding. */
-    static final int[] ADDRESS_SIZES = {32, 36, 40, 42, 44, 48, 52};
-
     public SmmuConfig {
         List<String> p = problems(sidBits, ssidBits, oasBits, cmdqLog2, evtqLog2, priqLog2, tlbEntries, tlbWays,
                 walkCacheEntries, steCacheEntries, cdCacheEntries, stallMax);
@@ -66,7 +66,7 @@ public record SmmuConfig(int sidBits, int ssidBits, boolean twoLevelStreamTable,
         if (ssidBits < 0 || ssidBits > 20) {
             p.add("ssidBits must be 0..20");
         }
-        if (oasEncoding(oasBits) < 0) {
+        if (Idr5.oasEncoding(oasBits) < 0) {
             p.add("oasBits must be one of 32, 36, 40, 42, 44, 48, 52");
         }
         for (int q : new int[]{cmdqLog2, evtqLog2, priqLog2}) {
@@ -110,21 +110,6 @@ public record SmmuConfig(int sidBits, int ssidBits, boolean twoLevelStreamTable,
 
     public Builder toBuilder() {
         return new Builder(this);
-    }
-
-    /** IDR5.OAS / CD.IPS encoding of {@code bits}, -1 when there is none. */
-    public static int oasEncoding(int bits) {
-        for (int i = 0; i < ADDRESS_SIZES.length; i++) {
-            if (ADDRESS_SIZES[i] == bits) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Bits of an address size encoding (IDR5.OAS, CD.IPS); values above 52 bits are capped, as the model has no 56-bit PAs. */
-    public static int addressBits(int encoding) {
-        return ADDRESS_SIZES[Math.min(encoding, ADDRESS_SIZES.length - 1)];
     }
 
     public static final class Builder {

@@ -2,6 +2,8 @@ package org.svafabric.iommu.hw.ste;
 
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.iommu.hw.layout.L1Std;
+import org.svafabric.iommu.hw.layout.Ste;
 
 /**
  * Finds and fetches the STE of a StreamID in the stream table in RAM, linear or 2-level (IHI 0070 §3.3.2,
@@ -18,7 +20,7 @@ public final class StreamTable {
     }
 
     /** The STE, read from {@code pa}. */
-    public record Found(long pa, StreamTableEntry ste) implements Lookup {
+    public record Found(long pa, Ste ste) implements Lookup {
     }
 
     /** C_BAD_STREAMID. */
@@ -57,7 +59,7 @@ public final class StreamTable {
             pa = l2 + index * Ste.SIZE;
         }
         try {
-            return new Found(pa, StreamTableEntry.decode(Words.fromBytes(bus.read(pa, Ste.SIZE))));
+            return new Found(pa, Ste.decode(Words.fromBytes(bus.read(pa, Ste.SIZE))));
         } catch (RuntimeException e) {
             return new FetchAbort(pa);
         }

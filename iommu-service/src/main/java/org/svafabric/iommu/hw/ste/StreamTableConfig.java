@@ -1,6 +1,6 @@
 package org.svafabric.iommu.hw.ste;
 
-import org.svafabric.iommu.hw.regs.StrtabBase;
+import org.svafabric.iommu.hw.layout.StrtabBase;
 
 /**
  * SMMU_STRTAB_BASE and SMMU_STRTAB_BASE_CFG as the SMMU uses them: the registers take effect when SMMUEN is

@@ -1,9 +1,10 @@
 package org.svafabric.iommu.hw.walker;
 
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.iommu.hw.cd.Cd;
-import org.svafabric.iommu.hw.cd.ContextDescriptor;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.layout.Cd;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
+import org.svafabric.iommu.hw.layout.Idr5;
 
 /**
  * Everything a stage-1 translation needs from a legal STE and CD, computed once when the configuration is
@@ -30,14 +31,14 @@ public record Stage1Context(boolean el2, int asid, boolean aset, long ttb0, int 
 
     private static final long TOP_BYTE = 0xff00_0000_0000_0000L;
 
-    public static Stage1Context of(ContextDescriptor cd, boolean el2, SmmuConfig config) {
-        boolean ha = cd.ha() && config.httu().accessFlag();
-        boolean hd = ha && cd.hd() && config.httu().dirtyState();
-        int oas = Math.min(SmmuConfig.addressBits(cd.ips()), config.oasBits());
+    public static Stage1Context of(Cd cd, boolean el2, SmmuConfig config) {
+        boolean ha = cd.isSet(Cd.HA) && config.httu().accessFlag();
+        boolean hd = ha && cd.isSet(Cd.HD) && config.httu().dirtyState();
+        int oas = Math.min(Idr5.addressBits((int) cd.get(Cd.IPS)), config.oasBits());
         // With EPD0 = 1, T0SZ is IGNORED and may hold anything; bound it so range checks stay meaningful.
-        int t0sz = Math.max(Cd.T0SZ_MIN, Math.min(Cd.T0SZ_MAX, cd.t0sz()));
-        return new Stage1Context(el2, cd.asid(), cd.aset(), cd.ttb0(), t0sz, Vmsa.startLevel(t0sz),
-                cd.epd0(), cd.tbi0(), oas, ha, hd, cd.affd(), cd.s(), cd.r() || cd.s(), cd.a());
+        int t0sz = Math.max(Cd.T0SZ_MIN, Math.min(Cd.T0SZ_MAX, (int) cd.get(Cd.T0SZ)));
+        return new Stage1Context(el2, (int) cd.get(Cd.ASID), cd.isSet(Cd.ASET), cd.address(Cd.TTB0), t0sz, Vmsa.startLevel(t0sz),
+                cd.isSet(Cd.EPD0), cd.isSet(Cd.TBI0), oas, ha, hd, cd.isSet(Cd.AFFD), cd.isSet(Cd.S), cd.isSet(Cd.R) || cd.isSet(Cd.S), cd.isSet(Cd.A));
     }
 
     /**

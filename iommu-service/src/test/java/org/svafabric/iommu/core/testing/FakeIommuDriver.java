@@ -16,6 +16,7 @@ import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.IommuDriverOps;
 import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.port.SvaSupport;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /**
  * An arm-smmu-v3 driver that keeps the CDs it was asked to install in a map and records every call in

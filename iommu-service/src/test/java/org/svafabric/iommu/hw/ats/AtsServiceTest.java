@@ -7,15 +7,16 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.pagetable.Pte;
-import org.svafabric.iommu.hw.cd.ContextDescriptor;
+
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
-import org.svafabric.iommu.hw.regs.Cr2;
+import org.svafabric.iommu.hw.layout.Cr2;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.ste.Ste;
-import org.svafabric.iommu.hw.ste.StreamTableEntry;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.fixture.Structures;
+
 
 /** ATS Translation Requests and their completions (IHI 0070 §3.9.1.2, §13.7). */
 class AtsServiceTest {
@@ -81,7 +82,7 @@ class AtsServiceTest {
         pt.mapUser(VA, PA, true, true, false, true, false);
         pt.mapUser(VA + 0x1000, PA, true, true, false, false, false);
         cdTable = f.stage1Stream(SID, 4);
-        f.writeCd(cdTable, PASID, ContextDescriptor.shared(pt.pgd(), 11, 0b101, false, false, false, 0));
+        f.writeCd(cdTable, PASID, Structures.sharedCd(pt.pgd(), 11, 0b101, false, false, false, 0));
         f.enable(0);
         AtsCompletion w = one(PASID, write(VA));
         assertThat(w.read()).isTrue();
@@ -113,7 +114,7 @@ class AtsServiceTest {
 
     @Test
     void eatsZeroGivesUnsupportedRequestAndFBadAtsTreq() {
-        f.writeSte(SID, StreamTableEntry.stage1(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, Ste.EATS_ABT, 0));
+        f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, Ste.EATS_ABT, 0));
         f.enable(0);
         AtsCompletion c = one(-1, read(VA));
         assertThat(c.status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
@@ -122,7 +123,7 @@ class AtsServiceTest {
 
     @Test
     void aBypassStreamGivesUnsupportedRequestAndFBadAtsTreq() {
-        f.writeSte(SID, StreamTableEntry.bypass().withEats(Ste.EATS_TRANS));
+        f.writeSte(SID, Structures.bypassSte().with(Ste.EATS, Ste.EATS_TRANS));
         f.enable(0);
         assertThat(one(-1, read(VA)).status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
         assertThat(events).extracting(Event::type).containsExactly(EventType.F_BAD_ATS_TREQ);
@@ -130,7 +131,7 @@ class AtsServiceTest {
 
     @Test
     void anAbortStreamGivesUnsupportedRequestWithoutEvent() {
-        f.writeSte(SID, StreamTableEntry.abort());
+        f.writeSte(SID, Structures.abortSte());
         f.enable(0);
         assertThat(one(-1, read(VA)).status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
         assertThat(events).isEmpty();
@@ -165,7 +166,7 @@ class AtsServiceTest {
 
     @Test
     void s1DssBypassGivesAnIdentityTranslation() {
-        f.writeSte(SID, StreamTableEntry.stage1(f.allocCdTable(4), Ste.S1FMT_LINEAR, 4, Ste.S1DSS_BYPASS, false, Ste.EATS_TRANS, 0));
+        f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(4), Ste.S1FMT_LINEAR, 4, Ste.S1DSS_BYPASS, false, Ste.EATS_TRANS, 0));
         f.enable(0);
         assertThat(one(-1, write(VA + 0x123))).isEqualTo(AtsCompletion.granted(VA + 0x123, VA, 12, true, true, false, false));
     }

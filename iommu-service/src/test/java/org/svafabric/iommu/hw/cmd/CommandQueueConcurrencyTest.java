@@ -26,6 +26,7 @@ import org.svafabric.iommu.hw.queue.RamRing;
 import org.svafabric.iommu.hw.stall.StallTable;
 import org.svafabric.iommu.hw.testing.ManualScheduler;
 import org.svafabric.iommu.hw.testing.RecordingTarget;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The consumer on its own thread, a driver thread producing into a small ring, and endpoints answering ATC
@@ -142,7 +143,7 @@ class CommandQueueConcurrencyTest {
             expected.add("STE " + i + "/0");
         }
         assertThat(target.calls()).isEqualTo(expected);
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isFalse();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isFalse();
         assertThat(queue.readCons()).isEqualTo(prod);
     }
 }

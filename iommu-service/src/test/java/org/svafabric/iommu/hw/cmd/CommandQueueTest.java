@@ -27,6 +27,7 @@ import org.svafabric.iommu.hw.testing.RecordingTarget;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Scope;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The command consumer, driven the way arm-smmu-v3 drives it: commands written into the ring in RAM, then
@@ -131,7 +132,7 @@ class CommandQueueTest {
         assertThat(target.calls()).containsExactly("STE 1/0");
         assertThat(queue.readCons() & 0xff).as("RD on the bad command").isEqualTo(1);
         assertThat(consError()).isEqualTo(CommandError.CERROR_ILL.code());
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isTrue();
         assertThat(queue.lastError()).contains("Reserved opcode 0x00");
         queue.writeProd(prod);
         assertThat(target.calls()).as("nothing consumed while CMDQ_ERR is active").hasSize(1);
@@ -148,7 +149,7 @@ class CommandQueueTest {
         gerror.writeGerrorn(gerror.gerror());
         assertThat(target.calls()).containsExactly("STE 1/0", "STE 2/0");
         assertThat(queue.readCons() & 0xff).isEqualTo(3);
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isFalse();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isFalse();
     }
 
     @Test
@@ -156,7 +157,7 @@ class CommandQueueTest {
         start(3);
         submitRaw(0x3046, 0); // CMD_SYNC with CS = 0b11
         gerror.writeGerrorn(gerror.gerror());
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isTrue();
         assertThat(queue.readCons() & 0xff).isZero();
         assertThat(consError()).isEqualTo(CommandError.CERROR_ILL.code());
     }
@@ -218,7 +219,7 @@ class CommandQueueTest {
         scheduler.advance(ATC_TIMEOUT);
         assertThat(consError()).isEqualTo(CommandError.CERROR_ATC_INV_SYNC.code());
         assertThat(queue.readCons() & 0xff).as("CONS still on the SYNC").isEqualTo(1);
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isTrue();
         assertThat(msiWord()).isZero();
         assertThat(atc.timeouts()).isEqualTo(1);
 
@@ -235,7 +236,7 @@ class CommandQueueTest {
         port.invalidations.get(0).completion().completeExceptionally(new IllegalStateException("UR"));
         assertThat(msiWord()).isEqualTo(3);
         assertThat(atc.endpointErrors()).isEqualTo(1);
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isFalse();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isFalse();
     }
 
     @Test
@@ -298,8 +299,8 @@ class CommandQueueTest {
         start(3);
         ram.failWrites(MSI, MSI + 4);
         submit(CmdSync.msi(MSI, 0x55), new CmdCfgiSte(1, false));
-        assertThat(gerror.isActive(GlobalErrors.MSI_CMDQ_ABT_ERR)).isTrue();
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isFalse();
+        assertThat(gerror.isActive(Gerror.MSI_CMDQ_ABT_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isFalse();
         assertThat(target.calls()).isEqualTo(List.of("STE 1/0"));
     }
 }

@@ -3,6 +3,7 @@ package org.svafabric.iommu.hw.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.svafabric.iommu.hw.layout.EventRecord;
 
 /** Golden event records, worked out by hand from Linux's EVTQ_0_* .. EVTQ_3_* positions. */
 class EventRecordTest {

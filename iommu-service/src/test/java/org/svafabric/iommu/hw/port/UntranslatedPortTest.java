@@ -16,6 +16,7 @@ import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
 import org.svafabric.iommu.hw.stall.StallHold;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /** Untranslated DMA through the SMMU: data, fault termination (abort or RAZ/WI) and stalls. */
 class UntranslatedPortTest {
@@ -47,7 +48,7 @@ class UntranslatedPortTest {
 
     private void bind(boolean a, boolean r, boolean s) {
         cdTable = f.stage1Stream(SID, 2);
-        f.writeCd(cdTable, PASID, SmmuFixture.svaCd(pt.pgd(), 4).withFaultConfig(a, r, s));
+        f.writeCd(cdTable, PASID, SmmuFixture.svaCd(pt.pgd(), 4).with(Cd.A, a).with(Cd.R, r).with(Cd.S, s));
         f.enable();
     }
 

@@ -13,6 +13,7 @@ import org.svafabric.iommu.hw.queue.QueueBase;
 import org.svafabric.iommu.hw.testing.FakeDevicePort;
 import org.svafabric.iommu.hw.testing.FakeDevicePort.PageResponse;
 import org.svafabric.iommu.hw.testing.FaultyBus;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The PRI queue's full-queue behaviour as IHI 0070 §8.1 specifies it, and the unusable-queue rules of §8.2,
@@ -154,7 +155,7 @@ class PriQueueTest {
         PriQueue q = queue(true, false);
         ram.failWrites(BASE, BASE + 32);
         q.receive(ppr(6, false));
-        assertThat(gerror.isActive(GlobalErrors.PRIQ_ABT_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.PRIQ_ABT_ERR)).isTrue();
         assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 6, PriResponseCode.RESPONSE_FAILURE));
         ram.heal();
         q.receive(ppr(7, true));

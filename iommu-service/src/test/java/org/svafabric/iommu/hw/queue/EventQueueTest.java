@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
 import org.svafabric.iommu.hw.event.Event;
-import org.svafabric.iommu.hw.event.EventRecord;
+import org.svafabric.iommu.hw.layout.EventRecord;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.testing.FaultyBus;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 /** The event queue's producer rules (IHI 0070 §7.4, §3.12.2, §7.2.2), driven as the Linux driver would. */
 class EventQueueTest {
@@ -122,7 +123,7 @@ class EventQueueTest {
     void anAbortedWriteRaisesEvtqAbtErrAndNothingIsWrittenUntilItIsAcknowledged() {
         ram.failWrites(BASE, BASE + 128);
         assertThat(queue.record(fault(0x1000))).isFalse();
-        assertThat(gerror.isActive(GlobalErrors.EVTQ_ABT_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.EVTQ_ABT_ERR)).isTrue();
         assertThat(queue.readProd()).isZero();
         ram.heal();
         assertThat(queue.record(fault(0x2000))).isFalse();

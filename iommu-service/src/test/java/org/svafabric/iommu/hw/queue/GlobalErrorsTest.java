@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Field;
+import org.svafabric.iommu.hw.layout.Gerror;
 
 class GlobalErrorsTest {
     private final AtomicInteger irqs = new AtomicInteger();
@@ -15,22 +16,22 @@ class GlobalErrorsTest {
 
     @Test
     void anErrorIsActiveWhileGerrorDiffersFromGerrorn() {
-        assertThat(gerror.raise(GlobalErrors.CMDQ_ERR)).isTrue();
+        assertThat(gerror.raise(Gerror.CMDQ_ERR)).isTrue();
         assertThat(gerror.gerror()).isEqualTo(0x1);
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isTrue();
         gerror.writeGerrorn(gerror.gerror());
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isFalse();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isFalse();
         // the next occurrence toggles the bit back to 0, and is active again
-        gerror.raise(GlobalErrors.CMDQ_ERR);
+        gerror.raise(Gerror.CMDQ_ERR);
         assertThat(gerror.gerror()).isZero();
-        assertThat(gerror.isActive(GlobalErrors.CMDQ_ERR)).isTrue();
+        assertThat(gerror.isActive(Gerror.CMDQ_ERR)).isTrue();
         assertThat(irqs).hasValue(2);
     }
 
     @Test
     void raisingAnActiveErrorAgainChangesNothing() {
-        gerror.raise(GlobalErrors.EVTQ_ABT_ERR);
-        assertThat(gerror.raise(GlobalErrors.EVTQ_ABT_ERR)).isFalse();
+        gerror.raise(Gerror.EVTQ_ABT_ERR);
+        assertThat(gerror.raise(Gerror.EVTQ_ABT_ERR)).isFalse();
         assertThat(gerror.gerror()).isEqualTo(0x4);
         assertThat(irqs).hasValue(1);
     }
@@ -39,11 +40,11 @@ class GlobalErrorsTest {
     void acknowledgementNamesOnlyTheErrorsItDeactivated() {
         List<Field> acked = new ArrayList<>();
         gerror.onAcknowledge(acked::add);
-        gerror.raise(GlobalErrors.CMDQ_ERR);
-        gerror.raise(GlobalErrors.PRIQ_ABT_ERR);
+        gerror.raise(Gerror.CMDQ_ERR);
+        gerror.raise(Gerror.PRIQ_ABT_ERR);
         gerror.writeGerrorn(0x8);
-        assertThat(acked).containsExactly(GlobalErrors.PRIQ_ABT_ERR);
+        assertThat(acked).containsExactly(Gerror.PRIQ_ABT_ERR);
         gerror.writeGerrorn(0x9);
-        assertThat(acked).containsExactly(GlobalErrors.PRIQ_ABT_ERR, GlobalErrors.CMDQ_ERR);
+        assertThat(acked).containsExactly(Gerror.PRIQ_ABT_ERR, Gerror.CMDQ_ERR);
     }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.topology.SmmuDescription;
+import org.svafabric.iommu.hw.layout.Httu;
+import org.svafabric.iommu.hw.layout.StallModel;
+import org.svafabric.iommu.hw.layout.Idr5;
+import org.svafabric.iommu.hw.layout.Idr0;
 
 /**
  * ID register golden values, worked out by hand from IHI 0070 §6.3.1-6.3.6 field positions (see the sums in

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.layout.Gbpa;
 
 class RegisterFileTest {
     private final RegisterFile regs = new RegisterFile(IdRegisters.of(SmmuConfig.defaults()));

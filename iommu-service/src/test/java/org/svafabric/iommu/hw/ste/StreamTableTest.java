@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.LocalMemoryBus;
-import org.svafabric.iommu.hw.regs.StrtabBase;
+import org.svafabric.iommu.hw.layout.StrtabBase;
+import org.svafabric.iommu.hw.layout.L1Std;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.fixture.Structures;
 
 class StreamTableTest {
     private final LocalMemoryBus bus = new LocalMemoryBus();
@@ -24,8 +27,8 @@ class StreamTableTest {
     @Test
     void linearTableIndexesBySidAndRefusesSidsBeyondLog2Size() {
         long base = bus.allocKernelPages("st", 4);
-        StreamTableEntry ste = StreamTableEntry.bypass();
-        bus.write(base + 37 * 64, Words.toBytes(ste.encode()));
+        Ste ste = Structures.bypassSte();
+        bus.write(base + 37 * 64, Words.toBytes(ste.words()));
         StreamTableConfig t = StreamTableConfig.fromRegisters(base, cfg(StrtabBase.FMT_LINEAR, 0, 8), 16);
         StreamTable.Lookup l = StreamTable.fetch(bus, t, 37);
         assertThat(l).isEqualTo(new StreamTable.Found(base + 37 * 64, ste));
@@ -38,8 +41,8 @@ class StreamTableTest {
         long l2 = alignedPages(4); // 256 STEs, aligned to their 16 KiB as the SMMU requires
         bus.write64(l1 + 3 * 8, L1Std.encode(9, l2)); // SIDs 0x300-0x3ff
         bus.write64(l1 + 4 * 8, L1Std.encode(2, l2)); // only 2 STEs for SIDs 0x400-0x4ff
-        StreamTableEntry ste = StreamTableEntry.abort();
-        bus.write(l2 + 0x42 * 64, Words.toBytes(ste.encode()));
+        Ste ste = Structures.abortSte();
+        bus.write(l2 + 0x42 * 64, Words.toBytes(ste.words()));
         StreamTableConfig t = StreamTableConfig.fromRegisters(l1, cfg(StrtabBase.FMT_2LVL, 8, 16), 16);
         assertThat(StreamTable.fetch(bus, t, 0x342)).isEqualTo(new StreamTable.Found(l2 + 0x42 * 64, ste));
         assertThat(StreamTable.fetch(bus, t, 0x242)).as("L1STD Span 0").isInstanceOf(StreamTable.BadStreamId.class);

@@ -7,15 +7,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.pagetable.Pte;
-import org.svafabric.iommu.hw.cd.ContextDescriptor;
+
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.PageTableBuilder;
-import org.svafabric.iommu.hw.regs.Httu;
+import org.svafabric.iommu.hw.layout.Httu;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.InvalidationEpoch;
 import org.svafabric.iommu.hw.tlb.InvalidationScope;
 import org.svafabric.iommu.hw.tlb.Iotlb;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.fixture.Structures;
 
 /** The stage-1 walk over tables written with {@link Pte}: permissions, Access flag, dirty state, ranges, faults. */
 class Stage1TranslatorTest {
@@ -30,12 +32,12 @@ class Stage1TranslatorTest {
     private final Stage1Translator translator = new Stage1Translator(bus, tlb, walkCache);
     private final PageTableBuilder pt = new PageTableBuilder(bus);
 
-    private Stage1Context ctx(ContextDescriptor cd) {
+    private Stage1Context ctx(Cd cd) {
         return Stage1Context.of(cd, false, SmmuConfig.defaults());
     }
 
-    private ContextDescriptor cd(boolean ha, boolean hd) {
-        return ContextDescriptor.shared(pt.pgd(), ASID, 0b101, ha, hd, false, 0);
+    private Cd cd(boolean ha, boolean hd) {
+        return Structures.sharedCd(pt.pgd(), ASID, 0b101, ha, hd, false, 0);
     }
 
     private Stage1Translator.Outcome translate(Stage1Context c, long va, int access) {
@@ -153,7 +155,7 @@ class Stage1TranslatorTest {
     @Test
     void accessFlagFaultDisableTreatsAfAsSetWithoutWritingIt() {
         pt.map(VA, Pte.userPage(PA, true, false, false, false, false));
-        Stage1Context c = ctx(cd(false, false).withAffd(true));
+        Stage1Context c = ctx(cd(false, false).with(Cd.AFFD, true));
         assertThat(pa(translate(c, VA, Access.READ))).isEqualTo(PA);
         assertThat(pt.leaf(VA)).isEqualTo(Pte.userPage(PA, true, false, false, false, false));
         assertThat(tlb.size()).isEqualTo(1);
@@ -223,7 +225,7 @@ class Stage1TranslatorTest {
     void t0szBoundsTheInputRange() {
         PageTableBuilder small = new PageTableBuilder(bus, 39);
         small.map((1L << 25) - 4096, Pte.userPage(PA, true, false, false, true, false));
-        Stage1Context c = ctx(ContextDescriptor.shared(small.pgd(), ASID, 0b101, false, false, false, 0).withT0sz(39));
+        Stage1Context c = ctx(Structures.sharedCd(small.pgd(), ASID, 0b101, false, false, false, 0).with(Cd.T0SZ, 39));
         assertThat(c.startLevel()).isEqualTo(2);
         CostMeter m = new CostMeter();
         assertThat(pa(translator.translate(c, (1L << 25) - 4096, Access.READ, m, epoch.startFill()))).isEqualTo(PA);
@@ -240,7 +242,7 @@ class Stage1TranslatorTest {
         pt.map(VA, Pte.userPage(PA, true, false, false, true, false));
         long tagged = VA | 0x5AL << 56;
         assertFault(translate(ctx(cd(false, false)), tagged, Access.READ), EventType.F_TRANSLATION);
-        assertThat(pa(translate(ctx(cd(false, false).withTbi0(true)), tagged + 8, Access.READ))).isEqualTo(PA + 8);
+        assertThat(pa(translate(ctx(cd(false, false).with(Cd.TBI0, true)), tagged + 8, Access.READ))).isEqualTo(PA + 8);
     }
 
     @Test
@@ -269,7 +271,7 @@ class Stage1TranslatorTest {
 
     @Test
     void outputAndTableAddressesBeyondTheEffectiveIpsAreAddressSizeFaults() {
-        ContextDescriptor ips40 = cd(false, false).withIps(0b010);
+        Cd ips40 = cd(false, false).with(Cd.IPS, 0b010);
         pt.map(VA, Pte.userPage(1L << 40, true, false, false, true, false));
         assertFault(translate(ctx(ips40), VA, Access.READ), EventType.F_ADDR_SIZE);
         assertThat(pa(translate(ctx(cd(false, false)), VA, Access.READ))).isEqualTo(1L << 40);
@@ -283,13 +285,13 @@ class Stage1TranslatorTest {
     void epd0FaultsWithoutWalking() {
         pt.map(VA, Pte.userPage(PA, true, false, false, true, false));
         CostMeter m = new CostMeter();
-        assertFault(translator.translate(ctx(cd(false, false).withEpd0(true)), VA, Access.READ, m, epoch.startFill()), EventType.F_TRANSLATION);
+        assertFault(translator.translate(ctx(cd(false, false).with(Cd.EPD0, true)), VA, Access.READ, m, epoch.startFill()), EventType.F_TRANSLATION);
         assertThat(m.descriptorsRead).isZero();
     }
 
     @Test
     void aWalkThatLeavesRamIsAnExternalAbortAtTheDescriptor() {
-        Stage1Context c = ctx(ContextDescriptor.shared(bus.size(), ASID, 0b101, false, false, false, 0));
+        Stage1Context c = ctx(Structures.sharedCd(bus.size(), ASID, 0b101, false, false, false, 0));
         Stage1Translator.Outcome o = translate(c, 0, Access.READ);
         assertFault(o, EventType.F_WALK_EABT);
         assertThat(((Stage1Translator.Faulted) o).fetchPa()).isEqualTo(bus.size());

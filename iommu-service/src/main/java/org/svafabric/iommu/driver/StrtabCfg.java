@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import org.svafabric.api.bits.Field;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.cmd.CmdCfgiSte;
+import org.svafabric.iommu.hw.layout.L1Std;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.layout.StrtabBase;
 
 /**
  * The stream table in RAM (Linux {@code arm_smmu_init_strtab}): linear when the SMMU cannot split it or the
@@ -18,14 +20,11 @@ import org.svafabric.iommu.hw.cmd.CmdCfgiSte;
  * reads only once V is set go first, word 0 (V, Config) last, then CMD_CFGI_STE and CMD_SYNC so that no
  * cached copy of the old entry survives. Callers serialise writes per StreamID (the driver's master lock).
  */
-final class StreamTable {
+final class StrtabCfg {
     /** Linux {@code STRTAB_SPLIT}. */
     static final int SPLIT = 8;
     /** Linux caps the level-1 table at 2^20 bytes of descriptors ({@code STRTAB_L1_SZ_SHIFT}). */
     static final int MAX_L1_LOG2 = 17;
-
-    static final Field L1_SPAN = Field.bits("Span", 0, 4, 0);
-    static final Field L1_L2PTR = Field.bits("L2Ptr", 0, 51, 6);
 
     private final MemoryBus bus;
     private final String owner;
@@ -35,7 +34,7 @@ final class StreamTable {
     private final long base;
     private final ConcurrentMap<Integer, Long> l2Tables = new ConcurrentHashMap<>();
 
-    StreamTable(MemoryBus bus, String owner, Cmdq cmdq, SmmuFeatures f) {
+    StrtabCfg(MemoryBus bus, String owner, Cmdq cmdq, SmmuFeatures f) {
         this.bus = bus;
         this.owner = owner;
         this.cmdq = cmdq;
@@ -43,10 +42,10 @@ final class StreamTable {
         if (twoLevel) {
             int l1Log2 = Math.min(MAX_L1_LOG2, f.sidBits() - SPLIT);
             this.log2Size = l1Log2 + SPLIT;
-            this.base = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((1L << l1Log2) * 8)).pa();
+            this.base = CoherentPages.allocAligned(bus, owner, CoherentPages.pagesFor((1L << l1Log2) * L1Std.SIZE)).pa();
         } else {
             this.log2Size = f.sidBits();
-            this.base = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((1L << log2Size) * StreamTableEntry.BYTES)).pa();
+            this.base = CoherentPages.allocAligned(bus, owner, CoherentPages.pagesFor((1L << log2Size) * Ste.SIZE)).pa();
         }
     }
 
@@ -60,14 +59,14 @@ final class StreamTable {
 
     /** STRTAB_BASE: the table address with RA (read-allocate). */
     long baseRegister() {
-        return SmmuRegs.STRTAB_BASE_RA.with(SmmuRegs.STRTAB_BASE_ADDR.withAddress(0, base), 1);
+        return StrtabBase.RA.with(StrtabBase.ADDR.withAddress(0, base), true);
     }
 
     /** STRTAB_BASE_CFG: format, SPLIT, LOG2SIZE. */
     int baseCfgRegister() {
-        long v = SmmuRegs.STRTAB_BASE_CFG_FMT.with(0, twoLevel ? SmmuRegs.STRTAB_BASE_CFG_FMT_2LVL : SmmuRegs.STRTAB_BASE_CFG_FMT_LINEAR);
-        v = SmmuRegs.STRTAB_BASE_CFG_SPLIT.with(v, split());
-        return (int) SmmuRegs.STRTAB_BASE_CFG_LOG2SIZE.with(v, log2Size);
+        long v = StrtabBase.FMT.with(0, twoLevel ? StrtabBase.FMT_2LVL : StrtabBase.FMT_LINEAR);
+        v = StrtabBase.SPLIT.with(v, split());
+        return (int) StrtabBase.LOG2SIZE.with(v, log2Size);
     }
 
     boolean covers(int sid) {
@@ -77,27 +76,27 @@ final class StreamTable {
     /** Physical address of the STE of {@code sid}, allocating its level-2 table first if needed. */
     long steAddress(int sid) {
         if (!twoLevel) {
-            return base + (long) sid * StreamTableEntry.BYTES;
+            return base + (long) sid * Ste.SIZE;
         }
         long l2 = l2Tables.computeIfAbsent(sid >>> SPLIT, this::allocL2);
-        return l2 + (long) (sid & ((1 << SPLIT) - 1)) * StreamTableEntry.BYTES;
+        return l2 + (long) (sid & ((1 << SPLIT) - 1)) * Ste.SIZE;
     }
 
     /** Installs {@code ste} for {@code sid}: words 1..7, then word 0, then CMD_CFGI_STE and CMD_SYNC. */
-    void write(int sid, long[] ste) {
+    void write(int sid, Ste ste) {
         long at = steAddress(sid);
-        byte[] upper = new byte[(StreamTableEntry.DWORDS - 1) * 8];
-        for (int i = 1; i < StreamTableEntry.DWORDS; i++) {
-            Words.putLong(upper, (i - 1) * 8, ste[i]);
+        byte[] upper = new byte[(Ste.WORDS - 1) * 8];
+        for (int i = 1; i < Ste.WORDS; i++) {
+            Words.putLong(upper, (i - 1) * 8, ste.word(i));
         }
         bus.write(at + 8, upper);
-        bus.write64(at, ste[0]);
+        bus.write64(at, ste.word(0));
         // Leaf = 0: a level-1 descriptor written for this StreamID may be cached as well.
         cmdq.issueSync(List.of(new CmdCfgiSte(sid, !twoLevel)));
     }
 
-    long[] read(int sid) {
-        return Words.fromBytes(bus.read(steAddress(sid), StreamTableEntry.BYTES));
+    Ste read(int sid) {
+        return Ste.decode(Words.fromBytes(bus.read(steAddress(sid), Ste.SIZE)));
     }
 
     /**
@@ -105,9 +104,9 @@ final class StreamTable {
      * memory that is not initialised. SPAN = SPLIT + 1 as Linux writes it.
      */
     private long allocL2(int l1Index) {
-        long l2 = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((1L << SPLIT) * StreamTableEntry.BYTES)).pa();
-        long desc = L1_L2PTR.withAddress(L1_SPAN.with(0, SPLIT + 1), l2);
-        bus.write64(base + (long) l1Index * 8, desc);
+        long l2 = CoherentPages.allocAligned(bus, owner, CoherentPages.pagesFor((1L << SPLIT) * Ste.SIZE)).pa();
+        long desc = L1Std.encode(SPLIT + 1, l2);
+        bus.write64(base + (long) l1Index * L1Std.SIZE, desc);
         return l2;
     }
 }

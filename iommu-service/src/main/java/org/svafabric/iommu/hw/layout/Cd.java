@@ -1,15 +1,15 @@
-package org.svafabric.iommu.hw.cd;
+package org.svafabric.iommu.hw.layout;
 
 import org.svafabric.api.bits.Field;
+import org.svafabric.api.bits.Structure;
 
 /**
- * The Context Descriptor's fields, as 64-bit words of the 64-byte CD (IHI 0070 §5.4; Linux
- * {@code CTXDESC_CD_0_*}, {@code CTXDESC_CD_1_TTB0_MASK}, {@code CTXDESC_CD_3_MAIR}). TTB0 [115:68] of the
- * specification is word 1, bits [51:4]; MAIR [255:192] is all of word 3.
+ * The Context Descriptor (IHI 0070 §5.4; Linux {@code CTXDESC_CD_0_*}, {@code CTXDESC_CD_1_TTB0_MASK},
+ * {@code CTXDESC_CD_3_MAIR}): its fields, declared once, and a CD as the value of its eight words. TTB0
+ * [115:68] of the specification is word 1, bits [51:4]; MAIR [255:192] is all of word 3. Decoding never
+ * fails; {@code CdCheck} decides whether a CD is usable; the driver builds its CDs in {@code driver.CdBuilder}.
  */
-public final class Cd {
-    private Cd() {
-    }
+public final class Cd extends Structure<Cd> {
 
     public static final int SIZE = 64;
     public static final int WORDS = SIZE / 8;
@@ -51,4 +51,24 @@ public final class Cd {
     /** T0SZ bounds for VMSAv8-64, 4 KiB granule, without IDR3.STT and 52-bit VAs (IHI 0070 §5.4 CD.T0SZ). */
     public static final int T0SZ_MIN = 16;
     public static final int T0SZ_MAX = 39;
+
+    /** A CD with every word zero (V = 0). */
+    public static final Cd INVALID = new Cd(new long[WORDS]);
+
+    private Cd(long[] words) {
+        super(words, WORDS);
+    }
+
+    public static Cd decode(long[] words) {
+        return new Cd(words);
+    }
+
+    @Override
+    protected Cd wrap(long[] words) {
+        return new Cd(words);
+    }
+
+    public boolean valid() {
+        return isSet(V);
+    }
 }

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.hw.regs;
+package org.svafabric.iommu.hw.layout;
 
 /** SMMU_IDR0.STALL_MODEL (IHI 0070 §6.3.1): which fault models a translation context may select with CD.S. */
 public enum StallModel {
@@ -19,6 +19,16 @@ public enum StallModel {
         return code;
     }
 
+    /** The model of an IDR0.STALL_MODEL value; the reserved 0b11 has none. */
+    public static StallModel ofCode(int code) {
+        for (StallModel m : values()) {
+            if (m.code == code) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("STALL_MODEL 0b" + Integer.toBinaryString(code) + " is reserved");
+    }
+
     /** The topology's spelling ({@code stall}, {@code terminate}, {@code forced}). */
     public static StallModel of(String name) {
         switch (name) {
@@ -30,6 +40,18 @@ public enum StallModel {
                 return STALL_FORCED;
             default:
                 throw new IllegalArgumentException("stall model " + name + " is not stall, terminate or forced");
+        }
+    }
+
+    /** The topology's and the API's spelling. */
+    public String spelling() {
+        switch (this) {
+            case STALL_AND_TERMINATE:
+                return "stall";
+            case TERMINATE_ONLY:
+                return "terminate";
+            default:
+                return "forced";
         }
     }
 

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.hw.regs;
+package org.svafabric.iommu.hw.layout;
 
 import org.svafabric.api.bits.Field;
 
@@ -31,5 +31,8 @@ public final class Idr0 {
     public static final Field ST_LEVEL = Field.bits("ST_LEVEL", 0, 28, 27);
 
     public static final int TTF_AARCH64 = 0b10;
+    /** TTF 0b11: AArch32 (LPAE) and AArch64 tables. */
+    public static final int TTF_AARCH32_64 = 0b11;
+    public static final int ST_LEVEL_2LVL = 0b01;
     public static final int TTENDIAN_LITTLE = 0b10;
 }

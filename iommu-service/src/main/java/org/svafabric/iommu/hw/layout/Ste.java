@@ -1,15 +1,16 @@
-package org.svafabric.iommu.hw.ste;
+package org.svafabric.iommu.hw.layout;
 
 import org.svafabric.api.bits.Field;
+import org.svafabric.api.bits.Structure;
 
 /**
- * The Stream Table Entry's fields, as 64-bit words of the 64-byte STE (IHI 0070 §5.2; Linux
- * {@code STRTAB_STE_0_*}, {@code STRTAB_STE_1_*}). The specification numbers STE bits across the whole
- * structure: bit [64 * w + b] is bit b of word w, so S1DSS [65:64] is word 1, bits [1:0].
+ * The Stream Table Entry (IHI 0070 §5.2; Linux {@code STRTAB_STE_0_*}, {@code STRTAB_STE_1_*}): its fields,
+ * declared once as 64-bit-word {@link Field}s, and an STE as the value of its eight words. The specification
+ * numbers STE bits across the whole structure: bit [64 * w + b] is bit b of word w, so S1DSS [65:64] is
+ * word 1, bits [1:0]. Decoding never fails: whether an entry is usable is {@code SteCheck}'s job; the
+ * driver builds its entries in {@code driver.SteBuilder}.
  */
-public final class Ste {
-    private Ste() {
-    }
+public final class Ste extends Structure<Ste> {
 
     /** Bytes per STE. */
     public static final int SIZE = 64;
@@ -62,4 +63,33 @@ public final class Ste {
 
     /** SHCFG 0b01: use the incoming shareability, what Linux programs. */
     public static final int SHCFG_INCOMING = 0b01;
+
+    /** An STE with every word zero (V = 0). */
+    public static final Ste INVALID = new Ste(new long[WORDS]);
+
+    private Ste(long[] words) {
+        super(words, WORDS);
+    }
+
+    public static Ste decode(long[] words) {
+        return new Ste(words);
+    }
+
+    @Override
+    protected Ste wrap(long[] words) {
+        return new Ste(words);
+    }
+
+    public boolean valid() {
+        return isSet(V);
+    }
+
+    /** Config 0b000 and the reserved 0b001-0b011, which behave as 0b000. */
+    public boolean aborts() {
+        return (get(CONFIG) & 0b100) == 0;
+    }
+
+    public boolean bypasses() {
+        return get(CONFIG) == CONFIG_BYPASS;
+    }
 }

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.hw.cd;
+package org.svafabric.iommu.hw.layout;
 
 import org.svafabric.api.bits.Field;
 

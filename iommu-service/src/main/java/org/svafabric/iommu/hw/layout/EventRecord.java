@@ -1,6 +1,8 @@
-package org.svafabric.iommu.hw.event;
+package org.svafabric.iommu.hw.layout;
 
 import org.svafabric.api.bits.Field;
+import org.svafabric.iommu.hw.event.Event;
+import org.svafabric.iommu.hw.event.EventType;
 
 /**
  * The 32-byte event-queue record: field positions from Linux {@code arm-smmu-v3.h} ({@code EVTQ_0_*} ..

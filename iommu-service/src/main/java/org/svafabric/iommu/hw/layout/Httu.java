@@ -1,4 +1,4 @@
-package org.svafabric.iommu.hw.regs;
+package org.svafabric.iommu.hw.layout;
 
 /** SMMU_IDR0.HTTU (IHI 0070 §6.3.1): which translation-table flags the SMMU may update in RAM. */
 public enum Httu {

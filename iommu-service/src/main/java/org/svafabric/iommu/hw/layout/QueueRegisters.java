@@ -1,4 +1,4 @@
-package org.svafabric.iommu.hw.queue;
+package org.svafabric.iommu.hw.layout;
 
 import org.svafabric.api.bits.Field;
 

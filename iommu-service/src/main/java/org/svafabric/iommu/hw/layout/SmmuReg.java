@@ -1,4 +1,4 @@
-package org.svafabric.iommu.hw.regs;
+package org.svafabric.iommu.hw.layout;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -78,6 +78,14 @@ public enum SmmuReg {
 
     public Access access() {
         return access;
+    }
+
+    /** The offset of the page-1 alias of EVTQ_PROD/CONS or PRIQ_PROD/CONS, where Linux accesses them. */
+    public int page1Offset() {
+        if (this != EVTQ_PROD && this != EVTQ_CONS && this != PRIQ_PROD && this != PRIQ_CONS) {
+            throw new IllegalStateException(this + " has no page-1 alias");
+        }
+        return PAGE1 + offset;
     }
 
     /** The register at {@code offset} (page 0, or a page-1 alias), or null. */

@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import org.svafabric.api.bits.Field;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.cmd.CmdCfgiCd;
+import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.iommu.hw.layout.L1Cd;
+import org.svafabric.iommu.hw.layout.Ste;
 
 /**
  * A master's context-descriptor table (Linux {@code arm_smmu_ctx_desc_cfg}): linear for up to 1024 contexts
@@ -20,11 +22,9 @@ import org.svafabric.iommu.hw.cmd.CmdCfgiCd;
  * CD rewrites word 0 alone; clearing writes word 0 = 0. Each ends with CMD_CFGI_CD (+ the caller's
  * invalidations) and CMD_SYNC. Callers serialise writes per SSID.
  */
-final class CdTable {
+final class CtxDescCfg {
     /** Linux {@code CTXDESC_L2_ENTRIES}. */
     static final int L2_ENTRIES = 1024;
-    static final Field L1_V = Field.bit("V", 0, 0);
-    static final Field L1_L2PTR = Field.bits("L2Ptr", 0, 51, 12);
 
     private final MemoryBus bus;
     private final String owner;
@@ -32,12 +32,12 @@ final class CdTable {
     private final int sid;
     private final int s1CdMax;
     private final boolean twoLevel;
-    private final KernelPages.Allocation table;
+    private final CoherentPages.Allocation table;
     private final long base;
-    private final ConcurrentMap<Integer, KernelPages.Allocation> leaves = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, CoherentPages.Allocation> leaves = new ConcurrentHashMap<>();
 
     /** @param ssidBits log2 of the contexts this master may use (0: only SSID 0) */
-    CdTable(MemoryBus bus, String owner, Cmdq cmdq, int sid, int ssidBits, boolean cd2l) {
+    CtxDescCfg(MemoryBus bus, String owner, Cmdq cmdq, int sid, int ssidBits, boolean cd2l) {
         this.bus = bus;
         this.owner = owner;
         this.cmdq = cmdq;
@@ -45,8 +45,8 @@ final class CdTable {
         this.s1CdMax = ssidBits;
         long contexts = 1L << ssidBits;
         this.twoLevel = cd2l && contexts > L2_ENTRIES;
-        long bytes = twoLevel ? ((contexts + L2_ENTRIES - 1) / L2_ENTRIES) * 8 : contexts * ContextDescriptor.BYTES;
-        this.table = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor(bytes));
+        long bytes = twoLevel ? ((contexts + L2_ENTRIES - 1) / L2_ENTRIES) * L1Cd.SIZE : contexts * Cd.SIZE;
+        this.table = CoherentPages.allocAligned(bus, owner, CoherentPages.pagesFor(bytes));
         this.base = table.pa();
     }
 
@@ -59,7 +59,7 @@ final class CdTable {
     }
 
     int s1Fmt() {
-        return twoLevel ? StreamTableEntry.S1FMT_64K_L2 : StreamTableEntry.S1FMT_LINEAR;
+        return twoLevel ? Ste.S1FMT_64K_L2 : Ste.S1FMT_LINEAR;
     }
 
     boolean twoLevel() {
@@ -67,15 +67,15 @@ final class CdTable {
     }
 
     /** Installs a new CD at {@code ssid}: words 1..7, sync, word 0 with V, sync. */
-    void install(int ssid, long[] cd) {
+    void install(int ssid, Cd cd) {
         long at = cdAddress(ssid);
-        byte[] upper = new byte[(ContextDescriptor.DWORDS - 1) * 8];
-        for (int i = 1; i < ContextDescriptor.DWORDS; i++) {
-            Words.putLong(upper, (i - 1) * 8, cd[i]);
+        byte[] upper = new byte[(Cd.WORDS - 1) * 8];
+        for (int i = 1; i < Cd.WORDS; i++) {
+            Words.putLong(upper, (i - 1) * 8, cd.word(i));
         }
         bus.write(at + 8, upper);
         cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)));
-        bus.write64(at, cd[0]);
+        bus.write64(at, cd.word(0));
         cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)));
     }
 
@@ -89,8 +89,8 @@ final class CdTable {
         bus.write64(cdAddress(ssid), 0);
     }
 
-    long[] read(int ssid) {
-        return Words.fromBytes(bus.read(cdAddress(ssid), ContextDescriptor.BYTES));
+    Cd read(int ssid) {
+        return Cd.decode(Words.fromBytes(bus.read(cdAddress(ssid), Cd.SIZE)));
     }
 
     CmdCfgiCd cfgi(int ssid) {
@@ -108,19 +108,19 @@ final class CdTable {
             throw new IllegalArgumentException("SSID " + ssid + " outside the " + s1CdMax + "-bit CD table of SID 0x" + Integer.toHexString(sid));
         }
         if (!twoLevel) {
-            return base + (long) ssid * ContextDescriptor.BYTES;
+            return base + (long) ssid * Cd.SIZE;
         }
         long leaf = leaves.computeIfAbsent(ssid / L2_ENTRIES, this::allocLeaf).pa();
-        return leaf + (long) (ssid % L2_ENTRIES) * ContextDescriptor.BYTES;
+        return leaf + (long) (ssid % L2_ENTRIES) * Cd.SIZE;
     }
 
     /**
      * A zeroed leaf (every CD V = 0), then its level-1 descriptor, then CMD_CFGI_CD with Leaf = 0: the
      * SMMU may have cached the descriptor as invalid.
      */
-    private KernelPages.Allocation allocLeaf(int l1Index) {
-        KernelPages.Allocation leaf = KernelPages.allocAligned(bus, owner, KernelPages.pagesFor((long) L2_ENTRIES * ContextDescriptor.BYTES));
-        bus.write64(base + (long) l1Index * 8, L1_L2PTR.withAddress(L1_V.with(0, 1), leaf.pa()));
+    private CoherentPages.Allocation allocLeaf(int l1Index) {
+        CoherentPages.Allocation leaf = CoherentPages.allocAligned(bus, owner, CoherentPages.pagesFor((long) L2_ENTRIES * Cd.SIZE));
+        bus.write64(base + (long) l1Index * L1Cd.SIZE, L1Cd.encode(leaf.pa()));
         cmdq.issueSync(List.of(new CmdCfgiCd(sid, l1Index * L2_ENTRIES, false)));
         return leaf;
     }

@@ -3,13 +3,13 @@ package org.svafabric.iommu.driver;
 import org.svafabric.api.bus.MemoryBus;
 
 /**
- * Naturally aligned kernel allocations over the memory bus, which hands out contiguous pages with no
+ * Naturally aligned coherent allocations (what {@code dmam_alloc_coherent} gives the driver) over the memory bus, which hands out contiguous pages with no
  * alignment beyond 4 KiB and frees only whole allocations. The SMMU ignores the low bits of the addresses of
  * its tables and queues (a level-2 stream table or CD leaf, a linear table, a queue are aligned to their
  * size), so the driver places them on their size, as {@code dma_alloc_coherent}'s power-of-two allocations
  * are.
  */
-final class KernelPages {
+final class CoherentPages {
     static final int PAGE = 4096;
 
     /**
@@ -22,7 +22,7 @@ final class KernelPages {
         }
     }
 
-    private KernelPages() {
+    private CoherentPages() {
     }
 
     /** Pages for {@code bytes}, rounded up to a power of two. */
