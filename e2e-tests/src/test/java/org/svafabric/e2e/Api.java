@@ -3,6 +3,7 @@ package org.svafabric.e2e;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,7 +28,11 @@ public final class Api {
         return new Api(base, otherToken);
     }
 
-    public record Response(int status, String contentType, byte[] body) {
+    public record Response(int status, String contentType, byte[] body, HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
         }
@@ -85,7 +90,7 @@ public final class Api {
     private static Response send(HttpRequest.Builder b) {
         try {
             HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package org.svafabric.device.api;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -75,15 +76,16 @@ public class DeviceController {
 
     @PostMapping("/{id}/jobs")
     public ResponseEntity<?> submit(@PathVariable String id, @RequestBody DeviceRequests.Job body,
-                                    @RequestParam(defaultValue = "false") boolean wait) {
+                                    @RequestParam(defaultValue = "false") boolean wait, @RequestParam(required = false) Long uid) {
         DeviceDriver driver = devices.get(id);
         JobSpec spec = JobSpec.of(body.op(), body.pasid(), value(body.src()), value(body.dst()), body.length(), body.value(),
                 body.seed(), settings.maxJobBytes());
-        Job job = driver.submit(spec);
+        Job job = driver.submit(spec, uid);
         if (wait && awaitFinal(job, settings.waitTimeout())) {
             return ResponseEntity.ok(Views.job(job));
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new DeviceViews.JobAccepted(job.id(), job.status().name()));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/device/v1/jobs/" + job.id()))
+                .body(new DeviceViews.JobAccepted(job.id(), job.status().name()));
     }
 
     private static Long value(Addr a) {

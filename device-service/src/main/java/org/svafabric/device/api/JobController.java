@@ -1,12 +1,18 @@
 package org.svafabric.device.api;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.device.Devices;
+import org.svafabric.device.engine.JobStatus;
 import org.svafabric.device.engine.JobTable;
 
 /** Jobs of every device: one, or a filtered page. */
@@ -16,9 +22,11 @@ public class JobController {
     static final int MAX_PAGE_SIZE = 1000;
 
     private final JobTable jobs;
+    private final Devices devices;
 
-    public JobController(JobTable jobs) {
+    public JobController(JobTable jobs, Devices devices) {
         this.jobs = jobs;
+        this.devices = devices;
     }
 
     @GetMapping("/{jobId}")
@@ -26,13 +34,33 @@ public class JobController {
         return Views.job(jobs.get(jobId));
     }
 
+    /**
+     * Jobs oldest first (newest last), filtered; without {@code page} the last page, the newest
+     * {@code size}. {@code uid} selects what the gateway submitted for that caller.
+     */
     @GetMapping
     public DeviceViews.JobPage list(@RequestParam(required = false) String device, @RequestParam(required = false) Integer pasid,
-                                    @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+                                    @RequestParam(required = false) String status, @RequestParam(required = false) Long uid,
+                                    @RequestParam(required = false) Integer page, @RequestParam(defaultValue = "50") int size) {
+        if ((page != null && page < 0) || size < 1 || size > MAX_PAGE_SIZE) {
             throw ErrnoException.invalid("page must be >= 0 and size 1.." + MAX_PAGE_SIZE);
         }
-        JobTable.Page p = jobs.page(device, pasid, page, size);
-        return new DeviceViews.JobPage(p.items().stream().map(Views::job).toList(), page, size, p.total());
+        if (device != null && devices.all().stream().noneMatch(d -> d.device().id().equals(device))) {
+            throw new ErrnoException(Errno.EINVAL, "no-such-device-filter", "device filter: there is no device " + device);
+        }
+        JobTable.Page p = jobs.page(new JobTable.Filter(device, pasid, status(status), uid), page, size);
+        int shown = page == null ? (int) Math.max(0, (p.total() - 1) / size) : page;
+        return new DeviceViews.JobPage(p.items().stream().map(Views::job).toList(), shown, size, p.total());
+    }
+
+    private static JobStatus status(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return JobStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ErrnoException.invalid("status filter must be one of " + Arrays.toString(JobStatus.values()) + ", not " + s);
+        }
     }
 }

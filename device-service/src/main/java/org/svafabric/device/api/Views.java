@@ -31,7 +31,8 @@ final class Views {
         if (error != null && j.event() != null && !error.contains(j.event())) {
             error = error + " (" + j.event() + ")";
         }
-        return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.spec().op().wireName(), status.name(), j.bytes(), faults,
+        return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.uid(), j.spec().op().wireName(), status.name(),
+                j.spec().length(), j.bytes(), faults,
                 latency == null ? null : latency / 1000, error, j.faultAddr() == null ? null : Addr.of(j.faultAddr()), j.result());
     }
 }

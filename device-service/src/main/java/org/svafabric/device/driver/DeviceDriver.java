@@ -65,6 +65,11 @@ public final class DeviceDriver {
      * simply not bound is not the driver's to know: the SMMU refuses the job's first access.
      */
     public Job submit(JobSpec spec) {
+        return submit(spec, null);
+    }
+
+    /** As {@link #submit(JobSpec)}, the job recorded as submitted by {@code uid} (null: unknown). */
+    public Job submit(JobSpec spec, Long uid) {
         Integer pasid = spec.pasid();
         if (pasid != null) {
             checkPasid(pasid);
@@ -74,7 +79,7 @@ public final class DeviceDriver {
                 throw new ErrnoException(Errno.ESRCH, "pasid-exited",
                         "the address space of PASID " + pasid + " exited (mm_exit): device " + device.id() + " takes no more jobs for it");
             }
-            Job job = new Job(jobs.nextId(), device.id(), spec, device.now());
+            Job job = new Job(jobs.nextId(), device.id(), spec, uid, device.now());
             jobs.add(job);
             try {
                 device.accept(job);

@@ -13,6 +13,7 @@ public final class Job {
     private final String id;
     private final String device;
     private final JobSpec spec;
+    private final Long uid;
     private final long submittedNanos;
     private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.QUEUED);
     private final AtomicLong bytes = new AtomicLong();
@@ -26,9 +27,15 @@ public final class Job {
     private volatile String result;
 
     public Job(String id, String device, JobSpec spec, long submittedNanos) {
+        this(id, device, spec, null, submittedNanos);
+    }
+
+    /** @param uid who submitted the job (the gateway's caller), null when nobody said */
+    public Job(String id, String device, JobSpec spec, Long uid, long submittedNanos) {
         this.id = id;
         this.device = device;
         this.spec = spec;
+        this.uid = uid;
         this.submittedNanos = submittedNanos;
     }
 
@@ -46,6 +53,11 @@ public final class Job {
 
     public Integer pasid() {
         return spec.pasid();
+    }
+
+    /** The submitter's uid, or null. */
+    public Long uid() {
+        return uid;
     }
 
     public JobStatus status() {

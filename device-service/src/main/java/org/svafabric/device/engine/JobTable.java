@@ -49,18 +49,33 @@ public final class JobTable {
 
     /** One page of the jobs that match (null: any), oldest first. */
     public Page page(String device, Integer pasid, int page, int size) {
-        List<Job> items = new ArrayList<>(size);
-        long total = 0;
-        long skip = (long) page * size;
+        return page(new Filter(device, pasid, null, null), page, size);
+    }
+
+    /**
+     * One page of the jobs that match, oldest first (so the newest are last); page {@code null}
+     * is the last page, the newest {@code size} jobs. Pages are counted from the oldest job still
+     * retained, so a page number moves as old finished jobs are forgotten.
+     */
+    public Page page(Filter filter, Integer page, int size) {
+        List<Job> matching = new ArrayList<>();
         for (Job j : jobs.values()) {
-            if ((device == null || device.equals(j.device())) && (pasid == null || pasid.equals(j.pasid()))) {
-                if (total >= skip && items.size() < size) {
-                    items.add(j);
-                }
-                total++;
+            if (filter.test(j)) {
+                matching.add(j);
             }
         }
-        return new Page(items, total);
+        long total = matching.size();
+        long from = page == null ? Math.max(0, total - size) : Math.min((long) page * size, total);
+        long to = Math.min(total, from + size);
+        return new Page(List.copyOf(matching.subList((int) from, (int) to)), total);
+    }
+
+    /** What a listing selects by; a null field selects any. */
+    public record Filter(String device, Integer pasid, JobStatus status, Long uid) {
+        boolean test(Job j) {
+            return (device == null || device.equals(j.device())) && (pasid == null || pasid.equals(j.pasid()))
+                    && (status == null || status == j.status()) && (uid == null || uid.equals(j.uid()));
+        }
     }
 
     public record Page(List<Job> items, long total) {

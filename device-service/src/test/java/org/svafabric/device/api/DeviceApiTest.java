@@ -66,7 +66,7 @@ class DeviceApiTest {
     @Autowired
     FakeSmmu smmu;
 
-    record Response(int status, String contentType, String body) {
+    record Response(int status, String contentType, String body, String location) {
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -83,7 +83,8 @@ class DeviceApiTest {
         }
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers().firstValue("Location").orElse(null));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -182,6 +183,39 @@ class DeviceApiTest {
     }
 
     @Test
+    void jobsAreListedBySubmitterAndStatusNewestLastAndASubmissionSaysWhereItsRecordIs() throws Exception {
+        send("POST", "/device/v1/devices/" + SVA + "/pcie/enable", "{\"pasid\":true,\"pri\":true,\"ats\":true}");
+        String body = "{\"op\":\"memset\",\"pasid\":998,\"dst\":4096,\"length\":12288,\"value\":1}";
+        Response first = send("POST", "/device/v1/devices/" + SVA + "/jobs?uid=4242", body);
+        Response second = send("POST", "/device/v1/devices/" + SVA + "/jobs?uid=4242", body);
+        send("POST", "/device/v1/devices/" + SVA + "/jobs?uid=4343", body);
+        assertThat(first.status()).isEqualTo(202);
+        String firstId = first.json().get("jobId").asString();
+        String secondId = second.json().get("jobId").asString();
+        assertThat(first.location()).isEqualTo("/device/v1/jobs/" + firstId);
+        awaitFinal(firstId);
+        awaitFinal(secondId);
+
+        JsonNode mine = send("GET", "/device/v1/jobs?uid=4242&size=10", null).json();
+        assertThat(mine.get("total").asInt()).isEqualTo(2);
+        assertThat(mine.at("/items/0/jobId").asString()).isEqualTo(firstId);
+        assertThat(mine.at("/items/1/jobId").asString()).isEqualTo(secondId);
+        assertThat(mine.at("/items/1/uid").asLong()).isEqualTo(4242);
+        assertThat(mine.at("/items/1/length").asLong()).isEqualTo(12288);
+        assertThat(mine.at("/items/1/bytes").asLong()).isZero();
+
+        JsonNode newest = send("GET", "/device/v1/jobs?uid=4242&size=1", null).json();
+        assertThat(newest.at("/items/0/jobId").asString()).as("without page: the newest").isEqualTo(secondId);
+        assertThat(newest.get("page").asInt()).isEqualTo(1);
+        JsonNode oldest = send("GET", "/device/v1/jobs?uid=4242&size=1&page=0", null).json();
+        assertThat(oldest.at("/items/0/jobId").asString()).isEqualTo(firstId);
+
+        assertThat(send("GET", "/device/v1/jobs?uid=4242&status=faulted&device=" + SVA, null).json().get("total").asInt())
+                .isEqualTo(2);
+        assertThat(send("GET", "/device/v1/jobs?uid=4242&status=COMPLETED", null).json().get("total").asInt()).isZero();
+    }
+
+    @Test
     void hotplugAddsADeviceOnlyWhenIommuServiceTakesIt() {
         String desc = "{\"id\":\"0000:05:00.0\",\"type\":\"pci\",\"pasid\":{\"bits\":8},\"pri\":{\"outstandingPageRequests\":4},"
                 + "\"ats\":{\"atcEntries\":16},\"engine\":{\"queueDepth\":4,\"engines\":1}}";
@@ -233,6 +267,9 @@ class DeviceApiTest {
                 Arguments.of("GET", "/device/v1/jobs?size=0", null, 400, "EINVAL"),
                 Arguments.of("GET", "/device/v1/jobs?page=-1", null, 400, "EINVAL"),
                 Arguments.of("GET", "/device/v1/jobs?size=abc", null, 400, "EINVAL"),
+                Arguments.of("GET", "/device/v1/jobs?status=SHINY", null, 400, "EINVAL"),
+                Arguments.of("GET", "/device/v1/jobs?device=nope", null, 400, "EINVAL"),
+                Arguments.of("GET", "/device/v1/jobs?uid=abc", null, 400, "EINVAL"),
                 Arguments.of("POST", "/device/v1/devices", "{\"id\":\"usb0\",\"type\":\"usb\"}", 400, "EINVAL"),
                 Arguments.of("POST", "/device/v1/devices", "{\"id\":\"0000:06:00.0\",\"type\":\"pci\",\"colour\":\"red\"}", 400, "EINVAL"),
                 Arguments.of("POST", "/device/v1/devices", "{\"id\":\"p1\",\"type\":\"platform\"}", 400, "EINVAL"),

@@ -41,13 +41,15 @@ public final class DeviceViews {
     /**
      * A job and, once it finished, its completion record.
      *
+     * @param uid       who submitted it (the gateway's caller); absent when nobody said
      * @param status    QUEUED, RUNNING, COMPLETED, FAULTED or ABORTED
-     * @param bytes     bytes the engine moved (read plus written) so far
+     * @param length    the job's length in bytes, as submitted
+     * @param bytes     how far the engine got: bytes of the job done so far (equals length once COMPLETED)
      * @param faultAddr the address the job faulted at (FAULTED)
      * @param result    sum64: the sum as a hex string; compare: "equal" or the first differing offset as a hex string
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Job(String jobId, String device, Integer pasid, String op, String status, long bytes, Faults faults,
+    public record Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes, Faults faults,
                       Long latencyMicros, String error, Addr faultAddr, String result) {
     }
 

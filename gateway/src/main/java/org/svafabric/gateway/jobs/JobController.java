@@ -42,6 +42,14 @@ public class JobController {
         return jobs.submit(caller, dev, wait, body);
     }
 
+    @GetMapping("/jobs")
+    @Operation(summary = "The caller's jobs (admin: all), newest last, filtered by device and status; paged: ?page=&size=, X-Total-Count and Link headers")
+    public ResponseEntity<JsonNode> list(Caller caller, @RequestParam(required = false) String device,
+                                         @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
+                                         @RequestParam(required = false) Integer size) {
+        return jobs.list(caller, device, status, page, size);
+    }
+
     @GetMapping("/jobs/{jobId}")
     @Operation(summary = "A job's completion record")
     public JsonNode get(Caller caller, @PathVariable String jobId) {
