@@ -456,8 +456,9 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     public void attach(Device device, int pasid, long pgd, int asid, boolean stall) {
         Master m = masterOf(device);
         asids.share(asid, pgd);
+        // A CD write is the SMMU's business only: the device driver learns that its PASID is bound again from the
+        // bind's result, which the core hands it (DeviceDriverPort.pasidRebound), not from this driver.
         try {
-            endpoints.pasidReinstalled(device, pasid);
             CpuFeatures cpu = settings.cpu();
             Cd cd = CdBuilder.valid(
                     new CdBuilder.AddressSpace(pgd, asid, 64 - cpu.vaBits(), cpu.paBits()),

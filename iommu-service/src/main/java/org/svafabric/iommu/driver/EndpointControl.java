@@ -17,10 +17,4 @@ public interface EndpointControl {
 
     /** Clears the Enable bits of the capabilities named true. */
     void disable(Device device, boolean pasid, boolean pri, boolean ats);
-
-    /**
-     * The PASID is installed again after an mm_exit on this device: the device driver may accept work tagged
-     * with it (device-service refuses it from mm_exit until told).
-     */
-    void pasidReinstalled(Device device, int pasid);
 }

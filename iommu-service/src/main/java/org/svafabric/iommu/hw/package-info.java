@@ -3,7 +3,7 @@
  * configuration cache, IOTLB, walk cache and stage-1 walker over RAM, and the
  * {@link org.svafabric.iommu.hw.cmd.CommandTarget} the command queue calls.
  *
- * <p>Wiring one SMMU (the service does this):
+ * <p>Wiring one SMMU ({@link org.svafabric.iommu.hw.SmmuAssembly} does the queue side; the service the rest):
  * <ul>
  * <li>{@code new SmmuV3(SmmuConfig.from(topology.smmu()), memoryBus)};</li>
  * <li>the queue side's registers through {@code smmu.registers()}: {@code onWrite(CMDQ_PROD, ...)},

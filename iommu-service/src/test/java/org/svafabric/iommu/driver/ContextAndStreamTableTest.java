@@ -107,7 +107,7 @@ class ContextAndStreamTableTest {
         long[] words = h.driver.cdOf(m.id(), 5);
         assertThat(words[0]).isEqualTo(0x0042_6E05_C000_3510L);
         assertThat(words[1]).isEqualTo(0x8_0000_1000L);
-        assertThat(h.endpointCalls).containsExactly("reinstalled 0000:01:00.0 5");
+        assertThat(h.endpointCalls).as("a CD write reaches no device driver").isEmpty();
     }
 
     @Test

@@ -1,7 +1,5 @@
 package org.svafabric.iommu.driver;
 
-import org.svafabric.iommu.config.RegisterFileMmio;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,18 +8,19 @@ import java.util.Optional;
 import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.topology.DeviceDescription;
-import org.svafabric.iommu.config.SmmuAssembly;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.hw.SmmuAssembly;
 import org.svafabric.iommu.hw.SmmuV3;
 import org.svafabric.iommu.hw.cmd.CommandTarget;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.regs.IdRegisters;
 import org.svafabric.iommu.hw.regs.RegisterFile;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.testing.FakeDevicePort;
+import org.svafabric.iommu.hw.testing.FakePcieLink;
 import org.svafabric.iommu.hw.testing.ManualScheduler;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
+import org.svafabric.iommu.platform.RegisterFileMmio;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -39,7 +38,7 @@ final class DriverHarness {
     final List<IopfFault> faults = new ArrayList<>();
     final List<String> events = new ArrayList<>();
     int discards;
-    final FakeDevicePort port = new FakeDevicePort().answeringAtOnce();
+    final FakePcieLink port = new FakePcieLink().answeringAtOnce();
     final List<String> endpointCalls = new ArrayList<>();
     final LocalMemoryBus ram = new LocalMemoryBus();
     final SmmuConfig config;
@@ -213,11 +212,6 @@ final class DriverHarness {
         @Override
         public void disable(Device device, boolean pasid, boolean pri, boolean ats) {
             endpointCalls.add("disable " + device.id() + " pasid=" + pasid + " pri=" + pri + " ats=" + ats);
-        }
-
-        @Override
-        public void pasidReinstalled(Device device, int pasid) {
-            endpointCalls.add("reinstalled " + device.id() + " " + pasid);
         }
     }
 }

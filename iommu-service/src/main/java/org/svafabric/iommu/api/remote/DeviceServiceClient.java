@@ -1,8 +1,6 @@
 package org.svafabric.iommu.api.remote;
 
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -15,16 +13,12 @@ import org.svafabric.iommu.core.port.DeviceDriverPort;
 import org.svafabric.iommu.driver.EndpointControl;
 
 /**
- * device-service as the IOMMU side reaches it: the device drivers' mm_exit handlers (the core's
- * {@link DeviceDriverPort}), the endpoints' PCIe capability control (the driver's {@link EndpointControl}),
- * and the device list iommu-service builds its StreamID map from.
- *
- * <p>After an mm_exit the device driver refuses work for that PASID until told the PASID was reinstalled;
- * this client remembers which (device, PASID) pairs went through mm_exit so that only those are told.
+ * device-service as the IOMMU side reaches it: the device drivers' mm_exit handlers and bind results (the
+ * core's {@link DeviceDriverPort}), the endpoints' PCIe capability control (the driver's
+ * {@link EndpointControl}), and the device list iommu-service builds its StreamID map from.
  */
 public final class DeviceServiceClient implements DeviceDriverPort, EndpointControl {
     private final RestClient device;
-    private final Set<String> exited = ConcurrentHashMap.newKeySet();
 
     public DeviceServiceClient(RestClient device) {
         this.device = device;
@@ -40,7 +34,6 @@ public final class DeviceServiceClient implements DeviceDriverPort, EndpointCont
     public int mmExit(Device d, int pasid, String drvdata) {
         DeviceViews.MmExitAck ack = call(() -> device.post().uri("/device/v1/devices/{id}/mm-exit", d.id())
                 .body(new DeviceRequests.MmExit(pasid)).retrieve().body(DeviceViews.MmExitAck.class));
-        exited.add(key(d, pasid));
         return ack == null ? -1 : ack.ret();
     }
 
@@ -64,15 +57,10 @@ public final class DeviceServiceClient implements DeviceDriverPort, EndpointCont
         call(() -> device.post().uri("/device/v1/devices/{id}/pcie/disable", d.id()).body(body).retrieve().toBodilessEntity());
     }
 
+    /** DELETE .../mm-exit/{pasid}: the device driver takes work for the PASID again. */
     @Override
-    public void pasidReinstalled(Device d, int pasid) {
-        if (exited.remove(key(d, pasid))) {
-            call(() -> device.delete().uri("/device/v1/devices/{id}/mm-exit/{pasid}", d.id(), pasid).retrieve().toBodilessEntity());
-        }
-    }
-
-    private static String key(Device d, int pasid) {
-        return d.id() + "/" + pasid;
+    public void pasidRebound(Device d, int pasid) {
+        call(() -> device.delete().uri("/device/v1/devices/{id}/mm-exit/{pasid}", d.id(), pasid).retrieve().toBodilessEntity());
     }
 
     private static <T> T call(Supplier<T> c) {

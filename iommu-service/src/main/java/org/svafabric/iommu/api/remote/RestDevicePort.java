@@ -14,15 +14,15 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
 import org.svafabric.iommu.hw.cmd.CmdAtcInv;
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.iommu.hw.queue.DevicePort;
 
 /**
- * The SMMU's PCIe side ({@link DevicePort}) over device-service: ATS Invalidation Requests and PRG Responses.
+ * The SMMU's PCIe side ({@link PcieLink}) over device-service: ATS Invalidation Requests and PRG Responses.
  * Both leave the command-queue consumer at once and travel on {@code executor}, as messages do on the link:
  * the invalidation's completion arrives later (a CMD_SYNC waits for it), a PRG response is fire and forget.
  */
-public final class RestDevicePort implements DevicePort {
+public final class RestDevicePort implements PcieLink {
     private static final Logger log = LoggerFactory.getLogger(RestDevicePort.class);
 
     private final RestClient device;

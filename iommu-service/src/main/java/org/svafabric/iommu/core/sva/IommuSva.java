@@ -35,6 +35,7 @@ import org.svafabric.iommu.core.port.SvaSupport;
 public final class IommuSva {
     private final IommuDriverOps driver;
     private final MmPort mm;
+    private final DeviceDriverPort deviceDrivers;
     private final SvaListener trace;
     private final IopfQueues queues;
     private final IoMmTable table = new IoMmTable();
@@ -47,6 +48,7 @@ public final class IommuSva {
     public IommuSva(IommuDriverOps driver, MmPort mm, DeviceDriverPort deviceDrivers, IopfQueues queues, SvaListener trace) {
         this.driver = driver;
         this.mm = mm;
+        this.deviceDrivers = deviceDrivers;
         this.trace = trace;
         this.queues = queues;
         this.refs = new IoMmRefs(table, mm);
@@ -255,9 +257,16 @@ public final class IommuSva {
             refs.put(io);
             throw exiting(io.pid);
         }
+        boolean rebound = param.exitedPasids.remove(io.pasid);
         try {
+            if (rebound) {
+                deviceDrivers.pasidRebound(param.device(), io.pasid);
+            }
             driver.attach(param.device(), io.pasid, io.pgd, io.asid, param.stall());
         } catch (RuntimeException e) {
+            if (rebound) {
+                param.exitedPasids.add(io.pasid);
+            }
             table.unlink(bond);
             refs.put(io);
             throw e;

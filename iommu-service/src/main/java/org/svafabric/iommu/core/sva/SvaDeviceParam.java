@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.svafabric.iommu.core.port.Device;
@@ -25,6 +26,11 @@ final class SvaDeviceParam {
     private final int maxPasid;
     private final boolean stall;
     final ReentrantLock mutex = new ReentrantLock();
+    /**
+     * PASIDs whose mm_exit handler this device's driver ran: the driver refuses work for them until the core
+     * tells it, at their next bind on this device, that they are bound again.
+     */
+    final Set<Integer> exitedPasids = ConcurrentHashMap.newKeySet();
     /** False until init completed, and again once shutdown began. */
     volatile boolean live;
     final List<Bond> bonds = new ArrayList<>();

@@ -106,7 +106,7 @@ public final class SvaMmNotifier {
         Device dev = bond.param.device();
         int pasid = bond.ioMm.pasid;
         try {
-            trace.mmExit(dev, pasid, bond.ioMm.pid, mmExit(dev, pasid, bond.drvdata));
+            trace.mmExit(dev, pasid, bond.ioMm.pid, mmExit(bond));
             queues.queueOf(dev).flush(dev, pasid);
             driver.detach(dev, pasid, bond.ioMm.asid);
             trace.exitTornDown(dev, pasid);
@@ -119,13 +119,17 @@ public final class SvaMmNotifier {
     }
 
     /** The driver's handler, when it registered one; no handler counts as a clean stop. */
-    private int mmExit(Device dev, int pasid, String drvdata) {
+    private int mmExit(Bond bond) {
+        Device dev = bond.param.device();
+        int pasid = bond.ioMm.pasid;
         if (!hasMmExitHandler.test(dev.id())) {
             return 0;
         }
         int ret;
         try {
-            ret = deviceDrivers.mmExit(dev, pasid, drvdata);
+            ret = deviceDrivers.mmExit(dev, pasid, bond.drvdata);
+            // The driver now refuses the PASID; the next bind of it on this device tells the driver it is back.
+            bond.param.exitedPasids.add(pasid);
         } catch (RuntimeException e) {
             log.warn("{}: mm_exit handler for PASID {} failed ({}): possible leak of PASID {}", dev.id(), pasid, e, pasid);
             return -1;

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.svafabric.iommu.hw.queue.DevicePort;
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.stall.StallTable;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
@@ -21,11 +21,11 @@ public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
 
     private final CommandTarget target;
-    private final DevicePort port;
+    private final PcieLink port;
     private final StallTable stalls;
     private final AtcInvalidationTracker atc;
 
-    public CommandDispatcher(CommandTarget target, DevicePort port, StallTable stalls, AtcInvalidationTracker atc) {
+    public CommandDispatcher(CommandTarget target, PcieLink port, StallTable stalls, AtcInvalidationTracker atc) {
         this.target = target;
         this.port = port;
         this.stalls = stalls;

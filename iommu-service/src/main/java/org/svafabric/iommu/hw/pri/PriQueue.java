@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.api.bus.MemoryBus;
-import org.svafabric.iommu.hw.queue.DevicePort;
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.OutputQueue;
@@ -61,14 +61,14 @@ public final class PriQueue {
     private final OutputQueue queue;
     private final GlobalErrors gerror;
     private final Irq irq;
-    private final DevicePort port;
+    private final PcieLink port;
     private final PparLookup ppar;
     private final Features features;
     private long lost;
     private long autoResponses;
 
     /** @param priqs IDR1.PRIQS, the largest LOG2SIZE the queue honours */
-    public PriQueue(MemoryBus bus, GlobalErrors gerror, Irq irq, DevicePort port, PparLookup ppar, Features features,
+    public PriQueue(MemoryBus bus, GlobalErrors gerror, Irq irq, PcieLink port, PparLookup ppar, Features features,
                     int priqs) {
         this.queue = new OutputQueue(bus, PageRequest.BYTES, priqs);
         this.gerror = gerror;

@@ -147,6 +147,31 @@ class MmNotifierTest {
     }
 
     @Test
+    void aPasidStoppedByMmExitIsHandedBackToTheDeviceDriverAtItsNextBindBeforeTheCdGoesLive() {
+        Device c = SvaHarness.pci("00:03.0", 24);
+        h.sva.deviceInit(c, SvaHarness.SVA, 1);
+        h.sva.registerMmExitHandler(c);
+        h.process(1);
+        h.process(2);
+        int pasid = h.bind(c, 1);
+        assertThat(h.deviceDrivers.calls).as("a first bind owes the driver nothing").isEmpty();
+        h.mm.exit(1);
+        h.sva.unbind(c, pasid);
+        h.driver.calls.clear();
+        h.deviceDrivers.calls.clear();
+        h.deviceDrivers.during = () -> { };
+        assertThat(h.bind(c, 2)).as("the only PASID the device can use").isEqualTo(pasid);
+        assertThat(h.deviceDrivers.calls).containsExactly("rebound 00:03.0:" + pasid);
+        assertThat(h.driver.calls).contains("attach 00:03.0:" + pasid);
+
+        h.sva.unbind(c, pasid);
+        h.process(3);
+        h.deviceDrivers.calls.clear();
+        h.bind(c, 3);
+        assertThat(h.deviceDrivers.calls).as("told once: the PASID did not go through mm_exit again").isEmpty();
+    }
+
+    @Test
     void withoutARegisteredHandlerNoDriverIsCalled() {
         h.process(1);
         h.bind(a, 1);

@@ -21,4 +21,9 @@ public final class FakeDeviceDrivers implements DeviceDriverPort {
         during.run();
         return ret;
     }
+
+    @Override
+    public void pasidRebound(Device device, int pasid) {
+        calls.add("rebound " + device.id() + ":" + pasid);
+    }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.LocalMemoryBus;
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.iommu.hw.queue.DevicePort;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.QueueBase;
@@ -47,7 +47,7 @@ class CommandQueueConcurrencyTest {
     }
 
     /** Endpoints that complete invalidations later, in an order drawn from a seeded generator. */
-    private final class SlowEndpoints implements DevicePort {
+    private final class SlowEndpoints implements PcieLink {
         final AtomicInteger completed = new AtomicInteger();
         final List<CompletableFuture<Void>> waiting = new ArrayList<>();
         final Random random;

@@ -19,8 +19,8 @@ import org.svafabric.iommu.hw.queue.QueueBase;
 import org.svafabric.iommu.hw.queue.RamRing;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 import org.svafabric.iommu.hw.stall.StallTable;
-import org.svafabric.iommu.hw.testing.FakeDevicePort;
-import org.svafabric.iommu.hw.testing.FakeDevicePort.PageResponse;
+import org.svafabric.iommu.hw.testing.FakePcieLink;
+import org.svafabric.iommu.hw.testing.FakePcieLink.PageResponse;
 import org.svafabric.iommu.hw.testing.FaultyBus;
 import org.svafabric.iommu.hw.testing.ManualScheduler;
 import org.svafabric.iommu.hw.testing.RecordingTarget;
@@ -40,7 +40,7 @@ class CommandQueueTest {
 
     private final FaultyBus ram = new FaultyBus();
     private final RecordingTarget target = new RecordingTarget();
-    private final FakeDevicePort port = new FakeDevicePort();
+    private final FakePcieLink port = new FakePcieLink();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final GlobalErrors gerror = new GlobalErrors(Irq.NONE);
     private final AtomicInteger syncIrqs = new AtomicInteger();
@@ -179,8 +179,8 @@ class CommandQueueTest {
         start(3);
         submit(new CmdAtcInv(0x100, true, 5, false, 0x7f00_0001_2000L, 4), CmdSync.msi(MSI, 0xcafe), new CmdCfgiSte(9, false));
         assertThat(port.invalidations).hasSize(1);
-        assertThat(port.invalidations.get(0)).extracting(FakeDevicePort.AtcInv::sid, FakeDevicePort.AtcInv::ssid,
-                FakeDevicePort.AtcInv::addr, FakeDevicePort.AtcInv::log2Pages).containsExactly(0x100, 5, 0x7f00_0001_0000L, 4);
+        assertThat(port.invalidations.get(0)).extracting(FakePcieLink.AtcInv::sid, FakePcieLink.AtcInv::ssid,
+                FakePcieLink.AtcInv::addr, FakePcieLink.AtcInv::log2Pages).containsExactly(0x100, 5, 0x7f00_0001_0000L, 4);
         assertThat(queue.readCons()).as("CONS stays on the SYNC").isEqualTo(1);
         assertThat(msiWord()).isZero();
         assertThat(target.calls()).as("nothing after the SYNC starts").isEmpty();
@@ -243,7 +243,7 @@ class CommandQueueTest {
     void globalIsSentOnlyWithAPasid() {
         start(3);
         submit(new CmdAtcInv(1, false, 0, true, 0, 52), new CmdAtcInv(1, true, 8, true, 0, 52));
-        assertThat(port.invalidations).extracting(FakeDevicePort.AtcInv::ssid, FakeDevicePort.AtcInv::global)
+        assertThat(port.invalidations).extracting(FakePcieLink.AtcInv::ssid, FakePcieLink.AtcInv::global)
                 .containsExactly(tuple(-1, false), tuple(8, true));
     }
 

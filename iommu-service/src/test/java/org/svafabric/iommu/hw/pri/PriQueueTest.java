@@ -10,8 +10,8 @@ import org.svafabric.api.bits.Words;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.QueueBase;
-import org.svafabric.iommu.hw.testing.FakeDevicePort;
-import org.svafabric.iommu.hw.testing.FakeDevicePort.PageResponse;
+import org.svafabric.iommu.hw.testing.FakePcieLink;
+import org.svafabric.iommu.hw.testing.FakePcieLink.PageResponse;
 import org.svafabric.iommu.hw.testing.FaultyBus;
 import org.svafabric.iommu.hw.layout.Gerror;
 
@@ -24,7 +24,7 @@ class PriQueueTest {
     private static final int OVF = 0x8000_0000;
 
     private final FaultyBus ram = new FaultyBus();
-    private final FakeDevicePort port = new FakeDevicePort();
+    private final FakePcieLink port = new FakePcieLink();
     private final GlobalErrors gerror = new GlobalErrors(Irq.NONE);
     private final AtomicInteger irqs = new AtomicInteger();
     private Optional<Boolean> ppar = Optional.of(true);

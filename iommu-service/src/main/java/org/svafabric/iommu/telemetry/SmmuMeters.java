@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.telemetry;
 
 import org.svafabric.iommu.hw.SmmuV3;
 
@@ -8,10 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /** The SMMU model's own counters (IOTLB, configuration cache, broadcast TLBIs) as smmu.* meters. */
-final class SmmuMeters implements MeterBinder {
+public final class SmmuMeters implements MeterBinder {
     private final SmmuV3 smmu;
 
-    SmmuMeters(SmmuV3 smmu) {
+    public SmmuMeters(SmmuV3 smmu) {
         this.smmu = smmu;
     }
 

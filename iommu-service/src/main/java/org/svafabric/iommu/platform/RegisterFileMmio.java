@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.platform;
 
 import org.svafabric.iommu.driver.Mmio;
 import org.svafabric.iommu.hw.regs.RegisterFile;

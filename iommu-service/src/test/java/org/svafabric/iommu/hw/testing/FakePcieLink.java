@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.iommu.hw.queue.DevicePort;
 
 /** Endpoints that answer ATC invalidations only when the test completes them, and remember PRG responses. */
-public final class FakeDevicePort implements DevicePort {
+public final class FakePcieLink implements PcieLink {
 
     public record AtcInv(int sid, int ssid, long addr, int log2Pages, boolean global, CompletableFuture<Void> completion) {
     }
@@ -22,7 +22,7 @@ public final class FakeDevicePort implements DevicePort {
     private boolean completeAtOnce;
 
     /** Makes every later invalidation complete as soon as it is sent. */
-    public FakeDevicePort answeringAtOnce() {
+    public FakePcieLink answeringAtOnce() {
         completeAtOnce = true;
         return this;
     }

@@ -1,15 +1,16 @@
-package org.svafabric.iommu.hw.queue;
+package org.svafabric.iommu.hw.pcie;
 
 import java.util.concurrent.CompletionStage;
 
 import org.svafabric.iommu.hw.pri.PriResponseCode;
 
 /**
- * The SMMU's ATS/PRI port towards PCIe endpoints (through the root complex): what CMD_ATC_INV and
- * CMD_PRI_RESP send, and where automatic PRG responses go. The lead implements it over REST to
+ * The PCIe link from the SMMU's root complex down to the endpoints: the messages the SMMU sends them, ATS
+ * Invalidation Requests (CMD_ATC_INV) and PRG Responses (CMD_PRI_RESP, and the automatic ones of an
+ * overflowing PRI queue). Not a queue: the command and PRI queues send through it. Implemented over REST to
  * device-service; tests use fakes.
  */
-public interface DevicePort {
+public interface PcieLink {
 
     /**
      * Sends an ATS Invalidation Request to stream {@code sid} (with PASID {@code ssid} when it is not -1) for

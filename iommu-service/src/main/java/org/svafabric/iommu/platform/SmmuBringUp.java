@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.platform;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +18,7 @@ import org.svafabric.iommu.driver.ArmSmmuV3;
  * retried in the background. Start-up waits a bounded time for this, so that a fabric started in order is
  * ready when its services are; until then the API answers EAGAIN.
  */
-final class SmmuBringUp implements SmartLifecycle {
+public final class SmmuBringUp implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SmmuBringUp.class);
 
     private final ArmSmmuV3 driver;
@@ -29,7 +29,7 @@ final class SmmuBringUp implements SmartLifecycle {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
 
-    SmmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry,
+    public SmmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry,
                 Duration startupWait) {
         this.driver = driver;
         this.catalog = catalog;

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.platform;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,16 +7,17 @@ import org.svafabric.iommu.core.iopf.IopfQueue;
 import org.svafabric.iommu.driver.FaultSink;
 
 /**
- * The driver's fault reports delivered to the SMMU's IOPF queue. The queue needs the driver (to answer) and
+ * The driver's fault reports delivered to the SMMU's IOPF queue (iommu_report_device_fault): the driver's
+ * {@link FaultSink} on the data path from its PRI and event queues into the core. The queue needs the driver (to answer) and
  * the driver needs the queue (to report), so the queue is connected once both exist, before the driver probes
  * and can take a fault.
  */
-final class QueueFaultSink implements FaultSink {
+public final class QueueFaultSink implements FaultSink {
     private static final Logger log = LoggerFactory.getLogger(QueueFaultSink.class);
 
     private volatile IopfQueue queue;
 
-    void connect(IopfQueue queue) {
+    public void connect(IopfQueue queue) {
         this.queue = queue;
     }
 

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.hw;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -11,9 +11,9 @@ import org.svafabric.iommu.hw.cmd.CommandFeatures;
 import org.svafabric.iommu.hw.cmd.CommandQueue;
 import org.svafabric.iommu.hw.cmd.CommandTarget;
 import org.svafabric.iommu.hw.cmd.SyncSignal;
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.pri.PparLookup;
 import org.svafabric.iommu.hw.pri.PriQueue;
-import org.svafabric.iommu.hw.queue.DevicePort;
 import org.svafabric.iommu.hw.queue.EventQueue;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
@@ -50,7 +50,7 @@ public final class SmmuAssembly {
     private final CommandQueue commandQueue;
     private final AtcInvalidationTracker atc;
 
-    public SmmuAssembly(SmmuConfig config, RegisterFile regs, MemoryBus bus, CommandTarget target, DevicePort port,
+    public SmmuAssembly(SmmuConfig config, RegisterFile regs, MemoryBus bus, CommandTarget target, PcieLink port,
                         PparLookup ppar, Executor cmdqExecutor, Scheduler scheduler, Timeouts timeouts, Interrupts irqs) {
         this.regs = regs;
         this.gerror = new GlobalErrors(gated(IrqCtrl.GERROR_IRQEN, irqs.gerror()));

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.telemetry;
 
 import java.util.OptionalLong;
 import java.util.function.IntFunction;
@@ -14,25 +14,25 @@ import org.svafabric.iommu.driver.DriverEvents;
  * but no process gets the process bound there (an in-memory lookup), so that users see the faults of their
  * own processes.
  */
-final class FabricEventLogs {
+public final class FabricEventLogs {
     private final EventLog log;
     private volatile IntFunction<OptionalLong> pidOfPasid = pasid -> OptionalLong.empty();
 
-    FabricEventLogs(EventLog log) {
+    public FabricEventLogs(EventLog log) {
         this.log = log;
     }
 
     /** iommu_sva_find, once the core exists. */
-    void resolvePidsWith(IntFunction<OptionalLong> lookup) {
+    public void resolvePidsWith(IntFunction<OptionalLong> lookup) {
         this.pidOfPasid = lookup;
     }
 
-    org.svafabric.iommu.core.port.EventLog core() {
+    public org.svafabric.iommu.core.port.EventLog core() {
         return (CoreEvent e) -> log.emit(FabricEvent.of(e.type().name(), e.device(), e.sid(), e.pasid(),
                 e.pid() != null ? e.pid() : pid(e.pasid()), e.addr(), e.detail()));
     }
 
-    DriverEvents driver() {
+    public DriverEvents driver() {
         return (type, device, sid, pasid, addr, detail) -> log.emit(FabricEvent.of(type, device, sid, pasid, pid(pasid), addr, detail));
     }
 

@@ -1,4 +1,4 @@
-package org.svafabric.iommu.config;
+package org.svafabric.iommu.telemetry;
 
 import java.util.function.ToLongFunction;
 
@@ -14,16 +14,16 @@ import io.micrometer.core.instrument.Tags;
  * The model's per-StreamID counters as smmu.stream.* meters tagged with the StreamID and the device, registered
  * when a device appears behind the SMMU.
  */
-final class StreamMeters {
+public final class StreamMeters {
     private final SmmuV3 smmu;
     private final MeterRegistry registry;
 
-    StreamMeters(SmmuV3 smmu, MeterRegistry registry) {
+    public StreamMeters(SmmuV3 smmu, MeterRegistry registry) {
         this.smmu = smmu;
         this.registry = registry;
     }
 
-    void register(Device device) {
+    public void register(Device device) {
         Tags tags = Tags.of("sid", "0x" + Integer.toHexString(device.sid()), "device", device.id());
         counter("smmu.stream.translations", "translations of the stream", tags, device.sid(), StreamCounters.Snapshot::translations);
         counter("smmu.stream.tlb.hits", "translations served by the IOTLB", tags, device.sid(), StreamCounters.Snapshot::tlbHits);
