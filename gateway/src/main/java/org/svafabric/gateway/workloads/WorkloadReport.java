@@ -1,0 +1,63 @@
+package org.svafabric.gateway.workloads;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The report of a finished workload (shared/API.md). Wall-clock figures are what the services
+ * spent; {@code model} is the timing model's hardware time, absent when no job carried one.
+ *
+ * @param bytesPerSecond payload bytes (each job's length) per second of the timed part
+ * @param latencyCurve   the latency distribution at a ladder of percentiles, for the report page
+ * @param invalidations  TLBI and ATC_INV commands the SMMU driver issued for the workload's PASIDs
+ *                       (pinned: without PASID, on its devices) during the workload, from the event log
+ * @param pinning        pinned mode: pages pinned by MAP_DMA, and the MAP_DMA + UNMAP_DMA wall clock of each fresh destination
+ * @param reclaimedPages reclaim: pages the reclaimer swapped out while the jobs ran
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WorkloadReport(long jobs, Errors errors, double elapsedSeconds, double jobsPerSecond, double bytesPerSecond,
+                             Latency jobLatencyMicros, Percentiles prgRoundTripMicros, List<PercentilePoint> latencyCurve,
+                             FaultsPerJob faultsPerJob, Invalidations invalidations, List<SeriesPoint> series, Model model,
+                             Pinning pinning, Long reclaimedPages) {
+
+    public record Errors(long count, List<String> reasons) {
+    }
+
+    public record Latency(long p50, long p90, long p99, long max) {
+    }
+
+    public record Percentiles(long p50, long p90, long p99) {
+    }
+
+    /** {@code modelNanos} null when the jobs carried no model. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PercentilePoint(double percentile, long wallMicros, Long modelNanos) {
+    }
+
+    public record FaultsPerJob(double pageRequests, double groups, double stalls) {
+    }
+
+    public record Invalidations(long tlbi, long atcInv) {
+    }
+
+    /** One second of the timed part: jobs completed, their payload bytes, and their faults (page requests + stalls). */
+    public record SeriesPoint(int second, long jobs, long bytes, long faults) {
+    }
+
+    /**
+     * @param jobs           jobs that carried a model
+     * @param bytesPerSecond payload bytes per second of model time, one job after the other (the sum of model times)
+     * @param breakdown      mean model nanoseconds per job, by event kind
+     */
+    public record Model(long jobs, double bytesPerSecond, Percentiles jobLatencyNanos, long maxNanos, Map<String, Long> breakdown) {
+    }
+
+    public record Pinning(long pages, Latency mapUnmapMicros) {
+    }
+
+    /** While the workload runs. */
+    public record Progress(double elapsedSeconds, long jobs, long bytes, long errors) {
+    }
+}

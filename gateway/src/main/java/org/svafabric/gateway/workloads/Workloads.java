@@ -1,0 +1,179 @@
+package org.svafabric.gateway.workloads;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.gateway.security.Caller;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The workloads of every caller: accepted (checked, persisted QUEUED), run by a bounded pool of
+ * runners ({@code fabric.workloads.running} at once, each with its own {@code concurrency}
+ * slot threads), cancelled, and kept with their reports. A workload belongs to the uid that
+ * submitted it; to any other (but admin) it does not exist.
+ */
+@Service
+public class Workloads implements DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(Workloads.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private record Active(WorkloadRun run, WorkloadStats stats) {
+    }
+
+    private final WorkloadRepository repo;
+    private final WorkloadFabric fabric;
+    private final WorkloadLimits limits;
+    private final ThreadPoolExecutor runners;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+    public Workloads(WorkloadRepository repo, WorkloadFabric fabric, WorkloadLimits limits) {
+        this.repo = repo;
+        this.fabric = fabric;
+        this.limits = limits;
+        AtomicInteger n = new AtomicInteger();
+        this.runners = new ThreadPoolExecutor(limits.running(), limits.running(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queued()), r -> {
+                    Thread t = new Thread(r, "workload-runner-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /**
+     * A workload that was QUEUED or RUNNING when the gateway stopped cannot be resumed: its runner
+     * is gone. It ends FAILED, saying so (a clean stop cancels and tears down first, see destroy).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void failInterrupted() {
+        for (WorkloadEntity w : repo.findByStatusIn(List.of(WorkloadStatus.QUEUED.name(), WorkloadStatus.RUNNING.name()))) {
+            if (!active.containsKey(w.getId())) {
+                w.ended(WorkloadStatus.FAILED, w.getReport(), "the gateway stopped while the workload was " + w.getStatus());
+                repo.save(w);
+            }
+        }
+    }
+
+    public WorkloadEntity submit(Caller caller, WorkloadRequest request) {
+        WorkloadPlan plan = new WorkloadValidator(limits, fabric).check(request);
+        String id = UUID.randomUUID().toString();
+        WorkloadEntity w = repo.save(new WorkloadEntity(id, caller.uid(), JSON.writeValueAsString(request)));
+        WorkloadStats stats = new WorkloadStats();
+        WorkloadRun run = new WorkloadRun(id.substring(0, 8), plan, caller, fabric, stats);
+        active.put(id, new Active(run, stats));
+        try {
+            runners.execute(() -> execute(id, run, stats));
+        } catch (RejectedExecutionException e) {
+            active.remove(id);
+            repo.deleteById(id);
+            throw new ErrnoException(Errno.EAGAIN, "workloads-busy", limits.running() + " workloads are running and "
+                    + limits.queued() + " are queued; try again when one has ended");
+        }
+        return w;
+    }
+
+    private void execute(String id, WorkloadRun run, WorkloadStats stats) {
+        try {
+            WorkloadEntity w = repo.findById(id).orElseThrow();
+            if (run.cancelled()) {
+                w.ended(WorkloadStatus.CANCELLED, null, null);
+                repo.save(w);
+                return;
+            }
+            w.started();
+            repo.save(w);
+            WorkloadRun.Outcome o = run.run();
+            String report = stats.timedPartStarted()
+                    ? JSON.writeValueAsString(ReportBuilder.build(stats, o.invalidations(), o.reclaimedPages())) : null;
+            w = repo.findById(id).orElseThrow();
+            w.ended(WorkloadStatus.valueOf(o.end().name()), report, o.failure());
+            repo.save(w);
+        } catch (RuntimeException e) {
+            log.error("workload {} could not be recorded", id, e);
+        } finally {
+            active.remove(id);
+        }
+    }
+
+    public WorkloadEntity get(Caller caller, String id) {
+        WorkloadEntity w = repo.findById(id).orElse(null);
+        if (w == null || !caller.owns(w.getUid())) {
+            throw new ErrnoException(Errno.ENOENT, "no-such-workload", "no workload " + id);
+        }
+        return w;
+    }
+
+    /** The workload as GET /workloads/{id} answers: progress while it runs, the report once it ended. */
+    public Map<String, Object> view(WorkloadEntity w) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", w.getId());
+        out.put("status", w.getStatus().name());
+        out.put("request", JSON.readTree(w.getRequest()));
+        out.put("created", w.getCreated());
+        if (w.getStarted() != null) {
+            out.put("started", w.getStarted());
+        }
+        if (w.getFinished() != null) {
+            out.put("finished", w.getFinished());
+        }
+        Active a = active.get(w.getId());
+        if (a != null && !w.getStatus().ended()) {
+            out.put("progress", ReportBuilder.progress(a.stats()));
+        }
+        if (w.getReport() != null) {
+            out.put("report", JSON.readTree(w.getReport()));
+        }
+        if (w.getFailure() != null) {
+            out.put("failure", w.getFailure());
+        }
+        return out;
+    }
+
+    public Map<String, Object> view(Caller caller, String id) {
+        return view(get(caller, id));
+    }
+
+    /** DELETE: jobs in flight finish, no new one starts, everything the workload created is torn down. */
+    public Map<String, Object> cancel(Caller caller, String id) {
+        WorkloadEntity w = get(caller, id);
+        Active a = active.get(id);
+        if (a != null) {
+            a.run().cancel();
+        }
+        return view(w);
+    }
+
+    public Page<WorkloadEntity> list(Caller caller, int page, int size) {
+        PageRequest p = PageRequest.of(page, size);
+        return caller.isAdmin() ? repo.findAllByOrderByCreatedAsc(p) : repo.findByUidOrderByCreatedAsc(caller.uid(), p);
+    }
+
+    /** The gateway stops: running workloads are cancelled and torn down (bounded), queued ones end CANCELLED. */
+    @Override
+    public void destroy() throws InterruptedException {
+        active.values().forEach(a -> a.run().cancel());
+        runners.shutdown();
+        if (!runners.awaitTermination(60, TimeUnit.SECONDS)) {
+            log.warn("workloads still tearing down after 60 s: {}", active.keySet());
+            runners.shutdownNow();
+        }
+    }
+}
