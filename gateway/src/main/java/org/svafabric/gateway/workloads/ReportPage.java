@@ -122,7 +122,7 @@ public class ReportPage {
               const latSeries = [{}, { label: 'wall clock (us)', stroke: '#1f77b4', width: 2 }];
               if (hasModel) { lat.push(curve.map(c => c.modelNanos / 1000)); latSeries.push({ label: 'model (us)', stroke: '#2ca02c', width: 2 }); }
               new uPlot({ width: width('latency'), height: 260, scales: { x: { time: false }, y: { distr: 3 } },
-                axes: [{ label: 'percentile', values: (u, v) => v.map(x => x >= 4 ? 'max' : 'p' + (100 - 100 * Math.pow(10, -x)).toPrecision(3)) },
+                axes: [{ label: 'percentile', splits: () => [0, 1, 2, 3, 4], values: (u, v) => v.map(x => ['p0', 'p90', 'p99', 'p99.9', 'max'][x] || '') },
                        { label: 'microseconds (log)' }], series: latSeries }, lat, document.getElementById('latency'));
               new uPlot({ width: width('faults'), height: 260, scales: { x: { time: false } },
                 axes: [{ label: 'second' }, { label: 'faults per job' }],

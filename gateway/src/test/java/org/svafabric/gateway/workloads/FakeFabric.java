@@ -1,0 +1,261 @@
+package org.svafabric.gateway.workloads;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.json.Addr;
+import org.svafabric.gateway.security.Caller;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An in-memory fabric for orchestrator tests: processes with byte-array memory, bonds, VFIO
+ * containers whose IOVAs resolve to a process's buffers, and a DMA engine that really copies.
+ * It counts what is alive, so tests can check that teardown leaves nothing behind.
+ */
+class FakeFabric implements WorkloadFabric {
+    final Map<String, DeviceInfo> devices = new HashMap<>();
+    final Map<Long, Map<Long, byte[]>> memory = new ConcurrentHashMap<>();
+    final Set<Long> touched = ConcurrentHashMap.newKeySet();
+    final Map<Integer, Long> pasidOwner = new ConcurrentHashMap<>();
+    final Set<String> bonds = ConcurrentHashMap.newKeySet();
+    final Map<Long, Map<Long, long[]>> containers = new ConcurrentHashMap<>();
+    final AtomicLong pinnedPages = new AtomicLong();
+    final AtomicLong reclaims = new AtomicLong();
+    final AtomicInteger jobsRun = new AtomicInteger();
+    private final AtomicLong nextPid = new AtomicLong(100);
+    private final AtomicLong nextAddr = new AtomicLong(0x7f00_0000_0000L);
+    private final AtomicInteger nextPasid = new AtomicInteger(1);
+    private final AtomicLong nextContainer = new AtomicLong(1);
+    private final Map<Long, Integer> pasidOfPid = new ConcurrentHashMap<>();
+
+    /** When set, a job for which this answers true does nothing but still says COMPLETED (a broken engine). */
+    volatile Predicate<Integer> lazyJob = n -> false;
+    /** When set, the n-th bind fails. */
+    volatile int failBindNumber = -1;
+    /** Model nanos a job reports (null: no timing model). */
+    volatile Long modelNanos;
+    private final AtomicInteger binds = new AtomicInteger();
+
+    FakeFabric() {
+        devices.put("sva0", new DeviceInfo("sva0", 8, 2, 20, true, false, 256, false));
+        devices.put("sva1", new DeviceInfo("sva1", 8, 2, 16, true, false, 512, false));
+        devices.put("classic", new DeviceInfo("classic", 4, 1, 0, false, false, 768, false));
+        devices.put("taken", new DeviceInfo("taken", 4, 1, 0, false, false, 1024, true));
+    }
+
+    long liveProcesses() {
+        return memory.size();
+    }
+
+    @Override
+    public DeviceInfo device(String id) {
+        DeviceInfo d = devices.get(id);
+        if (d == null) {
+            throw new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id);
+        }
+        return d;
+    }
+
+    @Override
+    public long freeFrames() {
+        return 262_144;
+    }
+
+    @Override
+    public long createProcess(Caller caller, String name) {
+        long pid = nextPid.incrementAndGet();
+        memory.put(pid, new ConcurrentHashMap<>());
+        return pid;
+    }
+
+    @Override
+    public void exitProcess(Caller caller, long pid) {
+        if (memory.remove(pid) == null) {
+            throw new ErrnoException(Errno.ESRCH, "no-such-process", "no process " + pid);
+        }
+        Integer pasid = pasidOfPid.remove(pid);
+        if (pasid != null) {
+            bonds.removeIf(b -> b.endsWith("/" + pasid));
+        }
+    }
+
+    @Override
+    public long mmap(Caller caller, long pid, long length, boolean populate) {
+        long addr = nextAddr.getAndAdd(length + 4096);
+        mem(pid).put(addr, new byte[(int) length]);
+        if (populate) {
+            touched.add(addr);
+        }
+        return addr;
+    }
+
+    @Override
+    public void munmap(Caller caller, long pid, long addr, long length) {
+        mem(pid).remove(addr);
+        touched.remove(addr);
+    }
+
+    @Override
+    public void write(Caller caller, long pid, long addr, byte[] data) {
+        Map.Entry<Long, byte[]> r = region(pid, addr);
+        System.arraycopy(data, 0, r.getValue(), (int) (addr - r.getKey()), data.length);
+        touched.add(r.getKey());
+    }
+
+    @Override
+    public byte[] read(Caller caller, long pid, long addr, int length) {
+        Map.Entry<Long, byte[]> r = region(pid, addr);
+        byte[] out = new byte[length];
+        System.arraycopy(r.getValue(), (int) (addr - r.getKey()), out, 0, length);
+        return out;
+    }
+
+    @Override
+    public long reclaim(Caller caller, long pid, long addr, long length) {
+        reclaims.incrementAndGet();
+        touched.remove(addr);
+        return length / 4096;
+    }
+
+    @Override
+    public void svaInit(String device) {
+    }
+
+    @Override
+    public int bind(Caller caller, String device, long pid) {
+        if (binds.incrementAndGet() == failBindNumber) {
+            throw new ErrnoException(Errno.ENOSPC, "pasid-exhausted", "no PASID left");
+        }
+        int pasid = pasidOfPid.computeIfAbsent(pid, p -> nextPasid.getAndIncrement());
+        pasidOwner.put(pasid, pid);
+        bonds.add(device + "/" + pasid);
+        return pasid;
+    }
+
+    @Override
+    public void unbind(Caller caller, String device, int pasid) {
+        if (!bonds.remove(device + "/" + pasid)) {
+            throw new ErrnoException(Errno.ESRCH, "no-such-bond", "no bond " + pasid + " on " + device);
+        }
+    }
+
+    @Override
+    public long openContainer(Caller caller, long pid, List<String> devs) {
+        long c = nextContainer.getAndIncrement();
+        containers.put(c, new ConcurrentHashMap<>());
+        containerPid.put(c, pid);
+        return c;
+    }
+
+    private final Map<Long, Long> containerPid = new ConcurrentHashMap<>();
+
+    @Override
+    public void mapDma(Caller caller, long container, long vaddr, long iova, long size) {
+        containers.get(container).put(iova, new long[] {vaddr, size});
+        pinnedPages.addAndGet(size / 4096);
+        touched.add(vaddr);
+    }
+
+    @Override
+    public void unmapDma(Caller caller, long container, long iova, long size) {
+        long[] m = containers.get(container).remove(iova);
+        pinnedPages.addAndGet(-m[1] / 4096);
+    }
+
+    @Override
+    public void closeContainer(Caller caller, long container) {
+        for (long[] m : containers.remove(container).values()) {
+            pinnedPages.addAndGet(-m[1] / 4096);
+        }
+        containerPid.remove(container);
+    }
+
+    @Override
+    public JsonNode runJob(Caller caller, String device, boolean viaContainer, ObjectNode body) {
+        int n = jobsRun.incrementAndGet();
+        long pid;
+        long dst = Addr.parseHex(body.get("dst").asString());
+        long src = body.has("src") ? Addr.parseHex(body.get("src").asString()) : 0;
+        if (body.has("pasid")) {
+            pid = pasidOwner.get(body.get("pasid").asInt());
+        } else {
+            long c = containers.keySet().iterator().next();
+            pid = containerPid.get(c);
+            dst = translate(c, dst);
+            src = src == 0 ? 0 : translate(c, src);
+        }
+        int len = (int) body.get("length").asLong();
+        boolean fault = !touched.contains(region(pid, dst).getKey());
+        if (!lazyJob.test(n)) {
+            byte[] out = new byte[len];
+            if ("memcpy".equals(body.get("op").asString())) {
+                out = read(caller, pid, src, len);
+            } else {
+                java.util.Arrays.fill(out, (byte) body.get("value").asInt());
+            }
+            write(caller, pid, dst, out);
+        }
+        ObjectNode rec = JsonNodeFactory.instance.objectNode();
+        rec.put("jobId", "job-" + n);
+        rec.put("status", "COMPLETED");
+        rec.put("latencyMicros", 100 + n);
+        ObjectNode f = rec.putObject("faults");
+        f.put("pageRequests", fault ? len / 4096 : 0);
+        f.put("groups", fault ? 1 : 0);
+        f.put("stalls", 0);
+        f.put("invalid", 0);
+        if (fault) {
+            rec.putArray("prgRoundTripMicros").add(40).add(60);
+        }
+        if (modelNanos != null) {
+            ObjectNode m = rec.putObject("model");
+            m.put("nanos", modelNanos);
+            m.putObject("breakdown").put("transfer", modelNanos / 2).put("ats", modelNanos / 2);
+        }
+        return rec;
+    }
+
+    private long translate(long container, long iova) {
+        for (Map.Entry<Long, long[]> e : containers.get(container).entrySet()) {
+            if (iova >= e.getKey() && iova < e.getKey() + e.getValue()[1]) {
+                return e.getValue()[0] + (iova - e.getKey());
+            }
+        }
+        throw new ErrnoException(Errno.EFAULT, "unmapped", "IOVA " + Addr.hex(iova) + " not mapped");
+    }
+
+    @Override
+    public List<String> invalidationEvents(String type, Integer pasid, List<String> devs, Instant from) {
+        return "TLBI".equals(type) ? List.of("NH_VA asid 3 va 0x1000 (+2 more)", "NH_ASID asid 3") : List.of("x");
+    }
+
+    private Map<Long, byte[]> mem(long pid) {
+        Map<Long, byte[]> m = memory.get(pid);
+        if (m == null) {
+            throw new ErrnoException(Errno.ESRCH, "no-such-process", "no process " + pid);
+        }
+        return m;
+    }
+
+    private Map.Entry<Long, byte[]> region(long pid, long addr) {
+        for (Map.Entry<Long, byte[]> e : mem(pid).entrySet()) {
+            if (addr >= e.getKey() && addr < e.getKey() + e.getValue().length) {
+                return e;
+            }
+        }
+        throw new ErrnoException(Errno.EFAULT, "bad-address", "no mapping at " + Addr.hex(addr) + " in " + pid);
+    }
+
+}
