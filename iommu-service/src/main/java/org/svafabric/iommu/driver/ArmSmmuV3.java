@@ -372,9 +372,24 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             bySid.put(sid, m);
             byId.put(d.id(), m);
         }
+        if (m.atsSupported && d.isPci()) {
+            // A probe after an SMMU reset meets an endpoint whose ATS may still be on from before, with
+            // translations of the old configuration in its ATC: drop them before the STE is used. Outside the
+            // lock: the CMD_SYNC waits for the endpoint's completion.
+            flushAtc(m);
+        }
         return m;
     }
 
+    /**
+     * {@code arm_smmu_enable_ats}: "Flush the ATC before enabling ATS". CMD_ATC_INV with SSV = 0 and Size =
+     * 52 — every translation the endpoint holds, with and without PASID — then CMD_SYNC, which waits for the
+     * endpoint's Invalidation Completion (IHI 0070 §3.9.1, §4.5.1). Whatever the ATC kept from an earlier
+     * attach, or from before an SMMU or endpoint reset, would otherwise be used under the new STE and CDs.
+     */
+    private void flushAtc(Master m) {
+        cmdq.issueSync(List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0)));
+    }
 
     /** The core's view of a master. */
     public static Device deviceOf(Master m) {
@@ -437,6 +452,9 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         boolean pasid = pci && device.pasidBits() > 0;
         boolean pri = pci && iopf && device.pri() && features.pri();
         boolean ats = pci && m.atsSupported;
+        if (ats) {
+            flushAtc(m);
+        }
         if (pasid || pri || ats) {
             endpoints.enable(device, pasid, pri, ats, m.outstandingPageRequests());
         }
@@ -566,7 +584,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             endpoints.disable(device, pasid, pri, ats);
         }
         if (ats) {
-            cmdq.issueSync(List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0)));
+            flushAtc(m);
         }
     }
 

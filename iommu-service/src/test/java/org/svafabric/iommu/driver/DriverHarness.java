@@ -40,6 +40,8 @@ final class DriverHarness {
     int discards;
     final FakePcieLink port = new FakePcieLink().answeringAtOnce();
     final List<String> endpointCalls = new ArrayList<>();
+    /** For each endpoint ATS enable, the ATC invalidations the endpoint had received when it came. */
+    final List<List<FakePcieLink.AtcInv>> atcInvalidationsAtAtsEnable = new ArrayList<>();
     final LocalMemoryBus ram = new LocalMemoryBus();
     final SmmuConfig config;
     final RegisterFile regs;
@@ -207,6 +209,11 @@ final class DriverHarness {
         @Override
         public void enable(Device device, boolean pasid, boolean pri, boolean ats, int outstanding) {
             endpointCalls.add("enable " + device.id() + " pasid=" + pasid + " pri=" + pri + " ats=" + ats + " prs=" + outstanding);
+            if (ats) {
+                synchronized (port) {
+                    atcInvalidationsAtAtsEnable.add(List.copyOf(port.invalidations));
+                }
+            }
         }
 
         @Override
