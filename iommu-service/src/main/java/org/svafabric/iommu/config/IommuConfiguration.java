@@ -206,8 +206,8 @@ public class IommuConfiguration {
     }
 
     @Bean
-    SmmuMeters smmuMeters(SmmuV3 smmu) {
-        return new SmmuMeters(smmu);
+    SmmuMeters smmuMeters(SmmuV3 smmu, SmmuAssembly assembly) {
+        return new SmmuMeters(smmu, assembly.priQueue());
     }
 
     private static ThreadFactory daemon(String name) {

@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The fault queue's counters and timers ({@code sva.iopf.*}), tagged with the queue name and {@code kind} (pri
  * or stall), kept from its tracepoints. {@code sva.iopf.latency} runs from the arrival of a group's first
- * request to its response; the gauges read the queue's state.
+ * request to its response; its histogram feeds the Grafana dashboard's percentiles (docs/monitoring/grafana),
+ * so keep the names stable. The gauges read the queue's state.
  */
 public final class IopfMeters implements IopfListener {
     private final String queue;
@@ -48,7 +49,7 @@ public final class IopfMeters implements IopfListener {
                     .description("page requests and stalls reported").register(registry));
             groups.put(kind, Counter.builder("sva.iopf.groups").tag("queue", queue).tag("kind", tag(kind))
                     .description("complete fault groups").register(registry));
-            latencies.put(kind, Timer.builder("sva.iopf.latency").tag("queue", queue).tag("kind", tag(kind))
+            latencies.put(kind, Timer.builder("sva.iopf.latency").tag("queue", queue).tag("kind", tag(kind)).publishPercentileHistogram()
                     .description("from a group's first page request to its response").register(registry));
             Map<PageResponseCode, Counter> byCode = new EnumMap<>(PageResponseCode.class);
             for (PageResponseCode code : PageResponseCode.values()) {

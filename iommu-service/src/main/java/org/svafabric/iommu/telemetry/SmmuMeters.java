@@ -1,18 +1,25 @@
 package org.svafabric.iommu.telemetry;
 
 import org.svafabric.iommu.hw.SmmuV3;
+import org.svafabric.iommu.hw.pri.PriQueue;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** The SMMU model's own counters (IOTLB, configuration cache, broadcast TLBIs) as smmu.* meters. */
+/**
+ * The SMMU model's own counters (IOTLB, configuration cache, broadcast TLBIs) and its PRI queue's
+ * occupancy, overflow losses and automatic responses, as smmu.* meters. The names are what the
+ * Grafana dashboard (docs/monitoring/grafana) queries: keep them stable.
+ */
 public final class SmmuMeters implements MeterBinder {
     private final SmmuV3 smmu;
+    private final PriQueue priq;
 
-    public SmmuMeters(SmmuV3 smmu) {
+    public SmmuMeters(SmmuV3 smmu, PriQueue priq) {
         this.smmu = smmu;
+        this.priq = priq;
     }
 
     @Override
@@ -24,5 +31,11 @@ public final class SmmuMeters implements MeterBinder {
         FunctionCounter.builder("smmu.btm.applied", smmu, SmmuV3::broadcastsApplied).description("broadcast TLBIs applied").register(registry);
         FunctionCounter.builder("smmu.btm.ignored", smmu, SmmuV3::broadcastsIgnored).description("broadcast TLBIs ignored (PTM or no BTM)").register(registry);
         FunctionCounter.builder("smmu.bad_streamids", smmu, SmmuV3::badStreamIds).description("transactions that reached no STE").register(registry);
+        Gauge.builder("smmu.priq.depth", priq, PriQueue::depth)
+                .description("PRI queue entries written by the SMMU and not yet consumed by the driver").register(registry);
+        FunctionCounter.builder("smmu.priq.lost", priq, PriQueue::lostRequests)
+                .description("page requests the SMMU discarded while the PRI queue overflowed").register(registry);
+        FunctionCounter.builder("smmu.priq.auto_responses", priq, PriQueue::autoResponses)
+                .description("PRG responses the SMMU sent itself (overflow, PRI queue disabled)").register(registry);
     }
 }

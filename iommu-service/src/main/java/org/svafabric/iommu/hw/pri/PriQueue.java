@@ -105,6 +105,11 @@ public final class PriQueue {
         locked(() -> queue.writeCons(value));
     }
 
+    /** Entries the SMMU wrote and software has not consumed yet: PRIQ_PROD - PRIQ_CONS, wrap included. */
+    public int depth() {
+        return read(() -> queue.ring().used(queue.prod(), queue.cons()));
+    }
+
     /** Requests discarded by the overflow condition. */
     public long lostRequests() {
         return read(() -> lost);

@@ -62,6 +62,22 @@ class PriQueueTest {
     }
 
     @Test
+    void depthCountsWrittenEntriesSoftwareHasNotConsumedAcrossTheWrap() {
+        PriQueue q = queue(true, false);
+        assertThat(q.depth()).isZero();
+        q.receive(ppr(1, false));
+        q.receive(ppr(1, true));
+        assertThat(q.depth()).as("full: two of two").isEqualTo(2);
+        q.writeCons(0b01);
+        assertThat(q.depth()).isEqualTo(1);
+        q.receive(ppr(2, true)); // written at index 0 with the wrap flag toggled
+        assertThat(q.readProd()).isEqualTo(0b11);
+        assertThat(q.depth()).isEqualTo(2);
+        q.writeCons(0b11);
+        assertThat(q.depth()).isZero();
+    }
+
+    @Test
     void aFullQueueEntersOverflowAndAnswersTheDiscardedLastRequestWithSuccess() {
         PriQueue q = queue(true, false);
         q.receive(ppr(1, false));
