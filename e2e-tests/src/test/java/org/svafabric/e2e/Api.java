@@ -18,14 +18,25 @@ public final class Api {
 
     private final String base;
     private final String token;
+    private final String serviceToken;
 
     public Api(String base, String token) {
+        this(base, token, null);
+    }
+
+    private Api(String base, String token, String serviceToken) {
         this.base = base;
         this.token = token;
+        this.serviceToken = serviceToken;
     }
 
     public Api as(String otherToken) {
-        return new Api(base, otherToken);
+        return new Api(base, otherToken, serviceToken);
+    }
+
+    /** The same client sending the fabric's service credential, as the services do between themselves. */
+    public Api withServiceToken(String credential) {
+        return new Api(base, token, credential);
     }
 
     public record Response(int status, String contentType, byte[] body, HttpHeaders headers) {
@@ -76,6 +87,9 @@ public final class Api {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        if (serviceToken != null) {
+            b.header("X-Fabric-Service-Token", serviceToken);
         }
         return b;
     }

@@ -3,7 +3,6 @@ package org.svafabric.mm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.svafabric.api.web.FabricProperties;
@@ -27,9 +26,6 @@ import org.svafabric.mm.swap.PageReclaim;
 import org.svafabric.mm.swap.SwapStore;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.type.LogicalType;
 
 /** Builds the machine's CPU side from plain model objects; nothing here holds logic of its own. */
 @Configuration
@@ -38,15 +34,6 @@ public class MmConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MmConfiguration.class);
 
     static final String LOST_REASON = "mm-service restarted: RAM is volatile, so the process's memory is gone";
-
-    /** A number or a boolean where the API expects text (a name, a prot) is the caller's mistake, not something to stringify. */
-    @Bean
-    JsonMapperBuilderCustomizer strictTextualJson() {
-        return b -> b.withCoercionConfig(LogicalType.Textual, c -> c
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
-    }
 
     @Bean
     Ram ram(MmProperties props) {

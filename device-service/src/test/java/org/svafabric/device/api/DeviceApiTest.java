@@ -159,7 +159,11 @@ class DeviceApiTest {
     }
 
     private JsonNode awaitFinal(String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + jobId + " did not end within 60 s");
+            }
             JsonNode job = send("GET", "/device/v1/jobs/" + jobId, null).json();
             String s = job.get("status").asString();
             if (!s.equals("QUEUED") && !s.equals("RUNNING")) {

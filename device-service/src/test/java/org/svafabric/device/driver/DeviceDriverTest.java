@@ -1,5 +1,8 @@
 package org.svafabric.device.driver;
 
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +42,7 @@ class DeviceDriverTest {
     /** A job whose first page request is held: it stays RUNNING until the test answers. */
     private Job blockedJob(BlockingQueue<FakeSmmu.Group> held) throws InterruptedException {
         Job j = rig.driver.submit(memset(PASID, BUF, 4096));
-        held.take();
+        assertThat(held.poll(10, TimeUnit.SECONDS)).as("the job's first page request").isNotNull();
         return j;
     }
 
@@ -66,7 +69,8 @@ class DeviceDriverTest {
         rig.smmu.bind(PASID + 1).populate(BUF, 4096, true);
         BlockingQueue<FakeSmmu.Group> held = rig.smmu.holdGroups();
         Job running = rig.driver.submit(memset(PASID, BUF, 256 * 1024));
-        FakeSmmu.Group first = held.take();
+        FakeSmmu.Group first = held.poll(10, TimeUnit.SECONDS);
+        assertThat(first).as("the running job's first page request").isNotNull();
         List<Job> queued = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             queued.add(rig.driver.submit(memset(PASID, BUF + (i + 1) * 65536L, 4096)));
@@ -75,17 +79,16 @@ class DeviceDriverTest {
 
         CompletableFuture<Integer> ack = CompletableFuture.supplyAsync(() -> rig.driver.mmExit(PASID));
         for (Job q : queued) {
-            assertThat(q.done().join().status()).isEqualTo(JobStatus.ABORTED);
+            assertThat(q.done().get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.ABORTED);
         }
         // The running job holds a page request: mm_exit cannot have acknowledged.
         assertThat(ack).isNotDone();
         assertThat(rig.device.pcie().pri().outstanding()).isPositive();
-        while (!running.abortRequested()) {
-            Thread.onSpinWait();
-        }
+        await("mm_exit asks the running job to stop").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(running::abortRequested);
         rig.smmu.answer(first, PrgResponseCode.SUCCESS);
 
-        assertThat(ack.join()).isZero();
+        assertThat(ack.get(10, TimeUnit.SECONDS)).isZero();
         // It finished the segment whose page request was outstanding, then stopped at the segment boundary.
         assertThat(running.status()).isEqualTo(JobStatus.ABORTED);
         assertThat(running.bytes()).isEqualTo(16 * 1024);
@@ -95,7 +98,7 @@ class DeviceDriverTest {
         assertThatThrownBy(() -> rig.driver.submit(memset(PASID, BUF, 4096)))
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH));
         // Other PASIDs are untouched.
-        assertThat(other.done().join().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(other.done().get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(rig.device.metrics().jobsAborted.count()).isEqualTo(4);
 
         rig.driver.release(PASID);

@@ -1,5 +1,8 @@
 package org.svafabric.device.pcie;
 
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -123,15 +126,15 @@ class AddressTranslationCacheTest {
         assertThat(access.hit()).isTrue();
 
         CompletableFuture<Integer> invalidation = CompletableFuture.supplyAsync(() -> atc.invalidate(1, 0x1000, 0x1000, false));
-        while (!atc.invalidationWaiting()) {
-            Thread.onSpinWait();
-        }
+        // Bounded: with the invalidation broken this fails instead of spinning for ever.
+        await("the invalidation waits for the access").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(atc::invalidationWaiting);
         // The entry is already gone (no new access can use it) but the request is not complete.
         assertThat(atc.peek(1, 0x1000)).isNull();
         assertThat(invalidation).isNotDone();
 
         access.close();
-        assertThat(invalidation.get()).isEqualTo(1);
+        assertThat(invalidation.get(10, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(atc.invalidationWaiting()).isFalse();
     }
 }

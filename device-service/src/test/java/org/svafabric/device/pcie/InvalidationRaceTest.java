@@ -66,7 +66,9 @@ class InvalidationRaceTest {
             }
             Random random = new Random(7_340_033);
             int unmapped = 0;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
             while (!jobs.stream().allMatch(j -> j.status().isFinal())) {
+                assertThat(System.nanoTime()).as("the jobs end within 120 s").isLessThan(deadline);
                 long page = BUF + random.nextInt(PAGES) * Vmsa.PAGE_SIZE;
                 long frame = mm.unmap(page);
                 atc.invalidate(PASID, page, Vmsa.PAGE_SIZE, false);

@@ -48,7 +48,9 @@ class PageRequestTest {
         Random random = new Random(20240611);
         List<FakeSmmu.Group> waiting = new ArrayList<>();
         PageRequestInterface pri = rig.device.pcie().pri();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!submitted.stream().allMatch(j -> j.status().isFinal())) {
+            assertThat(System.nanoTime()).as("the jobs end within 60 s").isLessThan(deadline);
             FakeSmmu.Group g = held.poll(10, TimeUnit.MILLISECONDS);
             if (g != null) {
                 waiting.add(g);

@@ -74,7 +74,17 @@ public final class Rig implements AutoCloseable {
 
     public Job run(String op, Integer pasid, long src, long dst, long length, int value, long seed) {
         Job j = driver.submit(JobSpec.of(op, pasid, src, dst, length, value, seed, 1L << 24));
-        return j.done().join();
+        try {
+            // Bounded: a job that never ends fails the test instead of hanging it.
+            return j.done().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("job " + j.id() + " did not end within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.svafabric.api.web;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -27,6 +29,24 @@ public class FabricWebAutoConfiguration {
     @ConditionalOnMissingBean
     ProblemAdvice problemAdvice() {
         return new ProblemAdvice();
+    }
+
+    /** Unknown fields and numbers-for-text are refused in every service's JSON bodies. */
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer")
+    StrictJson strictJson() {
+        return new StrictJson();
+    }
+
+    /** Health details only for the service credential (or what the service's {@link HealthDetailsFilter.HealthAuthorizer}s accept). */
+    @Bean
+    @ConditionalOnWebApplication
+    FilterRegistrationBean<HealthDetailsFilter> healthDetailsFilter(FabricProperties props,
+                                                                  ObjectProvider<HealthDetailsFilter.HealthAuthorizer> authorizers) {
+        FilterRegistrationBean<HealthDetailsFilter> reg = new FilterRegistrationBean<>(
+                new HealthDetailsFilter(props.serviceToken(), authorizers.orderedStream().toList()));
+        reg.setOrder(-90);
+        return reg;
     }
 
     @Bean

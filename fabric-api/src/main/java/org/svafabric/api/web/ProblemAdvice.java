@@ -6,6 +6,7 @@ import jakarta.validation.ConstraintViolationException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.error.Problems;
@@ -48,7 +50,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     public ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected failure", e);
         return problem(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-                "the service failed unexpectedly: " + e.getClass().getSimpleName(), Errno.EIO));
+                "the service failed unexpectedly; its log has the cause", Errno.EIO));
     }
 
     @Override
@@ -66,8 +68,26 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
         ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request",
-                "the request body could not be read: " + rootMessage(ex), Errno.EINVAL);
+                RequestErrors.unreadableBody(ex), Errno.EINVAL);
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+    }
+
+    /** A path variable or query parameter of the wrong type: named, with what was expected, in the API's terms. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status,
+                                                        WebRequest request) {
+        ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "invalid-argument", "Invalid argument",
+                RequestErrors.typeMismatch(ex), Errno.EINVAL);
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+    }
+
+    /** No handler: say which path, not which static resource Spring looked for. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+                                                                    HttpStatusCode status, WebRequest request) {
+        ProblemDetail pd = Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found",
+                "no such path: " + ex.getHttpMethod() + " /" + ex.getResourcePath(), Errno.ENOENT);
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
     }
 
     /** Spring's own problem bodies (404, 405, 415, type mismatch, ...) get a stable type and an errno too. */
@@ -88,19 +108,5 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static ResponseEntity<ProblemDetail> problem(ProblemDetail pd) {
         return ResponseEntity.status(pd.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String m = c.getMessage();
-        if (m == null) {
-            return c.getClass().getSimpleName();
-        }
-        // Jackson appends the source location; keep only the first line.
-        int nl = m.indexOf('\n');
-        return nl > 0 ? m.substring(0, nl) : m;
     }
 }

@@ -47,6 +47,7 @@ public class ServiceCredentialFilter extends OncePerRequestFilter {
         }
         response.setStatus(401);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8);
         response.getWriter().write("{\"type\":\"https://sva-fabric.dev/problems/service-credential-required\","
                 + "\"title\":\"Service credential required\",\"status\":401,"
                 + "\"detail\":\"internal services answer only the fabric's services; use the gateway\",\"errno\":\"EPERM\"}");

@@ -13,6 +13,8 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.web.HealthDetailsFilter;
 
 @Configuration
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -24,10 +26,21 @@ class SecurityConfig implements WebMvcConfigurer {
     }
 
     @Bean
-    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(TokenRegistry tokens) {
-        FilterRegistrationBean<BearerTokenFilter> reg = new FilterRegistrationBean<>(new BearerTokenFilter(tokens));
+    BearerTokenFilter bearerTokens(TokenRegistry tokens, FabricProperties fabric) {
+        return new BearerTokenFilter(tokens, fabric.serviceToken());
+    }
+
+    @Bean
+    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(BearerTokenFilter filter) {
+        FilterRegistrationBean<BearerTokenFilter> reg = new FilterRegistrationBean<>(filter);
         reg.setOrder(-100);
         return reg;
+    }
+
+    /** An admin token may read health details too (fabric-api's filter already admits the service credential). */
+    @Bean
+    HealthDetailsFilter.HealthAuthorizer adminReadsHealthDetails(BearerTokenFilter filter) {
+        return request -> filter.caller(request).map(Caller::isAdmin).orElse(false);
     }
 
     /** Controllers declare a {@link Caller} parameter to get the authenticated caller. */

@@ -98,7 +98,8 @@ class StaleTranslationRandomizedTest {
         } finally {
             done.set(true);
             for (Thread t : translators) {
-                t.join();
+                t.join(60_000);
+                assertThat(t.isAlive()).as("translator stops").isFalse();
             }
         }
         assertThat(violations).isEmpty();
@@ -110,7 +111,10 @@ class StaleTranslationRandomizedTest {
         int asid = 100;
         for (int i = 0; i < MUTATIONS; i++) {
             long progress = translations.get();
+            long deadline = System.nanoTime() + 30_000_000_000L;
             while (translations.get() < progress + 40 && !done.get()) {
+                // Bounded: translators that died (or hang) fail the test instead of spinning it for ever.
+                assertThat(System.nanoTime()).as("translators make progress").isLessThan(deadline);
                 Thread.onSpinWait();
             }
             PageTableBuilder t = trees[current];

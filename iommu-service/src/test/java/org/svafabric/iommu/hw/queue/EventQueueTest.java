@@ -181,10 +181,12 @@ class EventQueueTest {
         driver.start();
         start.countDown();
         for (Thread p : producers) {
-            p.join();
+            p.join(60_000);
+            assertThat(p.isAlive()).as("producer finishes").isFalse();
         }
         producing.set(false);
-        driver.join();
+        driver.join(60_000);
+        assertThat(driver.isAlive()).as("the driver drains the queue").isFalse();
 
         Set<Long> unique = new HashSet<>();
         long[] lastSeq = new long[threads];
@@ -202,7 +204,9 @@ class EventQueueTest {
 
     private static void await(CountDownLatch latch) {
         try {
-            latch.await();
+            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -198,8 +198,9 @@ class StallTableTest {
             driver.start();
             watchdog.start();
             go.countDown();
-            driver.join();
-            watchdog.join();
+            driver.join(30_000);
+            watchdog.join(30_000);
+            assertThat(driver.isAlive() || watchdog.isAlive()).as("driver and watchdog finish").isFalse();
 
             assertThat(outcomes).allMatch(CompletableFuture::isDone);
             long retried = outcomes.stream().filter(f -> f.join()).count();
@@ -217,7 +218,9 @@ class StallTableTest {
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {
-            latch.await();
+            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -12,7 +12,11 @@ import org.svafabric.iommu.hw.fixture.SmmuFixture;
 class InFlightTransactionsTest {
 
     private static void awaitParked(Thread t) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
         while (t.getState() != Thread.State.WAITING && t.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(t.getName() + " never parked");
+            }
             Thread.onSpinWait();
         }
     }
@@ -30,7 +34,8 @@ class InFlightTransactionsTest {
         awaitParked(tlbi);
         assertThat(invalidated).isFalse();
         smmu.inFlight().exit(pass); // the write reached memory
-        tlbi.join();
+        tlbi.join(10_000);
+        assertThat(tlbi.isAlive()).as("the TLBI completes once the transaction left").isFalse();
         assertThat(invalidated).isTrue();
     }
 
@@ -48,7 +53,8 @@ class InFlightTransactionsTest {
         awaitParked(cfgi);
         assertThat(done).isFalse();
         smmu.inFlight().exit(pass);
-        cfgi.join();
+        cfgi.join(10_000);
+        assertThat(cfgi.isAlive()).as("the CFGIs complete once the transaction left").isFalse();
         assertThat(done).isTrue();
     }
 }
