@@ -10,12 +10,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.bus.MemoryBusClient;
+import org.svafabric.api.faults.FaultInjector;
+import org.svafabric.api.faults.FaultyMemoryBus;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.events.EventLog;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.device.driver.DeviceDriver;
 import org.svafabric.device.engine.JobTable;
+import org.svafabric.device.events.PasidOwners;
 import org.svafabric.device.firmware.HotplugJournal;
 import org.svafabric.device.firmware.HotpluggedDeviceRepository;
 import org.svafabric.device.firmware.JpaHotplugJournal;
@@ -33,8 +36,8 @@ public class DeviceConfiguration {
     /** RAM: mm-service's memory bus. */
     @Bean
     @ConditionalOnMissingBean
-    MemoryBus memoryBus(ServiceClients clients) {
-        return MemoryBusClient.of(clients);
+    MemoryBus memoryBus(ServiceClients clients, FaultInjector faults) {
+        return new FaultyMemoryBus(MemoryBusClient.of(clients), faults);
     }
 
     @Bean
@@ -53,11 +56,17 @@ public class DeviceConfiguration {
         return new JpaHotplugJournal(repo);
     }
 
+    @Bean
+    PasidOwners pasidOwners() {
+        return new PasidOwners();
+    }
+
     @Bean(destroyMethod = "close")
     Devices devices(@Value("${fabric.topology:}") String topologyFile, IommuPort iommu, MemoryBus ram, MeterRegistry meters,
-                    ObjectProvider<EventLog> eventLog, DeviceSettings settings, JobTable jobs, HotplugJournal journal) {
+                    ObjectProvider<EventLog> eventLog, DeviceSettings settings, JobTable jobs, HotplugJournal journal,
+                    PasidOwners owners) {
         EventLog log = eventLog.getIfAvailable();
-        Consumer<FabricEvent> events = log == null ? e -> { } : log::emit;
+        Consumer<FabricEvent> events = log == null ? e -> { } : owners.attributing(log::emit);
         return new Devices(TopologyLoader.load(topologyFile), d -> new DeviceDriver(
                 new Device(d, iommu, ram, meters, events, settings, System::nanoTime), jobs, events, settings.stopTimeout()),
                 iommu, journal, events);

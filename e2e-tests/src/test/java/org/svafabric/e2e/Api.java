@@ -62,6 +62,42 @@ public final class Api {
         return send(req(path).GET());
     }
 
+    /** A GET whose headers the test reads too (X-Total-Count, Link); {@code headers} are name, value pairs to send. */
+    public HttpResponse<byte[]> getRaw(String path, String... headers) {
+        HttpRequest.Builder b = req(path).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens a Server-Sent Events stream; its bytes arrive on the returned body until it is closed. */
+    public HttpResponse<java.io.InputStream> stream(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not open " + path, e);
+        }
+    }
+
+    public static JsonNode json(byte[] body) {
+        return JSON.readTree(body);
+    }
+
     public Response delete(String path) {
         return send(req(path).DELETE());
     }

@@ -75,8 +75,7 @@ class ClosedDoorsTest {
         assertThat(r.contentType()).as(r.toString()).startsWith("application/problem+json");
         assertThat(r.contentType().toLowerCase()).as(r.toString()).satisfiesAnyOf(
                 ct -> assertThat(ct).contains("charset=utf-8"), ct -> assertThat(ct).doesNotContain("charset"));
-        JsonNode pd = new Api.Response(r.status(), r.contentType(), new String(r.body(), StandardCharsets.UTF_8)
-                .getBytes(StandardCharsets.UTF_8)).json();
+        JsonNode pd = Api.json(new String(r.body(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         assertThat(pd.path("errno").asString()).isEqualTo(errno);
         assertThat(pd.path("status").asInt()).isEqualTo(r.status());
         assertThat(pd.path("detail").asString()).isNotBlank();

@@ -5,6 +5,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.svafabric.api.events.EventLog;
+import org.svafabric.mm.events.MmEvents;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.mm.asid.AsidAllocator;
 import org.svafabric.mm.bus.PhysicalMemoryBus;
@@ -34,6 +37,13 @@ public class MmConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MmConfiguration.class);
 
     static final String LOST_REASON = "mm-service restarted: RAM is volatile, so the process's memory is gone";
+
+    /** The CPU side's events, into the service's event log (none without a database). */
+    @Bean
+    MmEvents mmEvents(ObjectProvider<EventLog> log) {
+        EventLog l = log.getIfAvailable();
+        return new MmEvents(l == null ? e -> { } : l::emit);
+    }
 
     @Bean
     Ram ram(MmProperties props) {

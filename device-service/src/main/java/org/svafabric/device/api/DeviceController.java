@@ -28,6 +28,7 @@ import org.svafabric.device.Devices;
 import org.svafabric.device.driver.DeviceDriver;
 import org.svafabric.device.driver.MmExitPolicy;
 import org.svafabric.device.engine.Job;
+import org.svafabric.device.events.PasidOwners;
 import org.svafabric.device.engine.JobSpec;
 
 import tools.jackson.core.JacksonException;
@@ -44,10 +45,12 @@ public class DeviceController {
 
     private final Devices devices;
     private final DeviceSettings settings;
+    private final PasidOwners owners;
 
-    public DeviceController(Devices devices, DeviceSettings settings) {
+    public DeviceController(Devices devices, DeviceSettings settings, PasidOwners owners) {
         this.devices = devices;
         this.settings = settings;
+        this.owners = owners;
     }
 
     @GetMapping
@@ -80,6 +83,7 @@ public class DeviceController {
         DeviceDriver driver = devices.get(id);
         JobSpec spec = JobSpec.of(body.op(), body.pasid(), value(body.src()), value(body.dst()), body.length(), body.value(),
                 body.seed(), settings.maxJobBytes());
+        owners.learn(body.pasid(), body.pid());
         Job job = driver.submit(spec, uid);
         if (wait && awaitFinal(job, settings.waitTimeout())) {
             return ResponseEntity.ok(Views.job(job));
@@ -125,6 +129,7 @@ public class DeviceController {
     @DeleteMapping("/{id}/mm-exit/{pasid}")
     public ResponseEntity<Void> release(@PathVariable String id, @PathVariable int pasid) {
         devices.get(id).release(Args.pasid(pasid));
+        owners.forget(pasid);
         return ResponseEntity.noContent().build();
     }
 }

@@ -10,6 +10,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.faults.FaultInjector;
+import org.svafabric.api.faults.FaultKind;
 import org.svafabric.device.Devices;
 import org.svafabric.device.pcie.PcieFunction;
 import org.svafabric.device.pcie.PrgResponseCode;
@@ -22,8 +24,10 @@ import org.svafabric.device.pcie.PrgResponseCode;
 @RequestMapping("/device/v1/devices/{id}")
 public class PcieController {
     private final Devices devices;
+    private final FaultInjector faults;
 
-    public PcieController(Devices devices) {
+    public PcieController(Devices devices, FaultInjector faults) {
+        this.faults = faults;
         this.devices = devices;
     }
 
@@ -63,6 +67,8 @@ public class PcieController {
             throw ErrnoException.invalid("size must not be negative (0: the whole address space)");
         }
         int dropped = f.atc().invalidate(Args.optionalPasid(body.pasid()), body.addr().value(), size, Boolean.TRUE.equals(body.global()));
+        // atc-inv-timeout: the entries are gone (no access can use them) but the Invalidation Completion is late.
+        faults.fire(FaultKind.ATC_INV_TIMEOUT, id).ifPresent(late -> completionLate(late.delayOrDefault()));
         return Map.of("invalidated", dropped);
     }
 
@@ -82,6 +88,14 @@ public class PcieController {
         // A response for no outstanding group is the device's business (Status.UPRGI), not the sender's error.
         f.pri().respond(body.prgIndex(), Args.optionalPasid(body.pasid()), code);
         return ResponseEntity.noContent().build();
+    }
+
+    private static void completionLate(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private PcieFunction function(String id) {

@@ -18,7 +18,8 @@ public final class DeviceRequests {
      * @param value  memset's fill byte (0..255)
      * @param seed   rand48's seed (srand48)
      */
-    public record Job(String op, Integer pasid, Addr src, Addr dst, Long length, Integer value, Long seed) {
+    /** {@code pid}: the process the PASID belongs to, named by the gateway (never the caller) so that the device's events carry it. */
+    public record Job(String op, Integer pasid, Addr src, Addr dst, Long length, Integer value, Long seed, Long pid) {
     }
 
     /**

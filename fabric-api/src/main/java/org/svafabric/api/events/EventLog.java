@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +41,9 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
     private final AtomicLong nextId = new AtomicLong(1);
     private final Thread writer;
     private final Counter dropped;
+    private final MeterRegistry meters;
+    /** fabric_events_total{type}: one counter per event type, built on first use. */
+    private final Map<String, Counter> emitted = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public EventLog(String service, JdbcTemplate jdbc, MeterRegistry meters, int retained) {
@@ -46,7 +52,7 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
         this.retained = retained;
         this.dropped = Counter.builder("fabric.events.dropped").description("events not persisted because the writer fell behind")
                 .register(meters);
-        Counter.builder("fabric.events").register(meters);
+        this.meters = meters;
         this.writer = new Thread(this::writeLoop, service + "-event-writer");
         writer.setDaemon(true);
     }
@@ -66,8 +72,12 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
     }
 
     public FabricEvent emit(FabricEvent e) {
-        FabricEvent s = e.stamped(nextId.getAndIncrement(), Instant.now(), service);
+        emitted.computeIfAbsent(e.type() == null ? "UNKNOWN" : e.type(), t -> Counter.builder("fabric.events")
+                .description("events emitted into the service's event log").tag("type", t).register(meters)).increment();
+        FabricEvent s;
         synchronized (recent) {
+            // Stamped under the lock so that the retained events stay in seq order.
+            s = e.stamped(nextId.getAndIncrement(), Instant.now(), service);
             recent.addLast(s);
             if (recent.size() > retained) {
                 recent.removeFirst();
@@ -79,12 +89,12 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
         return s;
     }
 
-    /** Events with id greater than {@code afterId}, oldest first, at most {@code limit}, filtered. */
-    public List<FabricEvent> query(long afterId, String type, String device, Integer pasid, Long pid, Instant since, int limit) {
+    /** Events with seq greater than {@code afterSeq}, oldest first, at most {@code limit}, filtered. */
+    public List<FabricEvent> query(long afterSeq, String type, String device, Integer pasid, Long pid, Instant since, int limit) {
         List<FabricEvent> out = new ArrayList<>();
         synchronized (recent) {
             for (FabricEvent e : recent) {
-                if (e.id() > afterId && e.matches(type, device, pasid, pid) && (since == null || !e.time().isBefore(since))) {
+                if (e.seq() > afterSeq && e.matches(type, device, pasid, pid) && (since == null || !e.time().isBefore(since))) {
                     out.add(e);
                     if (out.size() >= limit) {
                         break;
@@ -95,14 +105,40 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
         return out;
     }
 
-    public long lastId() {
+    /** The filter's {@code limit} newest events, still oldest first, and how many events match in all. */
+    public Window newest(String type, String device, Integer pasid, Long pid, Instant since, int limit) {
+        Deque<FabricEvent> out = new ArrayDeque<>();
+        long total = 0;
+        synchronized (recent) {
+            for (Iterator<FabricEvent> it = recent.descendingIterator(); it.hasNext(); ) {
+                FabricEvent e = it.next();
+                if (since != null && e.time().isBefore(since)) {
+                    break;
+                }
+                if (e.matches(type, device, pasid, pid)) {
+                    total++;
+                    if (out.size() < limit) {
+                        out.addFirst(e);
+                    }
+                }
+            }
+        }
+        return new Window(List.copyOf(out), total);
+    }
+
+    /** The newest events of a filter and the number of events that match it in the retained log. */
+    public record Window(List<FabricEvent> events, long total) {
+    }
+
+    /** The seq of the newest event (0 when none was emitted yet). */
+    public long lastSeq() {
         return nextId.get() - 1;
     }
 
     private void loadRecent() {
         List<FabricEvent> rows = jdbc.query(
                 "select id, time, type, device, sid, pasid, pid, addr, detail from event_log order by id desc limit " + retained,
-                (rs, i) -> new FabricEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), service, rs.getString(3), rs.getString(4),
+                (rs, i) -> FabricEvent.recorded(rs.getLong(1), rs.getTimestamp(2).toInstant(), service, rs.getString(3), rs.getString(4),
                         (Integer) rs.getObject(5, Integer.class), (Integer) rs.getObject(6, Integer.class),
                         (Long) rs.getObject(7, Long.class), rs.getObject(8) == null ? null : "0x" + Long.toHexString(rs.getLong(8)),
                         rs.getString(9)));
@@ -138,7 +174,7 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
     private void persist(List<FabricEvent> batch) {
         jdbc.batchUpdate("insert into event_log (id, time, type, device, sid, pasid, pid, addr, detail) values (?,?,?,?,?,?,?,?,?)",
                 batch, batch.size(), (ps, e) -> {
-                    ps.setLong(1, e.id());
+                    ps.setLong(1, e.seq());
                     ps.setTimestamp(2, Timestamp.from(e.time()));
                     ps.setString(3, e.type());
                     ps.setString(4, e.device());

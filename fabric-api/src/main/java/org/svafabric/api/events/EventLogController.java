@@ -4,12 +4,18 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.error.ErrnoException;
 
-/** GET /internal/v1/events: this service's event log, for the gateway to gather. */
+/**
+ * GET /internal/v1/events: this service's event log, for the gateway to gather. {@code after}
+ * reads forward from a seq (the live stream); {@code newest=true} answers the newest
+ * {@code limit} matching events (the log's last page) with {@code X-Total-Count} of all that
+ * match. Either way oldest first.
+ */
 @RestController
 public class EventLogController {
     private final EventLog events;
@@ -19,7 +25,8 @@ public class EventLogController {
     }
 
     @GetMapping("/internal/v1/events")
-    public List<FabricEvent> events(@RequestParam(defaultValue = "0") long after,
+    public ResponseEntity<List<FabricEvent>> events(@RequestParam(defaultValue = "0") long after,
+                                    @RequestParam(defaultValue = "false") boolean newest,
                                     @RequestParam(required = false) String type,
                                     @RequestParam(required = false) String device,
                                     @RequestParam(required = false) Integer pasid,
@@ -37,6 +44,12 @@ public class EventLogController {
                 throw ErrnoException.invalid("since must be an ISO-8601 instant such as 2026-11-25T20:00:00Z");
             }
         }
-        return events.query(after, type, device, pasid, pid, from, limit);
+        if (newest) {
+            EventLog.Window w = events.newest(type, device, pasid, pid, from, limit);
+            return ResponseEntity.ok().header("X-Total-Count", String.valueOf(w.total()))
+                    .header("X-Last-Seq", String.valueOf(events.lastSeq())).body(w.events());
+        }
+        return ResponseEntity.ok().header("X-Last-Seq", String.valueOf(events.lastSeq()))
+                .body(events.query(after, type, device, pasid, pid, from, limit));
     }
 }

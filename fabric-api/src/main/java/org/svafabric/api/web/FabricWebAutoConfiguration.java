@@ -15,6 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.events.EventLog;
 import org.svafabric.api.events.EventLogController;
+import org.svafabric.api.faults.FaultController;
+import org.svafabric.api.faults.FaultInjector;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -69,6 +71,20 @@ public class FabricWebAutoConfiguration {
     @ConditionalOnBean(EventLog.class)
     EventLogController eventLogController(EventLog events) {
         return new EventLogController(events);
+    }
+
+    /** The faults armed in this service (none by default), which its model's injection points consult. */
+    @Bean
+    @ConditionalOnMissingBean
+    FaultInjector faultInjector(Environment env, ObjectProvider<EventLog> log) {
+        EventLog l = log.getIfAvailable();
+        return new FaultInjector(env.getProperty("spring.application.name", "service"), l == null ? e -> { } : l::emit);
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    FaultController faultController(FaultInjector faults) {
+        return new FaultController(faults);
     }
 
     /** Internal services (not the gateway) set {@code fabric.require-service-token=true}. */

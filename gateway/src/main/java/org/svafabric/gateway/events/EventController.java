@@ -6,6 +6,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -43,13 +44,14 @@ public class EventController {
     }
 
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "The same events, live, as Server-Sent Events (curl -N)")
+    @Operation(summary = "The same events, live, as Server-Sent Events (curl -N); from now on, or after Last-Event-ID when reconnecting")
     public SseEmitter stream(Caller caller,
+                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                              @RequestParam(required = false) String type,
                              @RequestParam(required = false) String device,
                              @RequestParam(required = false) Integer pasid,
                              @RequestParam(required = false) Long pid) {
-        return stream.subscribe(caller, new EventGatherer.Filter(blank(type), blank(device), pasid, pid, null));
+        return stream.subscribe(caller, new EventGatherer.Filter(blank(type), blank(device), pasid, pid, null), blank(lastEventId));
     }
 
     private static String blank(String s) {

@@ -16,7 +16,9 @@ import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Gathers the event logs of mm-service, iommu-service and device-service into one timeline,
- * oldest first. A caller other than admin sees only events about its own processes.
+ * oldest first. A caller other than admin sees only events about its own processes. Each
+ * service answers the newest events that match (not the oldest), so that the timeline's last
+ * page is always the newest.
  */
 @Component
 public class EventGatherer {
@@ -36,20 +38,33 @@ public class EventGatherer {
     public record Filter(String type, String device, Integer pasid, Long pid, String since) {
     }
 
-    public List<FabricEvent> gather(Caller caller, Filter f, int limitPerService) {
+    /** The newest {@code limit} events of every service that match {@code f} and the caller may see, merged oldest first. */
+    public List<FabricEvent> gather(Caller caller, Filter f, int limit) {
         List<FabricEvent> all = new ArrayList<>();
         for (String base : services.values()) {
-            all.addAll(fetch(base, 0, f, limitPerService));
+            all.addAll(newest(base, f, limit));
         }
-        all.sort(Comparator.comparing(FabricEvent::time).thenComparing(FabricEvent::service).thenComparing(FabricEvent::id));
+        all.sort(Comparator.comparing(FabricEvent::time).thenComparing(FabricEvent::service).thenComparing(FabricEvent::seq));
         all.removeIf(e -> !visible(caller, e));
-        return all;
+        return all.size() <= limit ? all : new ArrayList<>(all.subList(all.size() - limit, all.size()));
     }
 
-    /** One service's events after {@code afterId}. */
-    public List<FabricEvent> fetch(String base, long afterId, Filter f, int limit) {
+    /** One service's events after seq {@code afterSeq}, oldest first. */
+    public List<FabricEvent> fetch(String base, long afterSeq, Filter f, int limit) {
+        return query(base, afterSeq, false, f, limit);
+    }
+
+    /** One service's newest {@code limit} events that match, oldest first. */
+    public List<FabricEvent> newest(String base, Filter f, int limit) {
+        return query(base, 0, true, f, limit);
+    }
+
+    private List<FabricEvent> query(String base, long afterSeq, boolean newest, Filter f, int limit) {
         List<FabricEvent> got = clients.forBaseUrl(base).get().uri(b -> {
-            b.path("/internal/v1/events").queryParam("after", afterId).queryParam("limit", limit);
+            b.path("/internal/v1/events").queryParam("after", afterSeq).queryParam("limit", limit);
+            if (newest) {
+                b.queryParam("newest", true);
+            }
             if (f.type() != null) {
                 b.queryParam("type", f.type());
             }

@@ -22,10 +22,12 @@ import tools.jackson.databind.JsonNode;
 public class FabricController {
     private final ServiceClients clients;
     private final FabricProperties props;
+    private final FabricFaults faults;
 
-    public FabricController(ServiceClients clients, FabricProperties props) {
+    public FabricController(ServiceClients clients, FabricProperties props, FabricFaults faults) {
         this.clients = clients;
         this.props = props;
+        this.faults = faults;
     }
 
     @GetMapping
@@ -40,6 +42,7 @@ public class FabricController {
         services.put("iommu", health(props.services().iommu()));
         services.put("device", health(props.services().device()));
         out.put("services", services);
+        out.put("faults", faults.summary());
         return out;
     }
 

@@ -36,10 +36,10 @@ public class JobController {
                 throw new ErrnoException(Errno.EPERM, "classical-dma-not-permitted",
                         "a job without pasid uses the device's kernel DMA domain; userspace drivers use /vfio/devices/{dev}/jobs");
             }
-        } else {
-            jobs.requirePasidOwned(caller, body.get("pasid"));
+            return jobs.submit(caller, dev, wait, body);
         }
-        return jobs.submit(caller, dev, wait, body);
+        JsonNode mm = jobs.requirePasidOwned(caller, body.get("pasid"));
+        return jobs.submit(caller, dev, wait, body, mm.hasNonNull("pid") ? mm.get("pid").asLong() : null);
     }
 
     @GetMapping("/jobs")

@@ -15,6 +15,7 @@ import org.svafabric.gateway.sva.PasidOwnership;
 import org.svafabric.gateway.web.Paging;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Submits jobs to device-service and answers who may see them; shared by the kernel and VFIO job
@@ -36,18 +37,42 @@ public class JobSubmission {
         this.pasids = pasids;
     }
 
-    public void requirePasidOwned(Caller caller, JsonNode pasid) {
+    /** The PASID's io_mm ({@code pid}, devices) when it belongs to one of the caller's processes. */
+    public JsonNode requirePasidOwned(Caller caller, JsonNode pasid) {
         if (!pasid.canConvertToInt() || pasid.asInt() < 0) {
             throw ErrnoException.invalid("pasid must be a non-negative integer");
         }
-        pasids.requireOwned(caller, pasid.asInt());
+        return pasids.requireOwned(caller, pasid.asInt());
     }
 
     public ResponseEntity<JsonNode> submit(Caller caller, String dev, boolean wait, JsonNode body) {
+        return submit(caller, dev, wait, body, null);
+    }
+
+    /**
+     * Submits with the PASID's owner named ({@code pid}; looked up when null), so that the device's
+     * events carry the pid. A caller may not name it: only the gateway knows whose PASID it is.
+     */
+    public ResponseEntity<JsonNode> submit(Caller caller, String dev, boolean wait, JsonNode body, Long pid) {
+        if (!(body instanceof ObjectNode o)) {
+            throw ErrnoException.invalid("a job is a JSON object such as {\"op\":\"memset\",\"pasid\":1,\"dst\":\"0x...\",\"length\":4096,\"value\":0}");
+        }
+        if (o.has("pid")) {
+            throw ErrnoException.invalid("unknown field 'pid': a job names its process by its pasid");
+        }
+        ObjectNode forwarded = o.deepCopy();
+        JsonNode pasid = o.get("pasid");
+        Long owner = pid;
+        if (owner == null && pasid != null && pasid.canConvertToInt()) {
+            owner = pasids.ownerPid(pasid.asInt());
+        }
+        if (owner != null) {
+            forwarded.put("pid", owner);
+        }
         // ?wait=true holds the call until the job completes, page faults and stalls included.
         ResponseEntity<JsonNode> r = clients.forBaseUrl(props.services().device(), WAIT_TIMEOUT).post()
                 .uri("/device/v1/devices/{dev}/jobs?wait={wait}&uid={uid}", dev, wait, caller.uid())
-                .body(body).retrieve().toEntity(JsonNode.class);
+                .body(forwarded).retrieve().toEntity(JsonNode.class);
         JsonNode job = r.getBody();
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(r.getStatusCode());
         if (r.getStatusCode().value() == HttpStatus.ACCEPTED.value() && job != null && job.has("jobId")) {

@@ -20,6 +20,16 @@ public class PasidOwnership {
         this.processes = processes;
     }
 
+    /** The pid of the process PASID {@code pasid} is bound for, or null when it is bound for none. */
+    public Long ownerPid(int pasid) {
+        try {
+            JsonNode mm = clients.iommu().get().uri("/iommu/v1/sva/pasids/{pasid}", pasid).retrieve().body(JsonNode.class);
+            return mm == null || !mm.hasNonNull("pid") ? null : mm.get("pid").asLong();
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
     /** The PASID's io_mm if it belongs to one of the caller's processes; ESRCH otherwise (no leak). */
     public JsonNode requireOwned(Caller caller, int pasid) {
         return requireOwned(caller, pasid, "/iommu/v1/sva/pasids/{pasid}");

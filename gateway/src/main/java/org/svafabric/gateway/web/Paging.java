@@ -1,8 +1,12 @@
 package org.svafabric.gateway.web;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.svafabric.api.error.ErrnoException;
 
 /**
@@ -38,9 +42,27 @@ public final class Paging {
         }
         int to = Math.min(all.size(), from + s);
         ResponseEntity.BodyBuilder b = ResponseEntity.ok().header("X-Total-Count", String.valueOf(all.size()));
+        List<String> links = new ArrayList<>();
+        int lastPage = all.isEmpty() ? 0 : (all.size() - 1) / s;
         if (page != null && to < all.size()) {
-            b.header("Link", "<" + path + "?page=" + (page + 1) + "&size=" + s + ">; rel=\"next\"");
+            links.add(link(path, page + 1, s, "next"));
         }
+        if (page != null && page > 0) {
+            links.add(link(path, Math.min(page - 1, lastPage), s, "prev"));
+        }
+        links.add(link(path, 0, s, "first"));
+        links.add(link(path, lastPage, s, "last"));
+        b.header("Link", String.join(", ", links));
         return b.body(List.copyOf(all.subList(from, to)));
+    }
+
+    /** A link to another page of the same list: the request's own filters are kept, only page and size change. */
+    static String link(String path, int page, int size, String rel) {
+        UriComponentsBuilder u = UriComponentsBuilder.fromPath(path);
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes sra
+                && sra.getRequest().getQueryString() != null) {
+            u.query(sra.getRequest().getQueryString());
+        }
+        return "<" + u.replaceQueryParam("page", page).replaceQueryParam("size", size).build().toUriString() + ">; rel=\"" + rel + "\"";
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,6 +21,9 @@ import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.bus.MemoryBusClient;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.events.EventLog;
+import org.svafabric.api.faults.FaultInjector;
+import org.svafabric.api.faults.FaultKind;
+import org.svafabric.api.faults.FaultyMemoryBus;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.iommu.api.BroadcastTlbi;
@@ -36,8 +40,10 @@ import org.svafabric.iommu.driver.ArmSmmuV3;
 import org.svafabric.iommu.driver.CpuFeatures;
 import org.svafabric.iommu.driver.DriverSettings;
 import org.svafabric.iommu.driver.Master;
+import org.svafabric.iommu.faults.FaultyPcieLink;
 import org.svafabric.iommu.hw.SmmuAssembly;
 import org.svafabric.iommu.hw.SmmuV3;
+import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.queue.Scheduler;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
@@ -82,8 +88,8 @@ public class IommuConfiguration {
     /** RAM: mm-service's memory bus. */
     @Bean
     @ConditionalOnMissingBean
-    MemoryBus memoryBus(ServiceClients clients) {
-        return MemoryBusClient.of(clients);
+    MemoryBus memoryBus(ServiceClients clients, FaultInjector faults) {
+        return new FaultyMemoryBus(MemoryBusClient.of(clients), faults);
     }
 
     @Bean
@@ -137,13 +143,18 @@ public class IommuConfiguration {
     @Bean
     SmmuAssembly smmuAssembly(SmmuConfig config, SmmuV3 smmu, MemoryBus bus, ArmSmmuV3 driver, ServiceClients clients,
                               ExecutorService smmuLinkExecutor, ExecutorService smmuCmdqExecutor,
-                              ScheduledExecutorService smmuTimers, IommuSettings s) {
-        RestDevicePort port = new RestDevicePort(clients.device(),
-                sid -> driver.masterBySid(sid).map(Master::id).orElse(null), smmuLinkExecutor);
-        return new SmmuAssembly(config, smmu.registers(), bus, smmu, port, smmu, smmuCmdqExecutor, Scheduler.of(smmuTimers),
-                new SmmuAssembly.Timeouts(s.atcTimeout(), s.stallWatchdog()),
+                              ScheduledExecutorService smmuTimers, IommuSettings s, FaultInjector faults) {
+        IntFunction<String> deviceOfSid = sid -> driver.masterBySid(sid).map(Master::id).orElse(null);
+        PcieLink port = new FaultyPcieLink(new RestDevicePort(clients.device(), deviceOfSid, smmuLinkExecutor), faults,
+                deviceOfSid, smmuTimers);
+        SmmuAssembly assembly = new SmmuAssembly(config, smmu.registers(), bus, smmu, port, smmu, smmuCmdqExecutor,
+                Scheduler.of(smmuTimers), new SmmuAssembly.Timeouts(s.atcTimeout(), s.stallWatchdog()),
                 new SmmuAssembly.Interrupts(driver::raiseEventQueueIrq, driver::raisePriQueueIrq, driver::raiseGerrorIrq,
                         driver::syncInterrupt));
+        // The queue faults' hooks: off until a fault is armed.
+        assembly.priQueue().overflowWhen(sid -> faults.fire(FaultKind.PRIQ_OVERFLOW, deviceOfSid.apply(sid)).isPresent());
+        assembly.eventQueue().overflowWhen(() -> faults.fire(FaultKind.EVTQ_OVERFLOW, null).isPresent());
+        return assembly;
     }
 
     @Bean(destroyMethod = "close")

@@ -18,6 +18,7 @@ import org.svafabric.api.json.Addr;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.mm.asid.AsidAllocator;
+import org.svafabric.mm.events.MmEvents;
 import org.svafabric.mm.process.Access;
 import org.svafabric.mm.process.Gup;
 import org.svafabric.mm.process.MemoryMap;
@@ -43,9 +44,11 @@ public class ProcessController {
     private final Gup gup;
     private final AsidAllocator asids;
     private final Views views;
+    private final MmEvents events;
 
     public ProcessController(ProcessTable table, MemoryMap memoryMap, PageFaults faults, PageReclaim reclaim, Gup gup,
-                             AsidAllocator asids, Views views) {
+                             AsidAllocator asids, Views views, MmEvents events) {
+        this.events = events;
         this.table = table;
         this.memoryMap = memoryMap;
         this.faults = faults;
@@ -62,6 +65,7 @@ public class ProcessController {
     @PostMapping
     public ResponseEntity<MmViews.Process> create(@RequestBody MmRequests.CreateProcess body) {
         Process p = table.create(Args.required("name", body.name()), Args.required("uid", body.uid()));
+        events.created(p);
         return ResponseEntity.status(HttpStatus.CREATED).body(views.summary(p));
     }
 
@@ -86,6 +90,7 @@ public class ProcessController {
     @DeleteMapping("/{pid}")
     public ResponseEntity<MmViews.Process> exit(@PathVariable long pid) {
         Process p = table.exit(pid);
+        events.exited(p);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(views.summary(p));
     }
 
@@ -97,6 +102,7 @@ public class ProcessController {
         Mm mm = running(pid);
         long addr = memoryMap.mmap(mm, length, prot, Boolean.TRUE.equals(body.populate()), hint);
         long mapped = org.svafabric.api.pagetable.Vmsa.pageUp(length);
+        events.mmap(pid, addr, mapped, prot.toString());
         return ResponseEntity.status(HttpStatus.CREATED).body(new MmViews.Mapping(Addr.of(addr), mapped, prot.toString()));
     }
 
@@ -105,6 +111,7 @@ public class ProcessController {
         long addr = Args.addr("addr", body.addr());
         long length = Args.required("length", body.length());
         memoryMap.munmap(running(pid), addr, length);
+        events.munmap(pid, addr, length);
         return ResponseEntity.noContent().build();
     }
 
@@ -114,6 +121,7 @@ public class ProcessController {
         long length = Args.required("length", body.length());
         Prot prot = Prot.parse(Args.required("prot", body.prot()));
         memoryMap.mprotect(running(pid), addr, length, prot);
+        events.mprotect(pid, addr, length, prot.toString());
         return ResponseEntity.noContent().build();
     }
 
@@ -127,6 +135,7 @@ public class ProcessController {
         long n = range
                 ? reclaim.reclaimRange(mm, Args.addr("addr", body.addr()), Args.required("length", body.length()))
                 : reclaim.reclaimCold(mm, Args.positive("pages", body.pages()));
+        events.reclaimed(pid, range ? body.addr().value() : null, n);
         return new MmViews.Reclaimed(n);
     }
 
@@ -144,10 +153,15 @@ public class ProcessController {
         }
         Mm mm = running(pid);
         List<MmViews.FaultResult> results = new ArrayList<>();
+        List<PageFaults.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             MmRequests.Fault f = list.get(i);
             PageFaults.Outcome o = faults.handleMmFault(mm, f.addr().value(), access.get(i), Boolean.TRUE.equals(f.privileged()));
+            outcomes.add(o);
             results.add(new MmViews.FaultResult(f.addr(), o.ok(), o.errno() == null ? null : o.errno().name(), o.reason()));
+        }
+        if (!list.isEmpty()) {
+            events.faults(pid, list.get(0).addr().value(), outcomes);
         }
         return new MmViews.FaultResults(results);
     }

@@ -2,6 +2,7 @@ package org.svafabric.iommu.hw.pri;
 
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -66,6 +67,9 @@ public final class PriQueue {
     private final Features features;
     private long lost;
     private long autoResponses;
+    /** Fault injection: whether the queue behaves as full for this Last request of stream {@code sid}. */
+    private IntPredicate fullForLastRequest = sid -> false;
+    private boolean overflowForced;
 
     /** @param priqs IDR1.PRIQS, the largest LOG2SIZE the queue honours */
     public PriQueue(MemoryBus bus, GlobalErrors gerror, Irq irq, PcieLink port, PparLookup ppar, Features features,
@@ -76,6 +80,16 @@ public final class PriQueue {
         this.port = port;
         this.ppar = ppar;
         this.features = features;
+    }
+
+    /**
+     * Installs the {@code priq-overflow} fault's hook: a Last request for which it answers true meets
+     * the queue as if it were full, just as the group's earlier requests were written, so the group is
+     * left partial. The overflow then follows the architecture's rules, and the PRIQ interrupt is raised
+     * so that the driver sees OVFLG even though nothing was written.
+     */
+    public void overflowWhen(IntPredicate fullForLastRequest) {
+        locked(() -> this.fullForLastRequest = fullForLastRequest);
     }
 
     public void configure(QueueBase base) {
@@ -124,11 +138,17 @@ public final class PriQueue {
     public void receive(PageRequest ppr) {
         long[] entry = ppr.encode();
         Admission admission;
+        boolean forced;
         lock.lock();
         try {
+            overflowForced = false;
             admission = admit(ppr, entry);
+            forced = overflowForced;
         } finally {
             lock.unlock();
+        }
+        if (forced) {
+            irq.raise();
         }
         AutoResponse auto = admission.response();
         if (auto != null) {
@@ -143,7 +163,7 @@ public final class PriQueue {
         if (!queueUsable()) {
             return ppr.isStopMarker() ? Admission.DROPPED : Admission.answered(failure(ppr));
         }
-        if (!queue.overflowActive() && queue.isFull()) {
+        if (!queue.overflowActive() && (queue.isFull() || forcedFull(ppr))) {
             queue.signalOverflow();
         }
         if (queue.overflowActive()) {
@@ -159,6 +179,11 @@ public final class PriQueue {
             gerror.raise(Gerror.PRIQ_ABT_ERR);
             return ppr.isStopMarker() ? Admission.DROPPED : Admission.answered(failure(ppr));
         }
+    }
+
+    private boolean forcedFull(PageRequest ppr) {
+        overflowForced = ppr.last() && !ppr.isStopMarker() && fullForLastRequest.test(ppr.sid());
+        return overflowForced;
     }
 
     private boolean queueUsable() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class EventQueue implements EventSink, EventQueueWritable {
     private final List<CompletableFuture<Void>> writableWaiters = new ArrayList<>();
     private long lost;
     private long droppedWhileDisabled;
+    /** Fault injection: whether the queue behaves as full for the next non-stall record. */
+    private BooleanSupplier forcedFull = () -> false;
 
     /** @param eventqs IDR1.EVENTQS, the largest LOG2SIZE the queue honours */
     public EventQueue(MemoryBus bus, GlobalErrors gerror, Irq irq, int eventqs) {
@@ -51,6 +54,15 @@ public final class EventQueue implements EventSink, EventQueueWritable {
                 wakeWritableWaiters();
             }
         });
+    }
+
+    /**
+     * Installs the {@code evtq-overflow} fault's hook: a non-stall record for which it answers true
+     * meets the queue as if it were full (discarded, overflow flagged); the EVTQ interrupt is raised
+     * so that the driver sees OVFLG. Stall records are never discarded, so the hook is not asked.
+     */
+    public void overflowWhen(BooleanSupplier forcedFull) {
+        locked(() -> this.forcedFull = forcedFull);
     }
 
     public void configure(QueueBase base) {
@@ -95,8 +107,15 @@ public final class EventQueue implements EventSink, EventQueueWritable {
     @Override
     public boolean record(Event event) {
         long[] entry = EventRecord.encode(event);
+        boolean forcedOverflow = false;
         lock.lock();
         try {
+            if (!event.stall() && writable() && forcedFull.getAsBoolean()) {
+                lost++;
+                queue.signalOverflow();
+                forcedOverflow = true;
+                return false;
+            }
             if (!writable()) {
                 if (!event.stall()) {
                     countDiscard();
@@ -110,6 +129,9 @@ public final class EventQueue implements EventSink, EventQueueWritable {
             return false;
         } finally {
             lock.unlock();
+            if (forcedOverflow) {
+                irq.raise();
+            }
         }
         irq.raise();
         return true;

@@ -178,4 +178,26 @@ class PriQueueTest {
         assertThat(port.responses()).hasSize(2);
         assertThat(q.readProd()).isZero();
     }
+
+    @Test
+    void anInjectedOverflowHitsTheLastRequestLeavingTheGroupPartialAndRaisesTheInterrupt() {
+        PriQueue q = queue(true, false);
+        AtomicInteger asked = new AtomicInteger();
+        q.overflowWhen(sid -> sid == 0x100 && asked.incrementAndGet() == 1);
+        q.receive(ppr(1, false)); // written: the hook is asked about Last requests only
+        q.receive(ppr(1, true));  // meets the "full" queue: overflow, answered Success by the SMMU
+        assertThat(asked).hasValue(1);
+        assertThat(q.readProd()).isEqualTo(OVF | 0b01);
+        assertThat(entryAt(0)).isEqualTo(ppr(1, false));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 1, PriResponseCode.SUCCESS));
+        assertThat(q.lostRequests()).isEqualTo(1);
+        assertThat(irqs).as("one for the written entry, one so the driver sees OVFLG").hasValue(2);
+
+        q.receive(ppr(2, true)); // still in overflow until software acknowledges it
+        assertThat(q.lostRequests()).isEqualTo(2);
+        q.writeCons(OVF | 0b01);
+        q.receive(ppr(3, true));
+        assertThat(q.readProd()).isEqualTo(OVF | 0b10);
+        assertThat(asked).as("the hook fired once; afterwards the queue is itself again").hasValue(2);
+    }
 }

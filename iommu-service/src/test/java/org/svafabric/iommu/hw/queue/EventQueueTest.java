@@ -59,6 +59,22 @@ class EventQueueTest {
     }
 
     @Test
+    void anInjectedOverflowDiscardsANonStallRecordFlagsItAndWakesTheDriverButNeverAStallRecord() {
+        AtomicInteger asked = new AtomicInteger();
+        queue.overflowWhen(() -> asked.incrementAndGet() <= 2);
+        assertThat(queue.record(fault(0x9000).stalled(3))).as("a stall record is never discarded").isTrue();
+        assertThat(asked).as("nor is the hook asked about it").hasValue(0);
+        assertThat(queue.record(fault(0xa000))).isFalse();
+        assertThat(queue.lostEvents()).isEqualTo(1);
+        assertThat(queue.readProd()).isEqualTo(OVF | 0b001);
+        assertThat(irqs).as("the stall record's and the overflow's").hasValue(2);
+        assertThat(queue.record(fault(0xb000))).isFalse();
+        assertThat(queue.readProd()).as("OVFLG toggles once per overflow").isEqualTo(OVF | 0b001);
+        assertThat(queue.record(fault(0xc000))).isTrue();
+        assertThat(entryAt(1)).isEqualTo(fault(0xc000));
+    }
+
+    @Test
     void aFullQueueDiscardsTogglesOvflgOnceAndCountsEveryLoss() {
         fill();
         assertThat(queue.readProd()).isEqualTo(0b100);

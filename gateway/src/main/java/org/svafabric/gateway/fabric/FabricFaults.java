@@ -1,0 +1,148 @@
+package org.svafabric.gateway.fabric;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.stereotype.Component;
+import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.faults.ArmedFault;
+import org.svafabric.api.faults.FaultKind;
+import org.svafabric.api.faults.FaultSpec;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.gateway.security.Caller;
+
+/**
+ * Fault injection for the whole fabric: the gateway checks a set of faults once, naming the
+ * field of any bad one, and arms each in the service where it lives (iommu-service: PRG responses,
+ * the PRI and event queues; device-service: ATS invalidation completions; a service's bus client:
+ * the memory bus). A PUT replaces every armed fault; DELETE clears them all. Admin only.
+ */
+@Component
+public class FabricFaults {
+    private static final ParameterizedTypeReference<List<ArmedFault>> LIST = new ParameterizedTypeReference<>() {
+    };
+
+    /** What the API lists about each kind. */
+    public record Kind(String kind, String service, String scope, boolean delayMillis) {
+    }
+
+    /** GET /fabric/faults: whether any fault is armed, the kinds there are, and the armed ones. */
+    public record View(boolean enabled, List<ArmedFault> faults, List<Kind> kinds) {
+    }
+
+    /** PUT /fabric/faults. */
+    public record Request(List<FaultSpec> faults) {
+    }
+
+    private final ServiceClients clients;
+    private final Map<String, String> services = new LinkedHashMap<>();
+
+    public FabricFaults(ServiceClients clients, FabricProperties props) {
+        this.clients = clients;
+        services.put("iommu-service", props.services().iommu());
+        services.put("device-service", props.services().device());
+    }
+
+    public View view(Caller caller) {
+        requireAdmin(caller);
+        List<ArmedFault> armed = armed();
+        return new View(!armed.isEmpty(), armed, kinds());
+    }
+
+    /** What GET /fabric shows: where to go, and which kinds are armed now. */
+    public Map<String, Object> summary() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("path", "/api/v1/fabric/faults");
+        try {
+            out.put("armed", armed().stream().map(ArmedFault::kind).toList());
+        } catch (RuntimeException e) {
+            out.put("error", String.valueOf(e.getMessage()));
+        }
+        return out;
+    }
+
+    public View arm(Caller caller, Request request) {
+        requireAdmin(caller);
+        if (request == null || request.faults() == null) {
+            throw ErrnoException.invalid("faults is required: a list such as [{\"kind\":\"prg-response-drop\",\"count\":1}] ([] clears)");
+        }
+        Map<String, List<FaultSpec>> byService = new LinkedHashMap<>();
+        services.keySet().forEach(s -> byService.put(s, new ArrayList<>()));
+        Set<FaultKind> seen = new HashSet<>();
+        for (int i = 0; i < request.faults().size(); i++) {
+            FaultSpec f = request.faults().get(i);
+            String at = "faults[" + i + "]";
+            if (f == null) {
+                throw ErrnoException.invalid(at + " must be a fault object");
+            }
+            f.validate(at);
+            if (!seen.add(f.faultKind())) {
+                throw ErrnoException.invalid(at + ".kind: " + f.kind() + " is given twice (one fault of each kind at a time)");
+            }
+            if (f.device() != null) {
+                requireDevice(at, f.device());
+            }
+            byService.get(f.owner()).add(f);
+        }
+        // Clear first, then arm: a failure half-way leaves no fault armed rather than a mixture.
+        clearAll();
+        byService.forEach((service, specs) -> {
+            if (!specs.isEmpty()) {
+                clients.forBaseUrl(services.get(service)).put().uri("/internal/v1/faults").body(specs).retrieve().toBodilessEntity();
+            }
+        });
+        return view(caller);
+    }
+
+    public void clear(Caller caller) {
+        requireAdmin(caller);
+        clearAll();
+    }
+
+    private void clearAll() {
+        services.values().forEach(url -> clients.forBaseUrl(url).delete().uri("/internal/v1/faults").retrieve().toBodilessEntity());
+    }
+
+    private List<ArmedFault> armed() {
+        List<ArmedFault> out = new ArrayList<>();
+        for (String url : services.values()) {
+            List<ArmedFault> got = clients.forBaseUrl(url).get().uri("/internal/v1/faults").retrieve().body(LIST);
+            if (got != null) {
+                out.addAll(got);
+            }
+        }
+        return out;
+    }
+
+    private void requireDevice(String at, String device) {
+        try {
+            clients.device().get().uri("/device/v1/devices/{id}", device).retrieve().toBodilessEntity();
+        } catch (ErrnoException e) {
+            if (e.status().value() == 404) {
+                throw ErrnoException.invalid(at + ".device: no device '" + device + "' (GET /api/v1/devices lists them)");
+            }
+            throw e;
+        }
+    }
+
+    private static List<Kind> kinds() {
+        List<Kind> out = new ArrayList<>();
+        for (FaultKind k : FaultKind.values()) {
+            out.add(new Kind(k.wire(), String.join(" or ", k.services()), k.scope().name().toLowerCase(), k.takesDelay()));
+        }
+        return out;
+    }
+
+    private static void requireAdmin(Caller caller) {
+        if (!caller.isAdmin()) {
+            throw new ErrnoException(Errno.EPERM, "not-permitted", "fault injection is for admin tokens");
+        }
+    }
+}
