@@ -219,7 +219,7 @@ class GatewayWorkloadFabric implements WorkloadFabric {
                     if (pasid != null || e.pasid() == null) {
                         out.add(e.detail() == null ? "" : e.detail());
                     }
-                    after = Math.max(after, e.id());
+                    after = Math.max(after, e.seq());
                 }
                 if (page.size() < EVENT_PAGE) {
                     break;
