@@ -12,11 +12,13 @@ import org.svafabric.iommu.hw.cmd.Opcode;
  * {@code arm_smmu_atc_inv_to_cmd} do.
  *
  * <ul>
- * <li>Above {@code maxPages} one TLBI by ASID is cheaper than a command per page
- * ({@code CMDQ_MAX_TLBI_OPS} in the SVA notifier).</li>
+ * <li>Without IDR3.RIL, above {@code maxPages} one TLBI by ASID is cheaper than a command per page
+ * ({@code CMDQ_MAX_TLBI_OPS} in the SVA notifier, which applies it only without range invalidation).</li>
  * <li>With IDR3.RIL, range commands: each covers (NUM + 1) × 2^SCALE pages, SCALE taken from the lowest set
  * bit of the remaining page count and NUM from the next five bits, so a range needs at most a few commands.
- * TTL = 3 (level-3 leaves) only for leaf invalidations: a non-leaf one may remove tables too.</li>
+ * TTL = 3 (level-3 leaves) only for leaf invalidations: a non-leaf one may remove tables too. TG != 0 with
+ * NUM = 0, SCALE = 0 and TTL = 0 is Reserved (IHI 0070 §4.4.1.1, CERROR_ILL), so a non-leaf range whose page
+ * count is 1 mod 32 is widened by one page, as {@code __arm_smmu_tlb_inv_range} does ({@code num_pages++}).</li>
  * <li>Without RIL, one CMD_TLBI_NH_VA per 4 KiB page.</li>
  * <li>With VHE (CR2.E2H) the same in the EL2 forms, which the SMMU applies to STRW = EL2 streams.</li>
  * </ul>
@@ -55,7 +57,7 @@ final class TlbInvalidator {
         if (pages <= 0) {
             return out;
         }
-        if (pages > maxPages) {
+        if (!ril && pages > maxPages) {
             out.add(asid(asid));
             return out;
         }
@@ -69,6 +71,9 @@ final class TlbInvalidator {
         }
         int ttl = leaf ? TTL_LEVEL3 : 0;
         long remaining = pages;
+        if (!leaf && (remaining & RANGE_NUM_MAX) == 1) {
+            remaining++; // the first command would otherwise be NUM = 0, SCALE = 0 with TTL = 0: Reserved
+        }
         while (remaining > 0) {
             int scale = Long.numberOfTrailingZeros(remaining);
             // Never 0: bit 0 of (remaining >>> scale) is set by the choice of scale.

@@ -55,12 +55,53 @@ class InvalidationTest {
         assertThat(h.tlbis.get(34).va()).isEqualTo(VA + 34 * 4096L);
     }
 
+    /** Without RIL, above the threshold one TLBI by ASID (Linux's CMDQ_MAX_TLBI_OPS cut-over). */
     @Test
-    void aboveTheThresholdOneTlbiByAsid() {
-        DriverHarness h = boundDevice(SmmuConfig.defaults(), DriverSettings.defaults().withTlbiMaxPages(16));
+    void withoutRilAboveTheThresholdOneTlbiByAsid() {
+        DriverHarness h = boundDevice(SmmuConfig.builder().ril(false).build(), DriverSettings.defaults().withTlbiMaxPages(16));
         Master m = h.driver.masterOf("0000:01:00.0");
         h.driver.invalidateRange(List.of(m.device), 1, 9, VA, VA + 17 * 4096L, false);
         assertThat(h.tlbis).containsExactly(TlbInvalidation.asid(Regime.NH, 9));
+    }
+
+    /**
+     * With RIL the range is kept however large (Linux applies the ASID cut-over only without
+     * ARM_SMMU_FEAT_RANGE_INV). This test used to lock in a TLBI by ASID with RIL, which was wrong.
+     */
+    @Test
+    void withRilAboveTheThresholdStillRangeCommands() {
+        DriverHarness h = boundDevice(SmmuConfig.defaults(), DriverSettings.defaults().withTlbiMaxPages(16));
+        Master m = h.driver.masterOf("0000:01:00.0");
+        h.driver.invalidateRange(List.of(m.device), 1, 9, VA, VA + 1024 * 4096L, false);
+        // 1024 = 2^10: one command, SCALE 10, NUM + 1 = 1.
+        assertThat(h.tlbis).containsExactly(new TlbInvalidation(Regime.NH, Scope.VA, 9, VA, false, 1, 0, 10, 0));
+    }
+
+    /**
+     * IHI 0070 §4.4.1.1: TG != 0 with NUM = 0, SCALE = 0, TTL = 0 is Reserved. A non-leaf range of 1 or 33
+     * pages (1 mod 32) is widened by one page, as Linux's {@code num_pages++}, so no command is Reserved.
+     */
+    @Test
+    void ihi0070s4411_nonLeafRangesOfOneOr33PagesNeverEmitTheReservedEncoding() {
+        for (long pages : new long[] {1, 33, 65}) {
+            DriverHarness h = boundDevice(SmmuConfig.defaults(), DriverSettings.defaults());
+            Master m = h.driver.masterOf("0000:01:00.0");
+            h.driver.invalidateRange(List.of(m.device), 1, 9, VA, VA + pages * 4096L, false);
+            assertThat(h.tlbis).as(pages + " pages").isNotEmpty().noneMatch(t -> t.tg() != 0 && t.num() == 0 && t.scale() == 0 && t.ttl() == 0);
+            assertThat(h.tlbis.stream().mapToLong(t -> (long) (t.num() + 1) << t.scale()).sum())
+                    .as("pages covered").isEqualTo(pages + 1);
+        }
+    }
+
+    /** A leaf range of one page keeps TTL = 3, which makes NUM = SCALE = 0 legal: no widening. */
+    @Test
+    void aLeafRangeOfOnePageUsesTheLevelHint() {
+        TlbInvalidator tlbi = new TlbInvalidator(true, false, 512);
+        assertThat(tlbi.range(9, VA, VA + 4096L, true)).singleElement().satisfies(c -> {
+            assertThat(c.num()).isZero();
+            assertThat(c.scale()).isZero();
+            assertThat(c.ttl()).isEqualTo(3);
+        });
     }
 
     @Test

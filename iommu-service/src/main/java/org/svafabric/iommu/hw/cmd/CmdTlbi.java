@@ -26,7 +26,56 @@ public record CmdTlbi(Opcode op, int vmid, int asid, long addr, boolean leaf, in
     public static final Field TG = Field.bits("TG", 1, 11, 10);
     public static final Field ADDR = Field.bits("Address", 1, 63, 12);
 
-    static final long[] LAYOUT = CommandFields.layout(OPCODE, NUM, SCALE, VMID, ASID, LEAF, TTL, TG, ADDR);
+    /**
+     * The fields each form defines (IHI 0070 §4.4); every other bit is RES0. The VA forms carry the range
+     * and level hint; VAA forms have no ASID; the EL2 forms have no VMID; the ALL forms only the VMID (NH_ALL,
+     * S12_VMALL) or nothing (EL2_ALL, EL3_ALL, NSNH_ALL).
+     */
+    private static final long[] VA_LAYOUT = CommandFields.layout(OPCODE, NUM, SCALE, VMID, ASID, LEAF, TTL, TG, ADDR);
+    private static final long[] VAA_LAYOUT = CommandFields.layout(OPCODE, NUM, SCALE, VMID, LEAF, TTL, TG, ADDR);
+    private static final long[] EL2_VA_LAYOUT = CommandFields.layout(OPCODE, NUM, SCALE, ASID, LEAF, TTL, TG, ADDR);
+    private static final long[] EL2_VAA_LAYOUT = CommandFields.layout(OPCODE, NUM, SCALE, LEAF, TTL, TG, ADDR);
+    private static final long[] ASID_LAYOUT = CommandFields.layout(OPCODE, VMID, ASID);
+    private static final long[] EL2_ASID_LAYOUT = CommandFields.layout(OPCODE, ASID);
+    private static final long[] VMID_LAYOUT = CommandFields.layout(OPCODE, VMID);
+    private static final long[] NONE_LAYOUT = CommandFields.layout(OPCODE);
+
+    static long[] layout(Opcode op) {
+        switch (op) {
+            case CMD_TLBI_NH_VA:
+                return VA_LAYOUT;
+            case CMD_TLBI_NH_VAA:
+            case CMD_TLBI_S2_IPA:
+                return VAA_LAYOUT;
+            case CMD_TLBI_EL2_VA:
+            case CMD_TLBI_EL3_VA:
+                return EL2_VA_LAYOUT;
+            case CMD_TLBI_EL2_VAA:
+                return EL2_VAA_LAYOUT;
+            case CMD_TLBI_NH_ASID:
+                return ASID_LAYOUT;
+            case CMD_TLBI_EL2_ASID:
+                return EL2_ASID_LAYOUT;
+            case CMD_TLBI_NH_ALL:
+            case CMD_TLBI_S12_VMALL:
+                return VMID_LAYOUT;
+            default:
+                return NONE_LAYOUT;
+        }
+    }
+
+    /** Whether the form addresses a VA (or IPA) and so may use the range and TTL fields. */
+    public boolean addressed() {
+        return switch (op) {
+            case CMD_TLBI_NH_VA, CMD_TLBI_NH_VAA, CMD_TLBI_EL2_VA, CMD_TLBI_EL2_VAA, CMD_TLBI_EL3_VA, CMD_TLBI_S2_IPA -> true;
+            default -> false;
+        };
+    }
+
+    /** TG != 0 with NUM = 0, SCALE = 0 and TTL = 0: Reserved (IHI 0070 §4.4.1.1). */
+    public boolean reservedRange() {
+        return tg != 0 && num == 0 && scale == 0 && ttl == 0;
+    }
 
     /** The opcodes this record represents. */
     public static final Set<Opcode> OPCODES = EnumSet.of(Opcode.CMD_TLBI_NH_ALL, Opcode.CMD_TLBI_NH_ASID,

@@ -6,8 +6,8 @@ package org.svafabric.iommu.hw.cmd;
  * feature or Security state" (stage 2, EL2 without HYP, EL3 and Secure forms, VMS, DPT, ATC_INV without
  * ATS, PRI_RESP without PRI, RESUME/STALL_TERM without the stall model); SSec = 1 on the Non-secure queue;
  * a Reserved field set (this SMMU checks every RES0 bit, which §4.1.5 permits); or an ILLEGAL value:
- * CMD_SYNC CS = 0b11, CMD_PRI_RESP Resp = 0b11, TLBI range and TTL fields without IDR3.RIL, TG = 16 KiB with
- * TTL = 1 (reserved without IDR5.DS, §4.4.1.1), and CMD_ATC_INV Size above 52 (permitted to be ILLEGAL).
+ * CMD_SYNC CS = 0b11, CMD_PRI_RESP Resp = 0b11, TLBI range and TTL fields without IDR3.RIL, TG != 0 with NUM = SCALE = TTL = 0 and TG = 16 KiB
+ * with TTL = 1 (Reserved, the latter without IDR5.DS, §4.4.1.1); the RES0 fields of each TLBI form separately, and CMD_ATC_INV Size above 52 (permitted to be ILLEGAL).
  */
 public final class CommandDecoder {
     private final CommandFeatures features;
@@ -99,7 +99,7 @@ public final class CommandDecoder {
             case CMD_SYNC:
                 return CmdSync.LAYOUT;
             default:
-                return CmdTlbi.LAYOUT;
+                return CmdTlbi.layout(op);
         }
     }
 
@@ -143,6 +143,9 @@ public final class CommandDecoder {
         CmdTlbi c = CmdTlbi.decode(op, w);
         if (c.usesRangeFields() && !features.ril()) {
             return illegal("%s with range or TTL fields on an SMMU without IDR3.RIL", op);
+        }
+        if (c.reservedRange()) {
+            return illegal("%s with TG != 0, NUM = 0, SCALE = 0 and TTL = 0 (Reserved, §4.4.1.1)", op);
         }
         if (c.tg() == 0b10 && c.ttl() == 0b01) {
             return illegal("%s with TG = 16 KiB and TTL = 1 (Reserved without IDR5.DS)", op);

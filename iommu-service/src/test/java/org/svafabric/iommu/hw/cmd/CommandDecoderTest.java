@@ -69,6 +69,33 @@ class CommandDecoderTest {
         assertIllegal(all, w[0], w[1], "TG = 16 KiB and TTL = 1");
     }
 
+    /** IHI 0070 §4.4.1.1: with TG != 0, NUM = 0, SCALE = 0 and TTL = 0 is Reserved (CERROR_ILL). */
+    @Test
+    void ihi0070s4411_rangeOfOneGranuleWithoutLevelHintIsReserved() {
+        long[] w = CmdTlbi.nhVaRange(5, 0x4000_0000L, false, 1, 0, 0, 0).encode();
+        assertIllegal(all, w[0], w[1], "NUM = 0, SCALE = 0 and TTL = 0");
+        assertThat(all.decode(CmdTlbi.nhVaRange(5, 0x4000_0000L, true, 1, 3, 0, 0).encode()))
+                .as("the same range with a level hint").isInstanceOf(Decoded.Valid.class);
+        assertThat(all.decode(CmdTlbi.nhVaRange(5, 0x4000_0000L, false, 1, 0, 1, 0).encode()))
+                .as("two granules").isInstanceOf(Decoded.Valid.class);
+    }
+
+    /** IHI 0070 §4.4: each TLBI form defines its own fields; an ASID or address where the form has none is RES0. */
+    @Test
+    void ihi0070s44_eachTlbiFormChecksItsOwnReservedFields() {
+        long[] asidWithAddress = CmdTlbi.nhAsid(5).encode();
+        asidWithAddress[1] = CmdTlbi.ADDR.withAddress(asidWithAddress[1], 0x4000_0000L);
+        assertIllegal(all, asidWithAddress[0], asidWithAddress[1], "Reserved bits");
+        long[] el2AllWithAsid = new CmdTlbi(Opcode.CMD_TLBI_EL2_ALL, 0, 7, 0, false, 0, 0, 0, 0).encode();
+        assertIllegal(all, el2AllWithAsid[0], el2AllWithAsid[1], "Reserved bits");
+        long[] vaaWithAsid = new CmdTlbi(Opcode.CMD_TLBI_NH_VAA, 0, 7, 0x4000_0000L, true, 0, 0, 0, 0).encode();
+        assertIllegal(all, vaaWithAsid[0], vaaWithAsid[1], "Reserved bits");
+        long[] el2VaWithVmid = new CmdTlbi(Opcode.CMD_TLBI_EL2_VA, 3, 7, 0x4000_0000L, true, 0, 0, 0, 0).encode();
+        assertIllegal(all, el2VaWithVmid[0], el2VaWithVmid[1], "Reserved bits");
+        assertThat(all.decode(CmdTlbi.nhAll().encode())).isInstanceOf(Decoded.Valid.class);
+        assertThat(all.decode(CmdTlbi.nhVa(5, 0x4000_0000L, true).encode())).isInstanceOf(Decoded.Valid.class);
+    }
+
     @Test
     void commandsForMissingFeaturesAreIllegal() {
         CommandFeatures none = new CommandFeatures(false, false, false, false, false, false, false);
