@@ -221,8 +221,11 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             return new Translation.Ok(ok.pa(), ok.perms(), ok.sizeShift(), Cost.of(m));
         }
         Stage1Translator.Faulted f = (Stage1Translator.Faulted) o;
+        // CLASS (IHI 0070 §7.3.13): IN for the stage-1 F_TRANSLATION, F_ADDR_SIZE, F_ACCESS and F_PERMISSION;
+        // TT with S2 = 0 only for F_WALK_EABT, the abort on a descriptor fetch.
+        int clss = f.type() == EventType.F_WALK_EABT ? Event.CLASS_TT : Event.CLASS_IN;
         Event e = Event.fault(f.type(), r.sid(), r.ssv(), Math.max(r.ssid(), 0), r.va(), !r.write(), r.priv(), r.exec(),
-                Event.CLASS_TT);
+                clss);
         if (f.type() == EventType.F_WALK_EABT) {
             // Not one of the four translation-related faults: A, R and S do not apply (IHI 0070 §5.5).
             return new Translation.Fault(e.withFetchAddr(f.fetchPa()), false, true, true, "external abort on walk", Cost.of(m));

@@ -9,6 +9,7 @@ import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
 
 import org.svafabric.iommu.hw.layout.L1Cd;
+import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
@@ -217,7 +218,8 @@ class SmmuV3Test {
         assertThat(stall.stall()).isTrue();
         assertThat(stall.event().inputAddr()).isEqualTo(unmapped);
         assertThat(stall.event().rnw()).isTrue();
-        assertThat(stall.event().clss()).isEqualTo(1);
+        // IHI 0070 §7.3.13: CLASS = IN (0b10) for a stage-1 F_TRANSLATION; this test used to expect TT (0b01).
+        assertThat(stall.event().clss()).isEqualTo(Event.CLASS_IN);
         Translation.Fault normal = fault(translate(PASID, unmapped), EventType.F_TRANSLATION);
         assertThat(normal.record()).isTrue();
         assertThat(normal.abort()).isTrue();
@@ -233,6 +235,7 @@ class SmmuV3Test {
         assertThat(t.record()).isTrue();
         assertThat(t.abort()).isTrue();
         assertThat(t.event().fetchAddr()).as("the level-0 descriptor").isEqualTo(f.bus.size() + 8L * Vmsa.index(VA, 0));
+        assertThat(t.event().clss()).as("§7.3.13: TT with S2 = 0 is F_WALK_EABT only").isEqualTo(Event.CLASS_TT);
     }
 
     @Test

@@ -16,11 +16,24 @@ class EventRecordTest {
     @Test
     void stalledTranslationFaultCarriesStallAndStag() {
         Event e = Event.fault(EventType.F_TRANSLATION, 0x1234, true, 0x77, 0x7fff_dead_b000L, true, false, true,
-                Event.CLASS_TT).stalled(0xabcd);
+                Event.CLASS_IN).stalled(0xabcd);
         // dw0: SID 0x1234<<32 | SSID 0x77<<12 = 0x77000 | SSV 0x800 | ID 0x10
-        // dw1: CLASS 1<<40 = 0x100_00000000 | RnW 1<<35 = 0x8_00000000 | InD 1<<34 = 0x4_00000000
+        // dw1: CLASS IN 2<<40 = 0x200_00000000 | RnW 1<<35 = 0x8_00000000 | InD 1<<34 = 0x4_00000000
         //      | STALL 1<<31 | STAG 0xabcd
-        golden(e, 0x00001234_00077810L, 0x0000010c_8000abcdL, 0x00007fff_deadb000L, 0);
+        // (This golden value used to carry CLASS = TT, 0x10c_8000abcd, which §7.3.13 does not allow for a
+        // stage-1 F_TRANSLATION.)
+        golden(e, 0x00001234_00077810L, 0x0000020c_8000abcdL, 0x00007fff_deadb000L, 0);
+    }
+
+    /**
+     * IHI 0070 §7.3.13, checked against hardware: an i.MX95 SMMU logged a stage-1 F_TRANSLATION as
+     * {@code 0x0000001100000010 0x0000020a00000000 0x9b0cc000 0}: StreamID 0x11, CLASS [41:40] = 0b10 (IN),
+     * RnW, PnU.
+     */
+    @Test
+    void ihi0070s7313_stage1TranslationFaultAsAnImx95RecordsIt() {
+        golden(Event.fault(EventType.F_TRANSLATION, 0x11, false, 0, 0x9b0cc000L, true, true, false, Event.CLASS_IN),
+                0x0000001100000010L, 0x0000020a00000000L, 0x9b0cc000L, 0);
     }
 
     @Test
