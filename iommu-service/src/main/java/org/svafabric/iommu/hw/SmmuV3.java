@@ -327,7 +327,7 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
         if (illegal != null) {
             return stop(Event.config(EventType.C_BAD_CD, sid, ssv, ssidOrZero), true, "ILLEGAL CD: " + illegal, m, false);
         }
-        Stage1Context ctx = Stage1Context.of(found.cd(), SteCheck.el2(ste, config), config);
+        Stage1Context ctx = Stage1Context.of(found.cd(), SteCheck.el2(ste, config), s.e2h, config);
         ce = new ConfigCache.CdEntry(sid, index, found.cd(), ctx);
         configCache.fill(ce, fill);
         return new StreamConfig.Stage1(se, ce);

@@ -357,12 +357,26 @@ class SmmuV3Test {
         assertThat(pa(translate(PASID, VA))).isEqualTo(PA + 0x3000);
     }
 
+    /**
+     * IHI 0070 §5.2: STE.STRW = EL2 with SMMU_CR2.E2H = 0 is the NS-EL2 StreamWorld, a legal configuration.
+     * This test used to expect C_BAD_STE. The EL2 regime has no ASIDs: the CD's ASID does not tag the entries,
+     * and the EL2 forms of TLBI reach them while the NH forms do not.
+     */
     @Test
-    void anEl2SteWithoutE2hIsIllegalHere() {
+    void ihi0070s52_anEl2SteWithoutE2hIsTheNsEl2StreamWorld() {
         f = new SmmuFixture(SmmuConfig.builder().hyp(true).build());
-        f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, 0, Ste.STRW_EL2));
+        pt = new PageTableBuilder(f.bus);
+        long cd = f.allocCdTable(4);
+        f.writeSte(SID, Structures.stage1Ste(cd, Ste.S1FMT_LINEAR, 4, Ste.S1DSS_SSID0, false, 0, Ste.STRW_EL2));
+        f.writeCd(cd, PASID, SmmuFixture.svaCd(pt.pgd(), ASID));
+        pt.mapUser(VA, PA, true, false, false, true, false);
         f.enable(0);
-        fault(translate(-1, VA), EventType.C_BAD_STE);
+        assertThat(pa(translate(PASID, VA))).isEqualTo(PA);
+        pt.setLeaf(VA, Pte.userPage(PA + 0x3000, true, false, false, true, false));
+        f.smmu.invalidateTlb(TlbInvalidation.va(Regime.NH, 0, VA, true));
+        assertThat(pa(translate(PASID, VA))).as("an NH form does not touch EL2 entries").isEqualTo(PA);
+        f.smmu.invalidateTlb(TlbInvalidation.va(Regime.EL2, 0, VA, true));
+        assertThat(pa(translate(PASID, VA))).isEqualTo(PA + 0x3000);
     }
 
     @Test

@@ -15,7 +15,7 @@ public final class SteCheck {
 
     /**
      * Why {@code ste} is ILLEGAL for an SMMU built as {@code config} with SMMU_CR2.E2H = {@code e2h}, or null
-     * when it is legal. An entry with V = 0 is not ILLEGAL, just invalid; callers test V first.
+     * when it is legal. STRW = EL2 is legal either way: with E2H it is EL2-E2H, without it NS-EL2 (§5.2). An entry with V = 0 is not ILLEGAL, just invalid; callers test V first.
      */
     public static String illegal(Ste ste, SmmuConfig config, boolean e2h) {
         if (ste.aborts() || ste.bypasses()) {
@@ -36,10 +36,6 @@ public final class SteCheck {
         }
         if ((ste.get(Ste.STRW) & 1) != 0 && config.hyp()) {
             return "STRW 0b" + Long.toBinaryString(ste.get(Ste.STRW)) + " is reserved";
-        }
-        if (ste.get(Ste.STRW) == Ste.STRW_EL2 && config.hyp() && !e2h) {
-            // NS-EL2 without E2H tags entries without ASID and has a single privilege level: not modelled.
-            return "STRW = EL2 with SMMU_CR2.E2H == 0 (the EL2 regime without ASIDs is not modelled)";
         }
         if (config.ats() && ste.get(Ste.EATS) == Ste.EATS_S1CHK) {
             return "EATS = 0b10 (split-stage ATS) requires Config 0b111";

@@ -2,7 +2,6 @@ package org.svafabric.iommu.hw.walker;
 
 import org.svafabric.api.pagetable.Vmsa;
 import org.svafabric.iommu.hw.layout.Cd;
-import org.svafabric.iommu.hw.layout.Cd;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.layout.Idr5;
 
@@ -11,7 +10,7 @@ import org.svafabric.iommu.hw.layout.Idr5;
  * fetched (and cached with it): the regime and ASID that tag TLB entries, the walk parameters, the HTTU
  * controls in effect, and the fault configuration.
  *
- * @param el2        StreamWorld EL2-E2H (STE.STRW = EL2 with SMMU_CR2.E2H); otherwise NS-EL1
+ * @param el2        StreamWorld EL2 (STE.STRW = EL2: EL2-E2H with SMMU_CR2.E2H, NS-EL2 without); otherwise NS-EL1
  * @param ttb0       the first-level table
  * @param t0sz       input range 2^(64 - T0SZ)
  * @param startLevel first lookup level for T0SZ and the 4 KiB granule
@@ -31,13 +30,23 @@ public record Stage1Context(boolean el2, int asid, boolean aset, long ttb0, int 
 
     private static final long TOP_BYTE = 0xff00_0000_0000_0000L;
 
+    /** A context of the NS-EL1 or EL2-E2H StreamWorld. */
     public static Stage1Context of(Cd cd, boolean el2, SmmuConfig config) {
+        return of(cd, el2, true, config);
+    }
+
+    /**
+     * {@code el2} with {@code e2h} = false is the NS-EL2 StreamWorld (IHI 0070 §5.2 STE.STRW = 0b10 with
+     * SMMU_CR2.E2H = 0): the EL2 regime has no ASIDs, so CD.ASID is not used and every entry of the regime
+     * carries ASID 0 (only one of NS-EL2 and EL2-E2H exists at a time: CR2.E2H is global).
+     */
+    public static Stage1Context of(Cd cd, boolean el2, boolean e2h, SmmuConfig config) {
         boolean ha = cd.isSet(Cd.HA) && config.httu().accessFlag();
         boolean hd = ha && cd.isSet(Cd.HD) && config.httu().dirtyState();
         int oas = Math.min(Idr5.addressBits((int) cd.get(Cd.IPS)), config.oasBits());
         // With EPD0 = 1, T0SZ is IGNORED and may hold anything; bound it so range checks stay meaningful.
         int t0sz = Math.max(Cd.T0SZ_MIN, Math.min(Cd.T0SZ_MAX, (int) cd.get(Cd.T0SZ)));
-        return new Stage1Context(el2, (int) cd.get(Cd.ASID), cd.isSet(Cd.ASET), cd.address(Cd.TTB0), t0sz, Vmsa.startLevel(t0sz),
+        return new Stage1Context(el2, el2 && !e2h ? 0 : (int) cd.get(Cd.ASID), cd.isSet(Cd.ASET), cd.address(Cd.TTB0), t0sz, Vmsa.startLevel(t0sz),
                 cd.isSet(Cd.EPD0), cd.isSet(Cd.TBI0), oas, ha, hd, cd.isSet(Cd.AFFD), cd.isSet(Cd.S), cd.isSet(Cd.R) || cd.isSet(Cd.S), cd.isSet(Cd.A));
     }
 
