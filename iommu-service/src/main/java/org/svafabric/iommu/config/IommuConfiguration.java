@@ -151,6 +151,9 @@ public class IommuConfiguration {
                 Scheduler.of(smmuTimers), new SmmuAssembly.Timeouts(s.atcTimeout(), s.stallWatchdog()),
                 new SmmuAssembly.Interrupts(driver::raiseEventQueueIrq, driver::raisePriQueueIrq, driver::raiseGerrorIrq,
                         driver::syncInterrupt));
+        if (s.commandOrderSeed() != null) {
+            assembly.commandQueue().completeInShuffledOrder(s.commandOrderSeed());
+        }
         // The queue faults' hooks: off until a fault is armed.
         assembly.priQueue().overflowWhen(sid -> faults.fire(FaultKind.PRIQ_OVERFLOW, deviceOfSid.apply(sid)).isPresent());
         assembly.eventQueue().overflowWhen(() -> faults.fire(FaultKind.EVTQ_OVERFLOW, null).isPresent());

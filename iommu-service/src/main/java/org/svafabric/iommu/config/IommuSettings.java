@@ -19,11 +19,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param iopfCapacity       fault groups waiting for a worker
  * @param discoveryRetry     pause between attempts to reach mm-service (probe) and device-service (devices)
  * @param startupWait        how long start-up waits for the probe and the device list before going on
+ * @param commandOrderSeed   when set, the strict model: commands between two CMD_SYNCs complete in an order
+ *                           shuffled with this seed (IHI 0070 §4.1.4); unset, in queue order
  */
 @ConfigurationProperties("iommu")
 public record IommuSettings(Integer cpuPaBits, Integer cpuVaBits, Integer cpuAsidBits, Boolean btm, Long tlbiMaxPages,
                             Duration syncTimeout, Duration atcTimeout, Duration stallWatchdog, Integer iopfWorkers,
-                            Integer iopfCapacity, Duration discoveryRetry, Duration startupWait) {
+                            Integer iopfCapacity, Duration discoveryRetry, Duration startupWait,
+                            Long commandOrderSeed) {
 
     public IommuSettings {
         cpuPaBits = cpuPaBits == null ? 48 : cpuPaBits;

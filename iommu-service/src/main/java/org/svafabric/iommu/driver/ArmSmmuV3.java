@@ -202,6 +202,10 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     }
 
     /** The command queue, for tests in this package that drive it directly. */
+    TlbInvalidator tlbInvalidator() {
+        return tlbi;
+    }
+
     Cmdq cmdq() {
         return cmdq;
     }
@@ -493,44 +497,42 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         return wanted || features.stallModel() == StallModel.STALL_FORCED;
     }
 
-    /** Clears the CD: V = 0, CMD_CFGI_CD, TLBI by ASID, ATC_INV of the PASID, CMD_SYNC. */
+    /** Clears the CD: V = 0, CMD_CFGI_CD, SYNC, TLBI by ASID, SYNC, ATC_INV of the PASID, SYNC. */
     @Override
     public void detach(Device device, int pasid, int asid) {
         Master m = masterOf(device);
         m.cdTable.clear(pasid);
-        List<Command> cmds = new ArrayList<>();
-        cmds.add(m.cdTable.cfgi(pasid));
-        cmds.add(tlbi.asid(asid));
-        if (m.atsEnabled()) {
-            cmds.add(TlbInvalidator.atcInv(m.sid(), true, pasid, 0, 0));
-        }
-        cmdq.issueSync(cmds);
-        invalidations.issued(cmds, m, pasid);
+        List<Command> cfgi = List.of(m.cdTable.cfgi(pasid));
+        List<Command> tlb = List.of(tlbi.asid(asid));
+        List<Command> atc = m.atsEnabled() ? List.of(TlbInvalidator.atcInv(m.sid(), true, pasid, 0, 0)) : List.of();
+        // CFGI; SYNC; TLBI; SYNC; ATC_INV; SYNC: no TLB refill from the old CD, no ATC refill from the old TLB.
+        cmdq.issueStages(List.of(cfgi, tlb, atc));
+        invalidations.issued(concat(cfgi, tlb, atc), m, pasid);
         asids.unshare(asid);
     }
 
     /**
      * {@code arm_smmu_mm_invalidate_range}: TLBI of the range by ASID unless the SMMU took the CPU's broadcast
-     * TLBI (BTM), then ATC_INV at the PASID for every device with ATS, then one CMD_SYNC, which waits for the
-     * endpoints' invalidation completions too.
+     * TLBI (BTM), CMD_SYNC, then ATC_INV at the PASID for every device with ATS, then CMD_SYNC, which waits for
+     * the endpoints' invalidation completions too.
      */
     @Override
     public void invalidateRange(List<Device> devices, int pasid, int asid, long start, long end, boolean btm) {
-        List<Command> cmds = new ArrayList<>();
-        if (!(btm && btmActive)) {
-            cmds.addAll(tlbi.range(asid, start, end, false));
-        }
+        List<Command> tlb = btm && btmActive ? List.of() : List.copyOf(tlbi.range(asid, start, end, false));
+        List<Command> atc = new ArrayList<>();
         for (Device d : devices) {
             Master m = byId.get(d.id());
             if (m != null && m.atsEnabled()) {
-                cmds.add(TlbInvalidator.atcInv(m.sid(), true, pasid, start, end));
+                atc.add(TlbInvalidator.atcInv(m.sid(), true, pasid, start, end));
             }
         }
-        if (cmds.isEmpty()) {
+        if (tlb.isEmpty() && atc.isEmpty()) {
             return;
         }
-        cmdq.issueSync(cmds);
-        invalidations.issued(cmds, devices.size() == 1 ? byId.get(devices.get(0).id()) : null, pasid);
+        // TLBI; SYNC; ATC_INV; SYNC (IHI 0070 §4.5.1): an endpoint refetching between an ATC_INV and a TLBI
+        // that had not completed yet would cache the old translation again.
+        cmdq.issueStages(List.of(tlb, atc));
+        invalidations.issued(concat(tlb, atc), devices.size() == 1 ? byId.get(devices.get(0).id()) : null, pasid);
     }
 
     @Override
@@ -556,6 +558,15 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             case INVALID -> PriResponseCode.INVALID_REQUEST;
             case FAILURE -> PriResponseCode.RESPONSE_FAILURE;
         };
+    }
+
+    @SafeVarargs
+    static List<Command> concat(List<? extends Command>... stages) {
+        List<Command> all = new ArrayList<>();
+        for (List<? extends Command> stage : stages) {
+            all.addAll(stage);
+        }
+        return all;
     }
 
     /** CMD_RESUME: "RESUME consumption guarantees that the stalled transaction will be terminated" — no SYNC. */

@@ -83,15 +83,16 @@ final class AsidSpace {
     private void seize(PrivateDomain d, int asid) {
         int fresh = map.allocPrivate(d);
         synchronized (d) {
-            List<Command> cmds = new ArrayList<>();
+            List<Command> cfgi = new ArrayList<>();
             for (Master m : d.masters) {
                 Cd cd = m.cdTable.read(0);
                 m.cdTable.rewriteWord0(0, Cd.ASID.with(cd.word(0), fresh));
-                cmds.add(m.cdTable.cfgi(0));
+                cfgi.add(m.cdTable.cfgi(0));
             }
             d.asid = fresh;
-            cmds.add(tlbi.asid(asid));
-            cmdq.issueSync(cmds);
+            // CFGI; SYNC; TLBI of the old ASID; SYNC: a TLBI completing before the CFGI could be followed by a
+            // refill under the old ASID from the still-cached CD.
+            cmdq.issueStages(List.of(cfgi, List.of(tlbi.asid(asid))));
         }
         map.freePrivate(asid, d);
         log.info("seized ASID {} from domain {} (now ASID {})", asid, d.id, fresh);

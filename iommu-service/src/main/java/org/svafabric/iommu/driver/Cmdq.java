@@ -97,6 +97,21 @@ final class Cmdq {
     }
 
     /** Queues the commands and a CMD_SYNC, and returns once the SMMU completed every one of them. */
+    /**
+     * Each stage, then a CMD_SYNC, before the next stage: commands between two SYNCs may complete in any order
+     * (IHI 0070 §4.1.4), so an invalidation that depends on an earlier one having completed — a TLBI after the
+     * CFGI of the CD it was filled from, a CMD_ATC_INV after the TLBI the endpoint would otherwise refill from
+     * (§4.5.1: "after ensuring completion of the SMMU translation invalidate, issue a CMD_ATC_INV") — sits in a
+     * later stage. Empty stages are skipped.
+     */
+    void issueStages(List<? extends List<? extends Command>> stages) {
+        for (List<? extends Command> stage : stages) {
+            if (!stage.isEmpty()) {
+                issueSync(stage);
+            }
+        }
+    }
+
     void issueSync(List<? extends Command> commands) {
         int target;
         int syncNext;

@@ -96,7 +96,7 @@ final class PrivateDomains {
         });
     }
 
-    /** CD 0 cleared, CFGI, TLBI of the domain's ASID, ATC_INV without PASID, SYNC. */
+    /** CD 0 cleared, CFGI, SYNC, TLBI of the domain's ASID, SYNC, ATC_INV without PASID, SYNC. */
     void detach(PrivateDomain d, Master m) {
         asids.locked(() -> {
             synchronized (d) {
@@ -104,13 +104,9 @@ final class PrivateDomains {
                     throw new ErrnoException(Errno.EINVAL, "device-not-attached", m.id() + " is not attached to domain " + d.id);
                 }
                 m.cdTable.clear(0);
-                List<Command> cmds = new ArrayList<>();
-                cmds.add(m.cdTable.cfgi(0));
-                cmds.add(tlbi.asid(d.asid));
-                if (m.atsEnabled()) {
-                    cmds.add(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0));
-                }
-                cmdq.issueSync(cmds);
+                // Each invalidation completes (SYNC) before the one that depends on it is issued (IHI 0070 §4.5.1).
+                cmdq.issueStages(List.of(List.of(m.cdTable.cfgi(0)), List.of(tlbi.asid(d.asid)),
+                        m.atsEnabled() ? List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0)) : List.<Command>of()));
                 d.masters.remove(m);
                 synchronized (m) {
                     m.domain = null;
@@ -128,7 +124,7 @@ final class PrivateDomains {
 
     /**
      * iommu_unmap: clears the leaves, then TLBI of the range by the domain's ASID and ATC_INV for each attached
-     * master with ATS, then CMD_SYNC; returns the bytes unmapped once nothing can use them.
+     * master with ATS after a CMD_SYNC, then CMD_SYNC; returns the bytes unmapped once nothing can use them.
      */
     long unmap(PrivateDomain d, long iova, long size) {
         return asids.locked(() -> {
@@ -137,14 +133,15 @@ final class PrivateDomains {
                 if (unmapped == 0) {
                     return 0L;
                 }
-                List<Command> cmds = new ArrayList<>(tlbi.range(d.asid, iova, iova + unmapped, true));
+                List<Command> tlb = new ArrayList<>(tlbi.range(d.asid, iova, iova + unmapped, true));
+                List<Command> atc = new ArrayList<>();
                 for (Master m : d.masters) {
                     if (m.atsEnabled()) {
-                        cmds.add(TlbInvalidator.atcInv(m.sid(), false, 0, iova, iova + unmapped));
+                        atc.add(TlbInvalidator.atcInv(m.sid(), false, 0, iova, iova + unmapped));
                     }
                 }
-                cmdq.issueSync(cmds);
-                invalidations.issued(cmds, d.masters.size() == 1 ? d.masters.iterator().next() : null, null);
+                cmdq.issueStages(List.of(tlb, atc)); // TLBI; SYNC; ATC_INV; SYNC (IHI 0070 §4.5.1)
+                invalidations.issued(ArmSmmuV3.concat(tlb, atc), d.masters.size() == 1 ? d.masters.iterator().next() : null, null);
                 return unmapped;
             }
         });

@@ -2,6 +2,9 @@ package org.svafabric.iommu.hw.cmd;
 
 import static org.svafabric.iommu.hw.layout.QueueRegisters.CMDQ_CONS_ERR;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +30,12 @@ import org.svafabric.iommu.hw.layout.Gerror;
  * timeout) schedules the next pass. Then CONS moves past the SYNC and only after that is the completion
  * signalled, because "observation of the interrupt or event means that the consumption of the CMD_SYNC is
  * observable" (IHI 0070 §4.7.3). Commands after a SYNC do not start before it completes.
+ *
+ * <p>Strict order (optional, {@link #completeInShuffledOrder}): "commands between two CMD_SYNCs may complete
+ * in any order" (IHI 0070 §4.1.4 — only a CMD_SYNC orders completion). With it, the commands consumed since the
+ * last CMD_SYNC take effect only when the next CMD_SYNC (or an empty queue, or an error) is reached, in a
+ * seeded shuffled order, so a driver that relies on an invalidation having completed before a later one
+ * without a SYNC between them sees what a real SMMU may give it: a stale translation.
  *
  * <p>Errors (IHI 0070 §7.1): consumption stops at the erroneous command with CONS.RD on it, CONS.ERR set and
  * then GERROR.CMDQ_ERR raised; nothing is consumed while that error is active. Software fixes or replaces
@@ -57,6 +66,8 @@ public final class CommandQueue {
     // Consumer state: touched only inside a pass.
     private CompletableFuture<Boolean> syncBarrier;
     private CmdSync syncCommand;
+    private final List<Command> sinceSync = new ArrayList<>();
+    private volatile SplittableRandom completionOrder;
 
     /**
      * @param cmdqs      IDR1.CMDQS, the largest LOG2SIZE honoured
@@ -117,6 +128,15 @@ public final class CommandQueue {
         return cons;
     }
 
+    /**
+     * From now on, commands between two CMD_SYNCs complete in an order shuffled by a {@link SplittableRandom}
+     * seeded with {@code seed} (the same seed, the same order for the same command stream; neighbouring seeds
+     * give unrelated orders).
+     */
+    public void completeInShuffledOrder(long seed) {
+        completionOrder = new SplittableRandom(seed);
+    }
+
     /** Commands consumed since reset (CMD_SYNC counted when it completes). */
     public long consumedCommands() {
         return consumed.get();
@@ -166,6 +186,7 @@ public final class CommandQueue {
                 return;
             }
             if (run.length == 0) {
+                completeSinceSync();
                 return;
             }
             for (long[] entry : run) {
@@ -185,14 +206,36 @@ public final class CommandQueue {
         }
         Command command = ((Decoded.Valid) decoded).command();
         if (command.opcode() == Opcode.CMD_SYNC) {
+            completeSinceSync();
             syncCommand = (CmdSync) command;
             syncBarrier = atc.barrier();
             syncBarrier.whenComplete((done, error) -> kick());
             return false;
         }
-        dispatcher.dispatch(command);
+        if (completionOrder != null) {
+            sinceSync.add(command);
+        } else {
+            dispatcher.dispatch(command);
+        }
         advance();
         return true;
+    }
+
+    /** Carries out the commands consumed since the last CMD_SYNC, in the strict model's shuffled order. */
+    private void completeSinceSync() {
+        SplittableRandom order = completionOrder;
+        if (sinceSync.isEmpty() || order == null) {
+            return;
+        }
+        List<Command> batch = new ArrayList<>(sinceSync);
+        sinceSync.clear();
+        for (int i = batch.size() - 1; i > 0; i--) { // Fisher-Yates
+            int j = order.nextInt(i + 1);
+            Command c = batch.get(i);
+            batch.set(i, batch.get(j));
+            batch.set(j, c);
+        }
+        batch.forEach(dispatcher::dispatch);
     }
 
     /** The barrier of the SYNC at CONS has resolved: consume it and signal, or fail it. */
@@ -217,6 +260,7 @@ public final class CommandQueue {
 
     /** CONS.ERR first, then GERROR: software never sees the global error without its code. */
     private void stop(CommandError error, String reason) {
+        completeSinceSync(); // the commands before the erroneous one were consumed
         lastError = error + " at CONS 0x" + Integer.toHexString(cons) + ": " + reason;
         log.warn("command queue stopped: {}", lastError);
         cons = (int) CMDQ_CONS_ERR.with(Integer.toUnsignedLong(cons), error.code());

@@ -30,8 +30,18 @@ public final class FakePcieLink implements PcieLink {
     @Override
     public synchronized CompletionStage<Void> atcInvalidate(int sid, int ssid, long addr, int log2Pages, boolean global) {
         CompletableFuture<Void> f = completeAtOnce ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
-        invalidations.add(new AtcInv(sid, ssid, addr, log2Pages, global, f));
+        AtcInv inv = new AtcInv(sid, ssid, addr, log2Pages, global, f);
+        invalidations.add(inv);
+        onInvalidate.accept(inv);
         return f;
+    }
+
+    private java.util.function.Consumer<AtcInv> onInvalidate = inv -> { };
+
+    /** What the endpoint does when an invalidation reaches it (a device that refetches at once, say). */
+    public synchronized FakePcieLink onInvalidate(java.util.function.Consumer<AtcInv> action) {
+        onInvalidate = action;
+        return this;
     }
 
     @Override
