@@ -25,7 +25,7 @@ command -v jq >/dev/null || { echo "needs jq" >&2; exit 1; }
 auth=(-H "Authorization: Bearer $TOKEN")
 
 jobs_for() { # few jobs for large buffers
-  if [ "$1" -le 1048576 ]; then echo 8; elif [ "$1" -le 4194304 ]; then echo 4; else echo 2; fi
+  if [ "$1" -le 1048576 ]; then echo 8; elif [ "$1" -le 4194304 ]; then echo 4; else echo 1; fi
 }
 
 # run NAME SIZE BODY: starts the workload, waits for it to end, keeps its JSON as $OUT/NAME-SIZE.json

@@ -20,6 +20,8 @@ public class WorkloadEntity {
     @Column(columnDefinition = "text")
     private String report;
     private String failure;
+    @Column(columnDefinition = "text")
+    private String resources;
     private Instant created;
     private Instant started;
     private Instant finished;
@@ -69,6 +71,14 @@ public class WorkloadEntity {
 
     public Instant getFinished() {
         return finished;
+    }
+
+    public String getResources() {
+        return resources;
+    }
+
+    void holds(String resources) {
+        this.resources = resources;
     }
 
     void started() {

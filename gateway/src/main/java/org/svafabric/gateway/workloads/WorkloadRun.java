@@ -60,7 +60,7 @@ final class WorkloadRun {
     private final Caller caller;
     private final WorkloadFabric fabric;
     private final WorkloadStats stats;
-    private final Teardown teardown = new Teardown();
+    private final Teardown teardown;
     private final AtomicLong nextIova = new AtomicLong(IOVA_BASE);
     private final AtomicLong claimed = new AtomicLong();
     private final LongAdder reclaimed = new LongAdder();
@@ -71,6 +71,14 @@ final class WorkloadRun {
     private long container = -1;
 
     WorkloadRun(String name, WorkloadPlan plan, Caller caller, WorkloadFabric fabric, WorkloadStats stats) {
+        this(name, plan, caller, fabric, stats, r -> {
+        });
+    }
+
+    /** {@code resources} hears what the workload holds after every change, for recovery after a restart. */
+    WorkloadRun(String name, WorkloadPlan plan, Caller caller, WorkloadFabric fabric, WorkloadStats stats,
+                java.util.function.Consumer<List<Teardown.Resource>> resources) {
+        this.teardown = new Teardown(resources);
         this.name = name;
         this.plan = plan;
         this.caller = caller;
@@ -126,7 +134,7 @@ final class WorkloadRun {
         for (int i = 0; i < pids.length; i++) {
             long pid = fabric.createProcess(caller, "wl-" + name + "-" + i);
             pids[i] = pid;
-            teardown.push("exit process " + pid, () -> fabric.exitProcess(caller, pid));
+            teardown.push("exit process " + pid, () -> fabric.exitProcess(caller, pid), Teardown.Resource.process(pid));
         }
         if (plan.mode() == Mode.SVA) {
             for (DeviceInfo d : plan.devices()) {
@@ -136,14 +144,15 @@ final class WorkloadRun {
                 for (DeviceInfo d : plan.devices()) {
                     int pasid = fabric.bind(caller, d.id(), pids[i]);
                     pasids[i] = pasid;
-                    teardown.push("unbind PASID " + pasid + " from " + d.id(), () -> fabric.unbind(caller, d.id(), pasid));
+                    teardown.push("unbind PASID " + pasid + " from " + d.id(), () -> fabric.unbind(caller, d.id(), pasid),
+                            Teardown.Resource.bond(d.id(), pasid));
                 }
             }
         } else {
             long c = fabric.openContainer(caller, pids[0], plan.devices().stream().map(DeviceInfo::id).toList());
             container = c;
             // close unmaps every MAP_DMA left (and so unpins its pages) before the process exits
-            teardown.push("close VFIO container " + c, () -> fabric.closeContainer(caller, c));
+            teardown.push("close VFIO container " + c, () -> fabric.closeContainer(caller, c), Teardown.Resource.container(c));
         }
     }
 
@@ -212,11 +221,13 @@ final class WorkloadRun {
                 }
             }
         } finally {
+            // shutdown, not shutdownNow: a reclaim in flight finishes (interrupting it would read as an
+            // error of the fabric), the periodic task is not run again
             if (reclaimer != null) {
-                reclaimer.shutdownNow();
+                reclaimer.shutdown();
                 awaitQuietly(reclaimer);
             }
-            pool.shutdownNow();
+            pool.shutdown();
             awaitQuietly(pool);
         }
     }

@@ -60,16 +60,29 @@ public class Workloads implements DisposableBean {
 
     /**
      * A workload that was QUEUED or RUNNING when the gateway stopped cannot be resumed: its runner
-     * is gone. It ends FAILED, saying so (a clean stop cancels and tears down first, see destroy).
+     * is gone. What it still held (persisted as it was created) is torn down now, last created
+     * first, and it ends FAILED, saying so. (A clean stop cancels and tears down first, see destroy.)
      */
     @EventListener(ApplicationReadyEvent.class)
     public void failInterrupted() {
         for (WorkloadEntity w : repo.findByStatusIn(List.of(WorkloadStatus.QUEUED.name(), WorkloadStatus.RUNNING.name()))) {
-            if (!active.containsKey(w.getId())) {
-                w.ended(WorkloadStatus.FAILED, w.getReport(), "the gateway stopped while the workload was " + w.getStatus());
-                repo.save(w);
+            if (active.containsKey(w.getId())) {
+                continue;
             }
+            List<String> left = WorkloadRecovery.undo(fabric, w.getUid(), w.getResources());
+            w.holds(null);
+            w.ended(WorkloadStatus.FAILED, w.getReport(), "the gateway stopped while the workload was " + w.getStatus()
+                    + (left.isEmpty() ? "; what it held was torn down when the gateway started again"
+                    : "; tearing down what it held failed: " + String.join("; ", left)));
+            repo.save(w);
         }
+    }
+
+    private void holds(String id, List<Teardown.Resource> resources) {
+        repo.findById(id).ifPresent(w -> {
+            w.holds(resources.isEmpty() ? null : JSON.writeValueAsString(resources));
+            repo.save(w);
+        });
     }
 
     public WorkloadEntity submit(Caller caller, WorkloadRequest request) {
@@ -77,7 +90,7 @@ public class Workloads implements DisposableBean {
         String id = UUID.randomUUID().toString();
         WorkloadEntity w = repo.save(new WorkloadEntity(id, caller.uid(), JSON.writeValueAsString(request)));
         WorkloadStats stats = new WorkloadStats();
-        WorkloadRun run = new WorkloadRun(id.substring(0, 8), plan, caller, fabric, stats);
+        WorkloadRun run = new WorkloadRun(id.substring(0, 8), plan, caller, fabric, stats, held -> holds(id, held));
         active.put(id, new Active(run, stats));
         try {
             runners.execute(() -> execute(id, run, stats));
