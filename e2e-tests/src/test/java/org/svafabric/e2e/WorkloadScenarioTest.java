@@ -181,6 +181,8 @@ class WorkloadScenarioTest {
         JsonNode mine = api.get("/workloads?size=1000").json();
         assertThat(mine.toString()).contains(id);
         assertThat(api.as(Fabric.OTHER_USER_TOKEN).get("/workloads?size=1000").json().toString()).doesNotContain(id);
+        String metrics = new Api(fabric.url("gateway"), null).get("/actuator/prometheus").text();
+        assertThat(metrics).contains("workloads_ended_total{").contains("workloads_jobs_total{").contains("workloads_active");
     }
 
     @Test

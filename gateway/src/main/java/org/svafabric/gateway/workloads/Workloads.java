@@ -36,17 +36,20 @@ public class Workloads implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(Workloads.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private record Active(WorkloadRun run, WorkloadStats stats) {
+    private record Active(WorkloadRun run, WorkloadStats stats, WorkloadPlan plan) {
     }
 
     private final WorkloadRepository repo;
     private final WorkloadFabric fabric;
     private final WorkloadLimits limits;
     private final ThreadPoolExecutor runners;
+    private final WorkloadMeters meters;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
 
-    public Workloads(WorkloadRepository repo, WorkloadFabric fabric, WorkloadLimits limits) {
+    public Workloads(WorkloadRepository repo, WorkloadFabric fabric, WorkloadLimits limits, WorkloadMeters meters) {
         this.repo = repo;
+        this.meters = meters;
+        meters.active(active::size);
         this.fabric = fabric;
         this.limits = limits;
         AtomicInteger n = new AtomicInteger();
@@ -91,9 +94,9 @@ public class Workloads implements DisposableBean {
         WorkloadEntity w = repo.save(new WorkloadEntity(id, caller.uid(), JSON.writeValueAsString(request)));
         WorkloadStats stats = new WorkloadStats();
         WorkloadRun run = new WorkloadRun(id.substring(0, 8), plan, caller, fabric, stats, held -> holds(id, held));
-        active.put(id, new Active(run, stats));
+        active.put(id, new Active(run, stats, plan));
         try {
-            runners.execute(() -> execute(id, run, stats));
+            runners.execute(() -> execute(id, run, stats, plan));
         } catch (RejectedExecutionException e) {
             active.remove(id);
             repo.deleteById(id);
@@ -103,12 +106,13 @@ public class Workloads implements DisposableBean {
         return w;
     }
 
-    private void execute(String id, WorkloadRun run, WorkloadStats stats) {
+    private void execute(String id, WorkloadRun run, WorkloadStats stats, WorkloadPlan plan) {
         try {
             WorkloadEntity w = repo.findById(id).orElseThrow();
             if (run.cancelled()) {
                 w.ended(WorkloadStatus.CANCELLED, null, null);
                 repo.save(w);
+                meters.ended(WorkloadStatus.CANCELLED, plan, stats);
                 return;
             }
             w.started();
@@ -119,6 +123,7 @@ public class Workloads implements DisposableBean {
             w = repo.findById(id).orElseThrow();
             w.ended(WorkloadStatus.valueOf(o.end().name()), report, o.failure());
             repo.save(w);
+            meters.ended(w.getStatus(), plan, stats);
         } catch (RuntimeException e) {
             log.error("workload {} could not be recorded", id, e);
         } finally {
