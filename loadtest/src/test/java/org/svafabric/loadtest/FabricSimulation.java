@@ -2,8 +2,10 @@ package org.svafabric.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.gatling.javaapi.core.PopulationBuilder;
@@ -22,6 +24,12 @@ abstract class FabricSimulation extends Simulation {
     protected PopulationBuilder users(ScenarioBuilder scenario, int users) {
         return target.ramp().isZero() ? scenario.injectOpen(atOnceUsers(users))
                 : scenario.injectOpen(rampUsers(users).during(target.ramp()));
+    }
+
+    /** As {@link #users}, arriving {@code delay} after the start. */
+    protected PopulationBuilder usersAfter(Duration delay, ScenarioBuilder scenario, int users) {
+        return target.ramp().isZero() ? scenario.injectOpen(nothingFor(delay), atOnceUsers(users))
+                : scenario.injectOpen(nothingFor(delay), rampUsers(users).during(target.ramp()));
     }
 
     protected void run(PopulationBuilder... populations) {

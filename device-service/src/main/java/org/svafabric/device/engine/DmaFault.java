@@ -27,6 +27,16 @@ public final class DmaFault extends RuntimeException {
         return new DmaFault(addr, reason, null, true);
     }
 
+    /**
+     * A stalled transaction the fault handler resumed with Abort (CMD_RESUME): the platform
+     * device's Invalid Request, so the driver asks the same question after it (is the address
+     * space exiting?).
+     */
+    public static DmaFault stallAborted(long addr, String reason, String event) {
+        return new DmaFault(addr, reason, event, true);
+    }
+
+    /** The fault handler refused the fault: PRG response Invalid Request, or a stall resumed with Abort. */
     public boolean isInvalidResponse() {
         return invalidResponse;
     }

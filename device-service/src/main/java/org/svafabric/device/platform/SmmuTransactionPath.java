@@ -43,8 +43,11 @@ public final class SmmuTransactionPath implements DmaPath {
         }
         TransactionOutcome.Terminated t = (TransactionOutcome.Terminated) outcome;
         count(job, t.stalls());
-        String how = t.stalls() > 0 ? "stalled transaction aborted" : "transaction terminated";
-        throw new DmaFault(t.addr(), how + " by the SMMU: " + t.event() + " at " + Addr.hex(t.addr()), t.event());
+        if (t.stalls() > 0) {
+            throw DmaFault.stallAborted(t.addr(), "stalled transaction aborted by the SMMU: " + t.event() + " at " + Addr.hex(t.addr()),
+                    t.event());
+        }
+        throw new DmaFault(t.addr(), "transaction terminated by the SMMU: " + t.event() + " at " + Addr.hex(t.addr()), t.event());
     }
 
     private void count(Job job, int stalls) {

@@ -55,6 +55,19 @@ class StallPathTest {
     }
 
     @Test
+    void aStallAbortedWhileTheProcessExitsIsTheExitOvertakingTheJobNotAFault() {
+        rig = Rig.platform(1, 4);
+        AddressSpace mm = rig.smmu.bind(PASID);
+        mm.populate(BUF, 4096, true);
+        rig.smmu.stall(FakeSmmu.Stall.RESUME_ABORT);
+        rig.smmu.exiting(PASID);
+        Job j = rig.run("memset", PASID, 0, BUF + 2048, 8192, 1, 0);
+        assertThat(j.status()).isEqualTo(JobStatus.ABORTED);
+        assertThat(j.error()).contains("PASID " + PASID + " is exiting");
+        assertThat(j.faults().stalls()).isEqualTo(1);
+    }
+
+    @Test
     void classicalDmaToAnUnmappedIovaFailsWithTheSmmuEvent() {
         rig = Rig.classical();
         AddressSpace domain = rig.smmu.domain(rig.device.sid());

@@ -75,6 +75,7 @@ public final class FakeSmmu implements IommuPort {
     private volatile PrgResponseCode forced;
     private volatile Stall stall = Stall.TERMINATE;
     private volatile boolean down;
+    private final java.util.Set<Integer> exiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FakeSmmu(LocalMemoryBus ram) {
         this.ram = ram;
@@ -129,6 +130,16 @@ public final class FakeSmmu implements IommuPort {
     }
 
     /** iommu-service unreachable: hotplug fails. */
+    /** iommu_sva_find answers nothing for {@code pasid} from now on: its process is exiting. */
+    public void exiting(int pasid) {
+        exiting.add(pasid);
+    }
+
+    @Override
+    public boolean addressSpaceLive(int pasid) {
+        return !exiting.contains(pasid);
+    }
+
     public void down(boolean isDown) {
         this.down = isDown;
     }
