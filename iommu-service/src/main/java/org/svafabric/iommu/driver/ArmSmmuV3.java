@@ -51,6 +51,8 @@ import org.svafabric.iommu.hw.layout.StallModel;
  */
 public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArmSmmuV3.class);
+    /** Linux {@code CTXDESC_LINEAR_CDMAX}: log2 of the CDs in a linear table, ilog2(SZ_64K / 64). */
+    static final int CTXDESC_LINEAR_CDMAX = 10;
     /** Linux CR1: inner-shareable, write-back cacheable tables and queues. */
     private static final int CR1_WB_ISH = (int) (Cr1.TABLE_SH.with(0, Cr1.SH_ISH) | Cr1.TABLE_OC.with(0, Cr1.CACHE_WB)
             | Cr1.TABLE_IC.with(0, Cr1.CACHE_WB) | Cr1.QUEUE_SH.with(0, Cr1.SH_ISH) | Cr1.QUEUE_OC.with(0, Cr1.CACHE_WB)
@@ -367,6 +369,11 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
                         + Integer.toHexString(sid) + " is already behind the SMMU");
             }
             int ssidBits = Math.min(features.ssidBits(), dev.pasidBits());
+            if (!features.cd2l()) {
+                // Without 2-level CD tables, Linux caps a linear table at CTXDESC_LINEAR_CDMAX (1024 CDs, 64 KiB)
+                // rather than allocate 64 MiB for a 20-bit master.
+                ssidBits = Math.min(ssidBits, CTXDESC_LINEAR_CDMAX);
+            }
             CtxDescCfg cds = new CtxDescCfg(bus, settings.owner(), cmdq, sid, ssidBits, features.cd2l());
             boolean stall = dev.stall() && features.stalls();
             m = new Master(dev, d, cds, stall, dev.ats() && features.ats());
@@ -441,7 +448,8 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         if (features == null || !gate.available() || !byId.containsKey(device.id())) {
             return Optional.empty();
         }
-        return Optional.of(new SvaSupport(features.ssidBits(), features.pri(), features.stalls()));
+        // The PASIDs this master can use: its CD table's, which is capped without CD2L.
+        return Optional.of(new SvaSupport(byId.get(device.id()).cdTable.s1CdMax(), features.pri(), features.stalls()));
     }
 
     /**

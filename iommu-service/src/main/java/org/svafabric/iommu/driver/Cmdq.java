@@ -119,7 +119,7 @@ final class Cmdq {
         try {
             int sequence = ++syncSequence;
             List<Command> all = new ArrayList<>(commands);
-            all.add(msi ? CmdSync.msi(syncWord, sequence) : CmdSync.polled());
+            all.add(CmdSync.linux(msi ? syncWord : 0, msi ? sequence : 0));
             insert(all);
             target = sequence;
             syncNext = prod;
@@ -151,7 +151,7 @@ final class Cmdq {
      */
     void replaceAtCons(int consRegister) {
         long addr = entryAddress(consRegister & wrapMask);
-        bus.write(addr, Words.toBytes(CmdSync.polled().encode()));
+        bus.write(addr, Words.toBytes(CmdSync.linux(0, 0).encode()));
     }
 
     /** Writes the entries at PROD in one bus access per contiguous run, then rings the doorbell. Under the lock. */

@@ -76,7 +76,10 @@ final class PriQueueHandler {
             log.warn("unexpected PRI request received: SID 0x{}.{} PRGI {} iova 0x{}", Integer.toHexString(r.sid()),
                     r.ssv() ? r.ssid() : "-", r.prgIndex(), Long.toHexString(r.addr()));
             if (r.last() && !r.isStopMarker()) {
-                cmdq.issue(List.of(new CmdPriResp(r.sid(), false, 0, r.prgIndex(), PriResponseCode.RESPONSE_FAILURE)));
+                // With the request's SSV/SSID: a function that requires the PASID in PRG responses would
+                // otherwise discard this one and wait out its own timeout.
+                cmdq.issue(List.of(new CmdPriResp(r.sid(), r.ssv(), r.ssv() ? r.ssid() : 0, r.prgIndex(),
+                        PriResponseCode.RESPONSE_FAILURE)));
             }
             return;
         }

@@ -36,8 +36,8 @@ final class SteBuilder {
                 .with(Ste.PPAR, c.ppar())
                 .with(Ste.S1STALLD, c.stallDisabled())
                 .with(Ste.EATS, c.ats() ? Ste.EATS_TRANS : Ste.EATS_ABT)
-                .with(Ste.STRW, c.el2() ? Ste.STRW_EL2 : Ste.STRW_NSEL1)
-                .with(Ste.SHCFG, Ste.SHCFG_INCOMING);
+                .with(Ste.STRW, c.el2() ? Ste.STRW_EL2 : Ste.STRW_NSEL1);
+        // SHCFG stays 0: it is RES0 without IDR1.ATTR_TYPES_OVR (IHI 0070 §5.2), which this SMMU does not have.
     }
 
     /** A valid STE that aborts every transaction (Linux's STE for a master with no domain, disable_bypass). */

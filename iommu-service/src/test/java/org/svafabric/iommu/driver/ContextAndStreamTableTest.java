@@ -20,13 +20,14 @@ class ContextAndStreamTableTest {
     /**
      * dw0: V [0] 1 | Config [3:1] = 0b101 0xa | S1ContextPtr 0x12345000 in place | S1CDMax [63:59] = 8.
      * dw1: S1DSS [1:0] = 0b10 | S1CIR [3:2] = 1 0x4 | S1COR [5:4] = 1 0x10 | S1CSH [7:6] = 3 0xc0 |
-     * PPAR [18] 0x40000 | S1STALLD [27] 0x8000000 | EATS [29:28] = 1 0x10000000 | SHCFG [45:44] = 1.
+     * PPAR [18] 0x40000 | S1STALLD [27] 0x8000000 | EATS [29:28] = 1 0x10000000. SHCFG [45:44] stays 0: it
+     * is RES0 without IDR1.ATTR_TYPES_OVR (IHI 0070 §5.2); this golden value used to carry SHCFG = 1.
      */
     @Test
     void stage1SteGoldenValue() {
         long[] ste = SteBuilder.stage1(new SteBuilder.Config(0x1234_5000L, 0, 8, true, true, false, true)).words();
         assertThat(ste[0]).isEqualTo(0x4000_0000_1234_500BL);
-        assertThat(ste[1]).isEqualTo(0x0000_1000_1804_00D6L);
+        assertThat(ste[1]).isEqualTo(0x0000_0000_1804_00D6L);
         assertThat(ste[2] | ste[3] | ste[4] | ste[5] | ste[6] | ste[7]).isZero();
     }
 
@@ -35,7 +36,7 @@ class ContextAndStreamTableTest {
     void el2SteWithTwoLevelCdTable() {
         long[] ste = SteBuilder.stage1(new SteBuilder.Config(0x8000_0000L, 2, 20, false, false, true, false)).words();
         assertThat(ste[0]).isEqualTo((20L << 59) | 0x8000_0000L | 0x20 | 0xB);
-        assertThat(ste[1]).isEqualTo(0x0000_1000_8000_00D6L);
+        assertThat(ste[1]).isEqualTo(0x0000_0000_8000_00D6L);
     }
 
     /**
@@ -174,5 +175,15 @@ class ContextAndStreamTableTest {
                 () -> h.driver.addMaster(DriverHarness.platform("far", 0x100, 0, false))))
                 .hasMessageContaining("outside the stream table");
         assertThat(List.copyOf(h.driver.masters())).isEmpty();
+    }
+    /** Without IDR0.CD2L a 20-bit master gets a linear table of 2^10 CDs (Linux CTXDESC_LINEAR_CDMAX), not 64 MiB. */
+    @Test
+    void withoutCd2lALinearCdTableIsCappedAt1024Contexts() {
+        DriverHarness h = new DriverHarness(SmmuConfig.builder().twoLevelCdTable(false).build(), DriverSettings.defaults());
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:02:00.0", 20, true, true));
+        assertThat(m.cdTable.twoLevel()).isFalse();
+        assertThat(m.cdTable.s1CdMax()).isEqualTo(10);
+        assertThat(Ste.S1CDMAX.get(h.driver.steOf(m.sid()))).isEqualTo(10);
+        assertThat(h.driver.svaSupport(m.device).orElseThrow().ssidBits()).isEqualTo(10);
     }
 }

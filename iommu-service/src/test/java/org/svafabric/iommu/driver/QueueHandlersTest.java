@@ -53,7 +53,28 @@ class QueueHandlersTest {
         assertThat(h.port.responses()).singleElement().satisfies(r -> {
             assertThat(r.prgIndex()).isEqualTo(5);
             assertThat(r.code()).isEqualTo(PriResponseCode.RESPONSE_FAILURE);
+            // IHI 0070 §4.7.1 CMD_PRI_RESP SSV/SubstreamID: answered with the request's PASID, so a function
+            // that requires the PASID in PRG responses accepts the answer instead of waiting out its timeout.
+            assertThat(r.pasidValid()).isTrue();
+            assertThat(r.ssid()).isEqualTo(7);
         });
+    }
+
+    /** Linux's CMD_SYNC: MSH inner shareable, MSIAttr write-back, CS = IRQ with an MSI address, SEV when polling. */
+    @Test
+    void ihi0070s473_cmdSyncCarriesInnerShareableWriteBackAttributesAsLinuxBuildsIt() {
+        for (boolean msi : new boolean[] {true, false}) {
+            DriverHarness h = new DriverHarness(org.svafabric.iommu.hw.regs.SmmuConfig.builder().msi(msi).build(), DriverSettings.defaults());
+            long base = org.svafabric.iommu.hw.layout.QueueRegisters.BASE_ADDR.getAddress(h.regs.read(SmmuReg.CMDQ_BASE));
+            int prod = (int) h.regs.read(SmmuReg.CMDQ_PROD);
+            int log2 = (int) org.svafabric.iommu.hw.layout.QueueRegisters.BASE_LOG2SIZE.get(h.regs.read(SmmuReg.CMDQ_BASE));
+            int last = (prod - 1) & ((1 << log2) - 1);
+            long w0 = h.ram.read64(base + 16L * last);
+            assertThat(org.svafabric.iommu.hw.cmd.CommandFields.OPCODE.get(w0)).as("the probe's last command").isEqualTo(0x46);
+            assertThat(org.svafabric.iommu.hw.cmd.CmdSync.MSH.get(w0)).isEqualTo(0b11);
+            assertThat(org.svafabric.iommu.hw.cmd.CmdSync.MSI_ATTR.get(w0)).isEqualTo(0xf);
+            assertThat(org.svafabric.iommu.hw.cmd.CmdSync.CS.get(w0)).as("msi " + msi).isEqualTo(msi ? 0b01 : 0b10);
+        }
     }
 
     @Test

@@ -35,6 +35,22 @@ public record CmdSync(ComplSignal cs, int msh, int msiAttr, int msiData, long ms
         return new CmdSync(ComplSignal.SIG_NONE, 0, 0, 0, 0);
     }
 
+    /** MSH: inner shareable ({@code ARM_SMMU_SH_ISH}). */
+    public static final int MSH_ISH = 0b11;
+    /** MSIAttr: Normal, inner and outer write-back cacheable ({@code ARM_SMMU_MEMATTR_OIWB}). */
+    public static final int MSI_ATTR_OIWB = 0xf;
+
+    /**
+     * The CMD_SYNC Linux builds ({@code arm_smmu_cmdq_build_sync_cmd}): with an MSI address, CS = IRQ and the
+     * MSI write of {@code msiData}; without, CS = SEV for the polling waiter's WFE. Either way MSH = inner
+     * shareable and MSIAttr = write-back, the attributes of the coherent RAM word the MSI lands in.
+     */
+    public static CmdSync linux(long msiAddr, int msiData) {
+        return msiAddr != 0
+                ? new CmdSync(ComplSignal.SIG_IRQ, MSH_ISH, MSI_ATTR_OIWB, msiData, msiAddr)
+                : new CmdSync(ComplSignal.SIG_SEV, MSH_ISH, MSI_ATTR_OIWB, 0, 0);
+    }
+
     /** A CMD_SYNC that writes {@code msiData} to {@code msiAddr} on completion, as Linux's MSI polling does. */
     public static CmdSync msi(long msiAddr, int msiData) {
         return new CmdSync(ComplSignal.SIG_IRQ, 0, 0, msiData, msiAddr);

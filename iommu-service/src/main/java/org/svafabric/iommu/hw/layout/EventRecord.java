@@ -34,7 +34,8 @@ public final class EventRecord {
     public static long[] encode(Event e) {
         long[] w = new long[DWORDS];
         EVENT_ID.set(w, e.type().code());
-        SSV.set(w, e.ssv());
+        // C_BAD_SUBSTREAMID records the SubstreamID but bit 11 is RES0 in that record (IHI 0070 §7.3.4).
+        SSV.set(w, e.ssv() && e.type() != EventType.C_BAD_SUBSTREAMID);
         SUBSTREAM_ID.set(w, e.ssv() ? e.ssid() : 0);
         STREAM_ID.set(w, Integer.toUnsignedLong(e.sid()));
         STAG.set(w, e.stall() ? e.stag() : 0);

@@ -47,6 +47,16 @@ class EventRecordTest {
     @Test
     void configurationErrorHasOnlyTheStream() {
         golden(Event.config(EventType.C_BAD_STE, 0xffff, false, 0), 0x0000ffff_00000004L, 0, 0, 0);
-        golden(Event.config(EventType.C_BAD_SUBSTREAMID, 3, true, 0xfffff), 0x00000003_fffff808L, 0, 0, 0);
+    }
+
+    /**
+     * IHI 0070 §7.3.4: C_BAD_SUBSTREAMID records the SubstreamID, but bit 11 is RES0 in this record. The golden
+     * value used to be 0x00000003_fffff808 (SSV set).
+     */
+    @Test
+    void ihi0070s734_badSubstreamIdRecordsTheSubstreamIdWithBit11Clear() {
+        long[] w = EventRecord.encode(Event.config(EventType.C_BAD_SUBSTREAMID, 3, true, 0xfffff));
+        assertThat(w).containsExactly(0x00000003_fffff008L, 0, 0, 0);
+        assertThat(EventRecord.decode(w).ssid()).isEqualTo(0xfffff);
     }
 }
