@@ -13,6 +13,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.device.driver.DeviceDriver;
 import org.svafabric.device.firmware.HotplugJournal;
@@ -33,6 +34,7 @@ public final class Devices implements AutoCloseable {
     private final Consumer<FabricEvent> events;
     /** Guarded by {@code this}; readers use {@link #drivers}. */
     private Topology topology;
+    private final TimingTable timing;
     private volatile Map<String, DeviceDriver> drivers = Map.of();
     private volatile List<DeviceDriver> inOrder = List.of();
 
@@ -42,7 +44,8 @@ public final class Devices implements AutoCloseable {
         this.iommu = iommu;
         this.journal = journal;
         this.events = events;
-        this.topology = new Topology(topology.smmu(), List.of());
+        this.topology = new Topology(topology.smmu(), List.of(), topology.timing());
+        this.timing = topology.timing().table();
         for (DeviceDescription d : topology.devices()) {
             add(d);
         }
@@ -96,6 +99,11 @@ public final class Devices implements AutoCloseable {
             throw new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id);
         }
         return d;
+    }
+
+    /** The topology's timing table: the prices of every job's model clock before its own overrides. */
+    public TimingTable timing() {
+        return timing;
     }
 
     public synchronized Topology topology() {

@@ -84,7 +84,7 @@ public class DeviceController {
         JobSpec spec = JobSpec.of(body.op(), body.pasid(), value(body.src()), value(body.dst()), body.length(), body.value(),
                 body.seed(), settings.maxJobBytes());
         owners.learn(body.pasid(), body.pid());
-        Job job = driver.submit(spec, uid);
+        Job job = driver.submit(spec, uid, devices.timing().with(body.timing()));
         if (wait && awaitFinal(job, settings.waitTimeout())) {
             return ResponseEntity.ok(Views.job(job));
         }

@@ -12,6 +12,7 @@ import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.faults.FaultKind;
+import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.device.Devices;
 import org.svafabric.device.pcie.PcieFunction;
 import org.svafabric.device.pcie.PrgResponseCode;
@@ -86,7 +87,11 @@ public class PcieController {
             throw ErrnoException.invalid("prgIndex must be 0..511");
         }
         // A response for no outstanding group is the device's business (Status.UPRGI), not the sender's error.
-        f.pri().respond(body.prgIndex(), Args.optionalPasid(body.pasid()), code);
+        DmaEvent.FaultKinds kinds = body.faults();
+        if (kinds != null && (kinds.minor() < 0 || kinds.major() < 0 || kinds.swapIn() < 0)) {
+            throw ErrnoException.invalid("faults counts must not be negative");
+        }
+        f.pri().respond(body.prgIndex(), Args.optionalPasid(body.pasid()), code, kinds);
         return ResponseEntity.noContent().build();
     }
 

@@ -33,6 +33,7 @@ final class Views {
         }
         return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.uid(), j.spec().op().wireName(), status.name(),
                 j.spec().length(), j.bytes(), faults,
-                latency == null ? null : latency / 1000, error, j.faultAddr() == null ? null : Addr.of(j.faultAddr()), j.result());
+                latency == null ? null : latency / 1000, error, j.faultAddr() == null ? null : Addr.of(j.faultAddr()), j.result(),
+                j.recorder().model(), j.recorder().prgRoundTripMicros());
     }
 }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.FabricEvent;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.device.Device;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobSpec;
@@ -70,6 +71,11 @@ public final class DeviceDriver {
 
     /** As {@link #submit(JobSpec)}, the job recorded as submitted by {@code uid} (null: unknown). */
     public Job submit(JobSpec spec, Long uid) {
+        return submit(spec, uid, TimingTable.defaults());
+    }
+
+    /** The same, the job's model clock priced by {@code timing}. */
+    public Job submit(JobSpec spec, Long uid, TimingTable timing) {
         Integer pasid = spec.pasid();
         if (pasid != null) {
             checkPasid(pasid);
@@ -79,7 +85,7 @@ public final class DeviceDriver {
                 throw new ErrnoException(Errno.ESRCH, "pasid-exited",
                         "the address space of PASID " + pasid + " exited (mm_exit): device " + device.id() + " takes no more jobs for it");
             }
-            Job job = new Job(jobs.nextId(), device.id(), spec, uid, device.now());
+            Job job = new Job(jobs.nextId(), device.id(), spec, uid, device.now(), timing);
             jobs.add(job);
             try {
                 device.accept(job);

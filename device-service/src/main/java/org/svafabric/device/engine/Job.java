@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.svafabric.api.timing.TimingTable;
+
 /**
  * One DMA job and its completion record. Status moves only forward (QUEUED -> RUNNING ->
  * final, or QUEUED -> ABORTED) by compare-and-set, so an engine picking the job up and
@@ -18,6 +20,7 @@ public final class Job {
     private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.QUEUED);
     private final AtomicLong bytes = new AtomicLong();
     private final FaultCounters faults = new FaultCounters();
+    private final JobRecorder recorder;
     private final CompletableFuture<Job> done = new CompletableFuture<>();
     private volatile boolean abortRequested;
     private volatile long finishedNanos;
@@ -32,6 +35,12 @@ public final class Job {
 
     /** @param uid who submitted the job (the gateway's caller), null when nobody said */
     public Job(String id, String device, JobSpec spec, Long uid, long submittedNanos) {
+        this(id, device, spec, uid, submittedNanos, TimingTable.defaults());
+    }
+
+    /** {@code timing}: the prices of the job's model clock (the topology's, with the job's overrides). */
+    public Job(String id, String device, JobSpec spec, Long uid, long submittedNanos, TimingTable timing) {
+        this.recorder = new JobRecorder(timing);
         this.id = id;
         this.device = device;
         this.spec = spec;
@@ -70,6 +79,11 @@ public final class Job {
 
     public FaultCounters faults() {
         return faults;
+    }
+
+    /** What the job's DMA did, priced by its model clock. */
+    public JobRecorder recorder() {
+        return recorder;
     }
 
     public String error() {

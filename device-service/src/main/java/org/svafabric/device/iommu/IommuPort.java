@@ -18,6 +18,14 @@ public interface IommuPort {
     List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages);
 
     /**
+     * The same request, with what the SMMU reported doing for it (for the job's model clock). An SMMU that
+     * reports nothing answers {@link org.svafabric.api.timing.DmaEvent.SmmuWork#NONE}.
+     */
+    default AtsAnswer translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
+        return new AtsAnswer(translate(sid, pasid, pages), null);
+    }
+
+    /**
      * Sends Page Request Messages. The PRG Response arrives later, asynchronously, once per
      * group with Last set (see {@link org.svafabric.device.pcie.PageRequestInterface#respond}).
      */

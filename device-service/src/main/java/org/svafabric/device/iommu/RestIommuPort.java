@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -14,6 +16,7 @@ import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.web.FabricProperties;
 
@@ -32,6 +35,10 @@ public final class RestIommuPort implements IommuPort {
     static final String TRANSACTIONS = "/iommu/v1/streams/{sid}/transactions";
     static final String DEVICES = "/iommu/v1/devices";
     public static final String STALLS_HEADER = "X-Smmu-Stalls";
+    /** {@code steFetches=..;cdFetches=..;iotlbHits=..;walks=..;walkReads=..}: what the translations cost the SMMU. */
+    public static final String WORK_HEADER = "X-Smmu-Work";
+    /** {@code minor=..;major=..;swapIn=..}: what handle_mm_fault took for the transaction's stalls. */
+    public static final String FAULT_KINDS_HEADER = "X-Smmu-Fault-Kinds";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RestClient iommu;
@@ -46,6 +53,11 @@ public final class RestIommuPort implements IommuPort {
 
     @Override
     public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
+        return translateWithWork(sid, pasid, pages).completions();
+    }
+
+    @Override
+    public AtsAnswer translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
         List<IommuCalls.AtsPage> wire = new ArrayList<>(pages.size());
         for (AtsRequest p : pages) {
             wire.add(new IommuCalls.AtsPage(Addr.of(p.addr()), p.write(), p.exec(), p.priv()));
@@ -60,7 +72,7 @@ public final class RestIommuPort implements IommuPort {
         for (int i = 0; i < pages.size(); i++) {
             out.add(completion(pages.get(i).addr(), answer.results().get(i)));
         }
-        return out;
+        return new AtsAnswer(out, answer.smmu());
     }
 
     private static AtsCompletion completion(long asked, IommuCalls.AtsResult r) {
@@ -104,6 +116,8 @@ public final class RestIommuPort implements IommuPort {
         RestClient.RequestBodySpec request = spec;
         return call(() -> request.exchange((req, resp) -> {
             int stalls = stalls(resp.getHeaders().getFirst(STALLS_HEADER));
+            DmaEvent.SmmuWork work = work(resp.getHeaders().getFirst(WORK_HEADER));
+            DmaEvent.FaultKinds kinds = faultKinds(resp.getHeaders().getFirst(FAULT_KINDS_HEADER));
             byte[] body;
             try (InputStream in = resp.getBody()) {
                 body = in.readAllBytes();
@@ -112,14 +126,15 @@ public final class RestIommuPort implements IommuPort {
                 if (!t.write() && body.length != t.length()) {
                     throw new ErrnoException(Errno.EIO, "short-transaction", "read of " + t.length() + " bytes returned " + body.length);
                 }
-                return new TransactionOutcome.Completed(t.write() ? new byte[0] : body, stalls);
+                return new TransactionOutcome.Completed(t.write() ? new byte[0] : body, stalls, work, kinds);
             }
-            return terminated(resp.getStatusCode(), body, t, stalls);
+            return terminated(resp.getStatusCode(), body, t, stalls, work, kinds);
         }));
     }
 
     /** A problem with errno EFAULT and an SMMU event is the SMMU terminating the transaction; anything else is an error of the link. */
-    private static TransactionOutcome terminated(HttpStatusCode status, byte[] body, Transaction t, int stalls) throws IOException {
+    private static TransactionOutcome terminated(HttpStatusCode status, byte[] body, Transaction t, int stalls,
+                                                 DmaEvent.SmmuWork work, DmaEvent.FaultKinds kinds) throws IOException {
         JsonNode n;
         try {
             n = JSON.readTree(body);
@@ -133,7 +148,7 @@ public final class RestIommuPort implements IommuPort {
             if (n.hasNonNull("addr")) {
                 addr = n.get("addr").isNumber() ? n.get("addr").asLong() : Addr.parseHex(n.get("addr").asString());
             }
-            return new TransactionOutcome.Terminated(event, addr, stalls);
+            return new TransactionOutcome.Terminated(event, addr, stalls, work, kinds);
         }
         Errno e = Errno.EIO;
         for (Errno x : Errno.values()) {
@@ -142,6 +157,36 @@ public final class RestIommuPort implements IommuPort {
             }
         }
         throw new ErrnoException(e, "transaction-refused", status, n.path("detail").asString("transaction refused"));
+    }
+
+    /** The header's {@code name=value} pairs; a missing header, pair or malformed value counts 0 (the SMMU did not tell). */
+    static Map<String, Integer> pairs(String header) {
+        Map<String, Integer> out = new HashMap<>();
+        if (header == null) {
+            return out;
+        }
+        for (String pair : header.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                try {
+                    out.put(pair.substring(0, eq).trim(), Integer.parseInt(pair.substring(eq + 1).trim()));
+                } catch (NumberFormatException ignored) {
+                    // not a count: treated as absent
+                }
+            }
+        }
+        return out;
+    }
+
+    static DmaEvent.SmmuWork work(String header) {
+        Map<String, Integer> p = pairs(header);
+        return new DmaEvent.SmmuWork(p.getOrDefault("steFetches", 0), p.getOrDefault("cdFetches", 0),
+                p.getOrDefault("iotlbHits", 0), p.getOrDefault("walks", 0), p.getOrDefault("walkReads", 0));
+    }
+
+    static DmaEvent.FaultKinds faultKinds(String header) {
+        Map<String, Integer> p = pairs(header);
+        return new DmaEvent.FaultKinds(p.getOrDefault("minor", 0), p.getOrDefault("major", 0), p.getOrDefault("swapIn", 0));
     }
 
     private static int stalls(String header) {

@@ -6,9 +6,12 @@ import java.util.List;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.device.engine.DmaFault;
 import org.svafabric.device.engine.DmaPath;
 import org.svafabric.device.engine.Job;
+import org.svafabric.device.engine.JobRecorder;
+import org.svafabric.device.iommu.AtsAnswer;
 import org.svafabric.device.iommu.AtsCompletion;
 import org.svafabric.device.iommu.AtsRequest;
 import org.svafabric.device.iommu.IommuPort;
@@ -22,6 +25,9 @@ import org.svafabric.device.iommu.IommuPort;
  * Invalid Request fails the job at the first page that still does not translate, Response
  * Failure fails it and leaves PRI disabled. RAM is touched only inside an ATC hit, so an ATS
  * invalidation completes only after the access (see {@link AddressTranslationCache}).
+ *
+ * <p>Each step is recorded for the job's model clock as it happens ({@link JobRecorder}): the ATC
+ * lookup, the ATS request with what the SMMU did for it, the page-request groups, the transfer.
  */
 public final class AtsTranslatedPath implements DmaPath {
     /** Page-request rounds one access may take before the device gives up: reclaim can take pages away again. */
@@ -63,16 +69,19 @@ public final class AtsTranslatedPath implements DmaPath {
         while (true) {
             long generation = atc.generation();
             AddressTranslationCache.Access a = atc.lookup(pasid, pages, write, false);
+            JobRecorder recorder = job.recorder();
+            recorder.record(new DmaEvent.AtcLookup(pages.length - a.missing().size(), a.missing().size()));
             if (a.hit()) {
                 try {
                     transfer(a.pas(), addr, buffer, write);
                 } finally {
                     a.close();
                 }
+                recorder.record(new DmaEvent.Transfer(buffer.length));
                 return;
             }
             // A miss holds nothing: translating and paging in may take long and must not hold up invalidations.
-            List<Long> needPri = translate(generation, pasid, a.missing(), write);
+            List<Long> needPri = translate(recorder, generation, pasid, a.missing(), write);
             if (needPri.isEmpty()) {
                 continue;
             }
@@ -88,13 +97,15 @@ public final class AtsTranslatedPath implements DmaPath {
      * Sends one ATS Translation Request for the missing pages and caches what came back.
      * Returns the pages that need a page request.
      */
-    private List<Long> translate(long generation, Integer pasid, List<Long> missing, boolean write) {
+    private List<Long> translate(JobRecorder recorder, long generation, Integer pasid, List<Long> missing, boolean write) {
         List<AtsRequest> req = new ArrayList<>(missing.size());
         for (long p : missing) {
             req.add(new AtsRequest(p, write, false, false));
         }
         trace.translationRequested(req.size());
-        List<AtsCompletion> done = port.translate(sid, pasid, req);
+        AtsAnswer answer = port.translateWithWork(sid, pasid, req);
+        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.smmu()));
+        List<AtsCompletion> done = answer.completions();
         List<Long> needPri = new ArrayList<>();
         for (AtsCompletion c : done) {
             if (c.status() == AtsCompletion.Status.ERROR) {
@@ -110,14 +121,14 @@ public final class AtsTranslatedPath implements DmaPath {
     }
 
     private void pageIn(Job job, Integer pasid, List<Long> pages, long addr, boolean write) {
-        PageRequestInterface.Result r = pri.request(pasid, pages, write, false, false, job.faults());
+        PageRequestInterface.Result r = pri.request(pasid, pages, write, false, false, job.faults(), job.recorder());
         switch (r.outcome()) {
             case SUCCESS -> {
                 return;
             }
             case INVALID -> {
                 job.faults().countInvalid();
-                long at = firstUntranslated(pasid, r.group(), write);
+                long at = firstUntranslated(job.recorder(), pasid, r.group(), write);
                 throw DmaFault.invalidResponse(Math.max(at, addr), "PRG Response Invalid Request: the page at "
                         + Addr.hex(Math.max(at, addr)) + " cannot be made resident");
             }
@@ -134,12 +145,14 @@ public final class AtsTranslatedPath implements DmaPath {
      * Invalid Request answers a whole group; errors are sticky in order, so the page at fault is
      * the first one of the group that still does not translate.
      */
-    private long firstUntranslated(Integer pasid, List<Long> group, boolean write) {
+    private long firstUntranslated(JobRecorder recorder, Integer pasid, List<Long> group, boolean write) {
         List<AtsRequest> req = new ArrayList<>(group.size());
         for (long p : group) {
             req.add(new AtsRequest(p, write, false, false));
         }
-        for (AtsCompletion c : port.translate(sid, pasid, req)) {
+        AtsAnswer answer = port.translateWithWork(sid, pasid, req);
+        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.smmu()));
+        for (AtsCompletion c : answer.completions()) {
             if (!c.permits(write, false)) {
                 return Vmsa.pageDown(c.addr());
             }

@@ -13,7 +13,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.svafabric.api.timing.DmaEvent;
+import org.svafabric.api.timing.DmaEvent.FaultKinds;
 import org.svafabric.device.engine.FaultCounters;
+import org.svafabric.device.engine.JobRecorder;
 import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.PageRequest;
 
@@ -45,7 +48,12 @@ public final class PageRequestInterface {
         TIMEOUT
     }
 
-    private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<PrgResponseCode> response) {
+    /** A PRG Response as the device took it: its code and what the SMMU side said handle_mm_fault took. */
+    private record Answer(PrgResponseCode code, FaultKinds kinds) {
+    }
+
+    /** {@code response} completes with null when the device gives up on the group. */
+    private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<Answer> response) {
     }
 
     private final int sid;
@@ -74,7 +82,18 @@ public final class PageRequestInterface {
      * allocation is used up by other groups.
      */
     public Result request(Integer pasid, List<Long> pages, boolean write, boolean exec, boolean priv, FaultCounters counters) {
+        return request(pasid, pages, write, exec, priv, counters, null);
+    }
+
+    /**
+     * The same, recording the groups for the job's model clock ({@code recorder} may be null): one
+     * {@link DmaEvent.PageRequests} with each group's pages and fault kinds, and each group's wall-clock
+     * round trip from sending it to its response.
+     */
+    public Result request(Integer pasid, List<Long> pages, boolean write, boolean exec, boolean priv, FaultCounters counters,
+                          JobRecorder recorder) {
         List<Group> sent = new ArrayList<>();
+        List<Long> sentAt = new ArrayList<>();
         Outcome refused = null;
         int i = 0;
         while (i < pages.size()) {
@@ -88,6 +107,7 @@ public final class PageRequestInterface {
                 messages.add(new PageRequest(g.index(), p == g.pages().size() - 1, true, write, exec, priv, g.pages().get(p)));
             }
             try {
+                sentAt.add(System.nanoTime());
                 port.pageRequests(sid, pasid, messages);
             } catch (RuntimeException e) {
                 abandon(g);
@@ -101,11 +121,21 @@ public final class PageRequestInterface {
         }
         // Every group sent is waited for, even after a failure: its requests are outstanding until answered.
         Result result = null;
-        for (Group g : sent) {
-            Outcome o = await(g);
+        List<DmaEvent.PrgGroup> priced = new ArrayList<>(sent.size());
+        for (int k = 0; k < sent.size(); k++) {
+            Group g = sent.get(k);
+            Answer a = await(g);
+            Outcome o = outcome(a);
+            if (recorder != null && a != null) {
+                recorder.prgRoundTrip(System.nanoTime() - sentAt.get(k));
+            }
+            priced.add(new DmaEvent.PrgGroup(g.pages().size(), a == null ? FaultKinds.NONE : a.kinds()));
             if (o != Outcome.SUCCESS && result == null) {
                 result = new Result(o, g.pages());
             }
+        }
+        if (recorder != null && !priced.isEmpty()) {
+            recorder.record(new DmaEvent.PageRequests(priced, (int) Math.min(Integer.MAX_VALUE, allocation())));
         }
         if (result != null) {
             return result;
@@ -149,8 +179,20 @@ public final class PageRequestInterface {
         return index;
     }
 
-    private Outcome await(Group g) {
-        PrgResponseCode code;
+    private static Outcome outcome(Answer a) {
+        if (a == null) {
+            return Outcome.TIMEOUT;
+        }
+        return switch (a.code()) {
+            case SUCCESS -> Outcome.SUCCESS;
+            case INVALID -> Outcome.INVALID;
+            case FAILURE -> Outcome.FAILURE;
+        };
+    }
+
+    /** The group's answer, or null when none came in time (the device gave up on it). */
+    private Answer await(Group g) {
+        Answer code;
         try {
             code = g.response().get(responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -165,14 +207,7 @@ public final class PageRequestInterface {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        if (code == null) {
-            return Outcome.TIMEOUT;
-        }
-        return switch (code) {
-            case SUCCESS -> Outcome.SUCCESS;
-            case INVALID -> Outcome.INVALID;
-            case FAILURE -> Outcome.FAILURE;
-        };
+        return code;
     }
 
     /**
@@ -199,6 +234,11 @@ public final class PageRequestInterface {
      * has that index, or the PASID does not match the group's.
      */
     public boolean respond(int prgIndex, Integer pasid, PrgResponseCode code) {
+        return respond(prgIndex, pasid, code, FaultKinds.NONE);
+    }
+
+    /** The same, with what handle_mm_fault took for the group (telemetry for the model clock, not part of the message). */
+    public boolean respond(int prgIndex, Integer pasid, PrgResponseCode code, FaultKinds kinds) {
         Group g;
         lock.lock();
         try {
@@ -218,7 +258,7 @@ public final class PageRequestInterface {
             lock.unlock();
         }
         trace.responded(g.pasid(), prgIndex, g.pages().get(0), code);
-        g.response().complete(code);
+        g.response().complete(new Answer(code, kinds == null ? FaultKinds.NONE : kinds));
         return true;
     }
 

@@ -148,6 +148,11 @@ class DeviceApiTest {
             assertThat(job.at("/faults/pageRequests").asInt()).isEqualTo(2);
             assertThat(job.at("/faults/groups").asInt()).isEqualTo(1);
             assertThat(job.has("latencyMicros")).as(job.toString()).isTrue();
+            // The PRG response said nothing of the faults' kinds, so the model prices the group without them.
+            assertThat(job.at("/model/nanos").asLong()).isPositive();
+            assertThat(job.at("/model/breakdown/priInterrupt").asLong()).isEqualTo(1500);
+            assertThat(job.at("/model/breakdown").has("mmFaultMajor")).isFalse();
+            assertThat(job.get("prgRoundTripMicros")).hasSize(1);
             assertThat(mm.read(0x10_0000_0000L + 8191, 1)).containsExactly(171);
 
             JsonNode page = send("GET", "/device/v1/jobs?device=0000:02:00.0&pasid=33&page=0&size=10", null).json();
@@ -264,6 +269,10 @@ class DeviceApiTest {
                 Arguments.of("POST", jobs, "{\"op\":\"memset\",\"pasid\":-1,\"dst\":0,\"length\":8,\"value\":1}", 400, "EINVAL"),
                 Arguments.of("POST", jobs, "{\"op\":\"memset\",\"pasid\":2000000,\"dst\":0,\"length\":8,\"value\":1}", 400, "EINVAL"),
                 Arguments.of("POST", jobs, "{not json", 400, "EINVAL"),
+                Arguments.of("POST", jobs, "{\"op\":\"memset\",\"dst\":0,\"length\":8,\"value\":1,\"timing\":{\"warpDrive\":1}}", 400, "EINVAL"),
+                Arguments.of("POST", jobs, "{\"op\":\"memset\",\"dst\":0,\"length\":8,\"value\":1,\"timing\":{\"tlbi\":-1}}", 400, "EINVAL"),
+                Arguments.of("POST", jobs, "{\"op\":\"memset\",\"dst\":0,\"length\":8,\"value\":1,\"timing\":{\"tlbi\":\"fast\"}}", 400, "EINVAL"),
+                Arguments.of("POST", "/device/v1/devices/" + SVA + "/pri/responses", "{\"prgIndex\":1,\"code\":\"SUCCESS\",\"faults\":{\"minor\":-1,\"major\":0,\"swapIn\":0}}", 400, "EINVAL"),
                 Arguments.of("POST", jobs + "?wait=maybe", "{\"op\":\"memset\",\"dst\":0,\"length\":8,\"value\":1}", 400, "EINVAL"),
                 Arguments.of("POST", classical + "/jobs", "{\"op\":\"memset\",\"pasid\":1,\"dst\":0,\"length\":8,\"value\":1}", 400, "EINVAL"),
                 Arguments.of("GET", "/device/v1/jobs/j-99999999", null, 404, "ENOENT"),
@@ -306,6 +315,14 @@ class DeviceApiTest {
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.json().get("errno").asString()).isEqualTo(errno);
         assertThat(r.json().get("type").asString()).startsWith("https://sva-fabric.dev/problems/");
+    }
+
+    @Test
+    void anUnknownCostIsNamedInTheRefusal() {
+        Response r = send("POST", "/device/v1/devices/" + SVA + "/jobs",
+                "{\"op\":\"memset\",\"dst\":0,\"length\":8,\"value\":1,\"timing\":{\"warpDrive\":1}}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("detail").asString()).contains("timing.warpDrive is not a cost");
     }
 
     @Test

@@ -98,6 +98,26 @@ class RestIommuPortTest {
     }
 
     @Test
+    void theSmmusWorkComesWithTheCompletions() {
+        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}],"
+                + "\"smmu\":{\"steFetches\":1,\"cdFetches\":2,\"iotlbHits\":0,\"walks\":1,\"walkReads\":4}}");
+        AtsAnswer a = port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false)));
+        assertThat(a.smmu()).isEqualTo(new org.svafabric.api.timing.DmaEvent.SmmuWork(1, 2, 0, 1, 4));
+        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}]}");
+        assertThat(port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false))).smmu())
+                .isEqualTo(org.svafabric.api.timing.DmaEvent.SmmuWork.NONE);
+    }
+
+    @Test
+    void transactionHeadersAreReadAsCountsAndAnythingElseAsNone() {
+        assertThat(RestIommuPort.work("steFetches=1;cdFetches=1;iotlbHits=3;walks=2;walkReads=8"))
+                .isEqualTo(new org.svafabric.api.timing.DmaEvent.SmmuWork(1, 1, 3, 2, 8));
+        assertThat(RestIommuPort.faultKinds("minor=0;major=2;swapIn=1")).isEqualTo(new org.svafabric.api.timing.DmaEvent.FaultKinds(0, 2, 1));
+        assertThat(RestIommuPort.faultKinds(null)).isEqualTo(org.svafabric.api.timing.DmaEvent.FaultKinds.NONE);
+        assertThat(RestIommuPort.work("walks=x;junk")).isEqualTo(org.svafabric.api.timing.DmaEvent.SmmuWork.NONE);
+    }
+
+    @Test
     void aTranslationWithoutPasidSendsNoPasidField() {
         answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}]}");
         port.translate(3, null, List.of(new AtsRequest(0x1000, false, false, false)));

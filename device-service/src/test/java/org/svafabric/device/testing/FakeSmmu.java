@@ -18,7 +18,9 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.device.iommu.AtsAnswer;
 import org.svafabric.device.iommu.AtsCompletion;
 import org.svafabric.device.iommu.AtsRequest;
 import org.svafabric.device.iommu.IommuPort;
@@ -47,7 +49,7 @@ public final class FakeSmmu implements IommuPort {
 
     /** Where a PRG Response goes: the device's page request interface. */
     public interface Responder {
-        void respond(int prgIndex, Integer pasid, PrgResponseCode code);
+        void respond(int prgIndex, Integer pasid, PrgResponseCode code, DmaEvent.FaultKinds kinds);
     }
 
     /** A complete page-request group as the SMMU's PRI queue delivers it. */
@@ -118,7 +120,7 @@ public final class FakeSmmu implements IommuPort {
                 }
             }
         }
-        responder.respond(g.prgIndex(), g.pasid(), code);
+        responder.respond(g.prgIndex(), g.pasid(), code, DmaEvent.FaultKinds.NONE);
     }
 
     public void forceResponse(PrgResponseCode code) {
@@ -142,6 +144,16 @@ public final class FakeSmmu implements IommuPort {
 
     public void down(boolean isDown) {
         this.down = isDown;
+    }
+
+    /**
+     * What this SMMU did: it has no TLB and no configuration cache, so every page is a walk of the four
+     * levels (4 descriptor reads) after an STE and a CD fetch.
+     */
+    @Override
+    public AtsAnswer translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
+        return new AtsAnswer(translate(sid, pasid, pages), new DmaEvent.SmmuWork(1, pasid == null ? 0 : 1, 0, pages.size(),
+                4 * pages.size()));
     }
 
     @Override
@@ -194,17 +206,25 @@ public final class FakeSmmu implements IommuPort {
     /** The IOPF handler: errors are sticky within the group; one response for the whole group. */
     private void handle(Group g) {
         PrgResponseCode code = forced;
+        int minor = 0;
+        int major = 0;
         if (code == null) {
             code = PrgResponseCode.SUCCESS;
             AddressSpace s = g.pasid() == null ? null : spaces.get(g.pasid());
             for (PageRequest r : g.requests()) {
+                boolean present = s != null && Pte.isValid(s.leaf(r.addr()));
                 if (s == null || !s.faultIn(r.addr(), r.write())) {
                     code = PrgResponseCode.INVALID;
                     break;
                 }
+                if (present) {
+                    minor++;
+                } else {
+                    major++;
+                }
             }
         }
-        responder.respond(g.prgIndex(), g.pasid(), code);
+        responder.respond(g.prgIndex(), g.pasid(), code, new DmaEvent.FaultKinds(minor, major, 0));
     }
 
     @Override
@@ -215,6 +235,7 @@ public final class FakeSmmu implements IommuPort {
             return new TransactionOutcome.Terminated(pasid == null ? "F_TRANSLATION" : "C_BAD_SUBSTREAMID", t.addr(), 0);
         }
         int stalls = 0;
+        int major = 0;
         List<Long> pas = new ArrayList<>();
         for (long page = Vmsa.pageDown(t.addr()); page < t.addr() + t.length(); page += Vmsa.PAGE_SIZE) {
             long d = s.leaf(page);
@@ -231,6 +252,9 @@ public final class FakeSmmu implements IommuPort {
                     }
                     case RESUME_RETRY -> {
                         stalls++;
+                        if (!Pte.isValid(d)) {
+                            major++;
+                        }
                         if (!s.faultIn(page, t.write())) {
                             return new TransactionOutcome.Terminated(event, at, stalls);
                         }
@@ -255,7 +279,10 @@ public final class FakeSmmu implements IommuPort {
             }
             done += n;
         }
-        return new TransactionOutcome.Completed(t.write() ? new byte[0] : data, stalls);
+        // No TLB here: every page is a 4-level walk, and a stalled page is walked again on the retry.
+        int walks = pas.size() + stalls;
+        return new TransactionOutcome.Completed(t.write() ? new byte[0] : data, stalls,
+                new DmaEvent.SmmuWork(1, pasid == null ? 0 : 1, 0, walks, 4 * walks), new DmaEvent.FaultKinds(0, major, 0));
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class Rig implements AutoCloseable {
         device = new Device(d, smmu, smmu.ram, meters, events::add, settings, System::nanoTime);
         driver = new DeviceDriver(device, jobs, events::add, settings.stopTimeout());
         if (device.pcie() != null && device.pcie().pri() != null) {
-            smmu.respondTo((index, pasid, code) -> device.pcie().pri().respond(index, pasid, code));
+            smmu.respondTo((index, pasid, code, kinds) -> device.pcie().pri().respond(index, pasid, code, kinds));
         }
         device.start();
     }

@@ -1,6 +1,9 @@
 package org.svafabric.api.device;
 
+import java.util.Map;
+
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.DmaEvent;
 
 /**
  * Request bodies of device-service. Fields are boxed so that a missing field is seen as
@@ -17,9 +20,16 @@ public final class DeviceRequests {
      * @param op     memcpy, memset, rand48, sum64 or compare
      * @param value  memset's fill byte (0..255)
      * @param seed   rand48's seed (srand48)
+     * @param timing overrides of the timing model's costs for this job, nanoseconds by cost name
+     *               ({@link org.svafabric.api.timing.Cost#key()}); unknown names are refused
+     * @param pid    the process the PASID belongs to, named by the gateway (never the caller) so that the device's
+     *               events carry it
      */
-    /** {@code pid}: the process the PASID belongs to, named by the gateway (never the caller) so that the device's events carry it. */
-    public record Job(String op, Integer pasid, Addr src, Addr dst, Long length, Integer value, Long seed, Long pid) {
+    public record Job(String op, Integer pasid, Addr src, Addr dst, Long length, Integer value, Long seed, Long pid,
+                      Map<String, Long> timing) {
+        public Job(String op, Integer pasid, Addr src, Addr dst, Long length, Integer value, Long seed, Long pid) {
+            this(op, pasid, src, dst, length, value, seed, pid, null);
+        }
     }
 
     /**
@@ -38,8 +48,16 @@ public final class DeviceRequests {
     public record AtcInvalidation(Integer pasid, Addr addr, Long size, Boolean global) {
     }
 
-    /** POST .../pri/responses: the PRG Response Message for one page-request group (CMD_PRI_RESP). */
-    public record PrgResponse(Integer prgIndex, Integer pasid, String code) {
+    /**
+     * POST .../pri/responses: the PRG Response Message for one page-request group (CMD_PRI_RESP).
+     * {@code faults}, not part of the PCIe message, tells the device's timing model what handle_mm_fault
+     * took for the group's pages (minor, major, swap-in); absent when the SMMU side does not tell.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record PrgResponse(Integer prgIndex, Integer pasid, String code, DmaEvent.FaultKinds faults) {
+        public PrgResponse(Integer prgIndex, Integer pasid, String code) {
+            this(prgIndex, pasid, code, null);
+        }
     }
 
     /** POST .../mm-exit: the bound mm of {@code pasid} is going away. */

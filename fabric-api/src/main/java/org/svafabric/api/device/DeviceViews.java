@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.ModelTime;
 import org.svafabric.api.topology.DeviceDescription;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -47,10 +48,19 @@ public final class DeviceViews {
      * @param bytes     how far the engine got: bytes of the job done so far (equals length once COMPLETED)
      * @param faultAddr the address the job faulted at (FAULTED)
      * @param result    sum64: the sum as a hex string; compare: "equal" or the first differing offset as a hex string
+     * @param model     the job's model time: its critical path on hardware priced by the timing table, and the work
+     *                  by event kind (so far, while it runs)
+     * @param prgRoundTripMicros wall-clock round trips of its page-request groups as the device measured them,
+     *                  send to PRG Response (at most 1024, the first ones)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes, Faults faults,
-                      Long latencyMicros, String error, Addr faultAddr, String result) {
+    public record Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes,
+                      Faults faults, Long latencyMicros, String error, Addr faultAddr, String result, ModelTime model,
+                      List<Long> prgRoundTripMicros) {
+        public Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes,
+                   Faults faults, Long latencyMicros, String error, Addr faultAddr, String result) {
+            this(jobId, device, pasid, uid, op, status, length, bytes, faults, latencyMicros, error, faultAddr, result, null, null);
+        }
     }
 
     /** The faults a job took: page requests and groups (PRI), stalls, and Invalid Request responses. */

@@ -3,6 +3,7 @@ package org.svafabric.api.device;
 import java.util.List;
 
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.DmaEvent;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -23,7 +24,16 @@ public final class IommuCalls {
     public record AtsPage(Addr addr, boolean write, boolean exec, boolean priv) {
     }
 
-    public record AtsTranslation(List<AtsResult> results) {
+    /**
+     * The completions, in request order, and what the SMMU did for the batch ({@code smmu}: STE and CD reads,
+     * TLB hits, walks and their descriptor reads), which the device's timing model prices. {@code smmu} is
+     * absent from an SMMU that does not tell.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AtsTranslation(List<AtsResult> results, DmaEvent.SmmuWork smmu) {
+        public AtsTranslation(List<AtsResult> results) {
+            this(results, null);
+        }
     }
 
     /**

@@ -39,9 +39,12 @@ public final class MmViews {
     public record FaultResults(List<FaultResult> results) {
     }
 
-    /** Outcome of handle_mm_fault for one address; {@code errno} and {@code reason} only when it failed. */
+    /**
+     * Outcome of handle_mm_fault for one address; {@code errno} and {@code reason} only when it failed,
+     * {@code kind} ({@code minor}, {@code major}, {@code swap-in}: what servicing it took) only when it did not.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record FaultResult(Addr addr, boolean ok, String errno, String reason) {
+    public record FaultResult(Addr addr, boolean ok, String errno, String reason, String kind) {
     }
 
     /** The physical pages get_user_pages pinned, one per virtual page, in order. */

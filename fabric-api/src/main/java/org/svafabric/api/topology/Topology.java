@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.timing.TimingSection;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -17,9 +18,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * The fabric's firmware description: the SMMU and the devices behind it, loaded from YAML at
  * start (the default is {@code classpath:fabric-topology.yml}; {@code fabric.topology} names
  * another file). Both iommu-service (the SMMU's ID registers) and device-service (the devices)
- * read it.
+ * read it. Its {@code timing:} section prices the model clock ({@link TimingSection}).
  */
-public record Topology(SmmuDescription smmu, List<DeviceDescription> devices) {
+public record Topology(SmmuDescription smmu, List<DeviceDescription> devices, TimingSection timing) {
 
     public static final String DEFAULT_RESOURCE = "fabric-topology.yml";
 
@@ -30,6 +31,11 @@ public record Topology(SmmuDescription smmu, List<DeviceDescription> devices) {
     public Topology {
         smmu = smmu == null ? SmmuDescription.defaults() : smmu;
         devices = devices == null ? List.of() : List.copyOf(devices);
+        timing = timing == null ? TimingSection.defaults() : timing;
+    }
+
+    public Topology(SmmuDescription smmu, List<DeviceDescription> devices) {
+        this(smmu, devices, null);
     }
 
     public static Topology load(InputStream in, String source) {
@@ -59,6 +65,7 @@ public record Topology(SmmuDescription smmu, List<DeviceDescription> devices) {
     /** Every problem of the SMMU and of each device, with duplicate ids and StreamIDs. */
     public List<String> problems() {
         List<String> p = new ArrayList<>(smmu.problems());
+        p.addAll(timing.problems());
         Set<String> ids = new HashSet<>();
         Set<Integer> sids = new HashSet<>();
         for (DeviceDescription d : devices) {
@@ -80,7 +87,7 @@ public record Topology(SmmuDescription smmu, List<DeviceDescription> devices) {
     public Topology plus(DeviceDescription d) {
         List<DeviceDescription> all = new ArrayList<>(devices);
         all.add(d);
-        Topology t = new Topology(smmu, all);
+        Topology t = new Topology(smmu, all, timing);
         List<String> p = t.problems();
         if (!p.isEmpty()) {
             throw new ErrnoException(org.svafabric.api.error.Errno.EINVAL, "invalid-device-description", String.join("; ", p));

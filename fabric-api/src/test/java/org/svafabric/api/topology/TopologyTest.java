@@ -50,6 +50,30 @@ class TopologyTest {
     }
 
     @Test
+    void theTimingSectionOverridesCostsAndIopfWorkers() {
+        Topology t = yaml("""
+                timing:
+                  iopfWorkers: 2
+                  costs: { atsRoundTrip: 800, mmFaultSwapIn: 80000 }
+                """);
+        assertThat(t.timing().table().nanos(org.svafabric.api.timing.Cost.ATS_ROUND_TRIP)).isEqualTo(800);
+        assertThat(t.timing().table().nanos(org.svafabric.api.timing.Cost.MM_FAULT_SWAP_IN)).isEqualTo(80000);
+        assertThat(t.timing().table().nanos(org.svafabric.api.timing.Cost.ATC_HIT)).isEqualTo(2);
+        assertThat(t.timing().table().iopfWorkers()).isEqualTo(2);
+        assertThat(Topology.loadDefault().timing().table()).isEqualTo(org.svafabric.api.timing.TimingTable.defaults());
+    }
+
+    @Test
+    void aTimingSectionWithAnUnknownCostOrANegativePriceIsRefused() {
+        assertThatThrownBy(() -> yaml("timing: { costs: { walkRead: 68 } }"))
+                .hasMessageContaining("timing.costs.walkRead is not a cost");
+        assertThatThrownBy(() -> yaml("timing: { iopfWorkers: 0, costs: { tlbi: -5 } }"))
+                .hasMessageContaining("timing.iopfWorkers must be >= 1")
+                .hasMessageContaining("timing.costs.tlbi must be a number of nanoseconds >= 0");
+        assertThatThrownBy(() -> yaml("timing: { speed: fast }")).hasMessageContaining("speed");
+    }
+
+    @Test
     void hotplugRefusesADuplicateStreamIdWithEinval() {
         Topology t = Topology.loadDefault();
         DeviceDescription dup = new DeviceDescription("late", "platform", 0x10, null, null, null, 4, false, null);

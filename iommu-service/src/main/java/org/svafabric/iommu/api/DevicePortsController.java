@@ -18,9 +18,11 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.error.Problems;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.iommu.hw.TransactionRequest;
 import org.svafabric.iommu.hw.ats.AtsCompletion;
 import org.svafabric.iommu.hw.ats.AtsRequest;
+import org.svafabric.iommu.hw.ats.TranslationWork;
 import org.svafabric.iommu.hw.port.DmaAccess;
 import org.svafabric.iommu.hw.port.DmaResult;
 import org.svafabric.iommu.hw.pri.PageRequest;
@@ -34,6 +36,10 @@ import org.svafabric.iommu.hw.pri.PageRequest;
 public class DevicePortsController {
     /** How many times the transaction stalled (device-service counts stalls from it). */
     public static final String STALLS_HEADER = "X-Smmu-Stalls";
+    /** What the transaction's translations cost the SMMU, for the device's timing model (see {@link #workHeader}). */
+    public static final String WORK_HEADER = "X-Smmu-Work";
+    /** What handle_mm_fault took for the transaction's stalls: {@code minor=..;major=..;swapIn=..}. */
+    public static final String FAULT_KINDS_HEADER = "X-Smmu-Fault-Kinds";
     static final int MAX_TRANSACTION = 16 << 20;
     private static final int PAGE = 4096;
 
@@ -55,12 +61,13 @@ public class DevicePortsController {
             }
             pages.add(new AtsRequest(p.addr().value(), p.write(), p.exec(), p.priv()));
         }
-        List<AtsCompletion> done = ports.translate(body.sid(), ssid(body.pasid()), pages);
+        TranslationWork work = new TranslationWork();
+        List<AtsCompletion> done = ports.translate(body.sid(), ssid(body.pasid()), pages, work);
         List<IommuCalls.AtsResult> out = new ArrayList<>(done.size());
         for (AtsCompletion c : done) {
             out.add(result(c));
         }
-        return new IommuCalls.AtsTranslation(out);
+        return new IommuCalls.AtsTranslation(out, smmuWork(work));
     }
 
     /**
@@ -123,13 +130,31 @@ public class DevicePortsController {
         return ports.transact(sid, ssid(pasid), access).thenApply(t -> answer(t, access));
     }
 
+    static DmaEvent.SmmuWork smmuWork(TranslationWork w) {
+        return new DmaEvent.SmmuWork(w.steReads(), w.cdReads(), w.tlbHits(), w.walks(), w.walkReads());
+    }
+
+    /** {@code steFetches=..;cdFetches=..;iotlbHits=..;walks=..;walkReads=..}: the fields of {@link DmaEvent.SmmuWork}. */
+    static String workHeader(TranslationWork w) {
+        return "steFetches=" + w.steReads() + ";cdFetches=" + w.cdReads() + ";iotlbHits=" + w.tlbHits() + ";walks=" + w.walks()
+                + ";walkReads=" + w.walkReads();
+    }
+
+    static String faultKindsHeader(DmaEvent.FaultKinds k) {
+        return "minor=" + k.minor() + ";major=" + k.major() + ";swapIn=" + k.swapIn();
+    }
+
     private static ResponseEntity<?> answer(SmmuPorts.Transaction t, DmaAccess access) {
         String stalls = Integer.toString(t.stalls());
+        String work = workHeader(t.work());
+        String kinds = faultKindsHeader(t.faultKinds());
         if (t.result() instanceof DmaResult.Done done) {
             if (access.write()) {
-                return ResponseEntity.noContent().header(STALLS_HEADER, stalls).build();
+                return ResponseEntity.noContent().header(STALLS_HEADER, stalls).header(WORK_HEADER, work)
+                        .header(FAULT_KINDS_HEADER, kinds).build();
             }
-            return ResponseEntity.ok().header(STALLS_HEADER, stalls).contentType(MediaType.APPLICATION_OCTET_STREAM).body(done.data());
+            return ResponseEntity.ok().header(STALLS_HEADER, stalls).header(WORK_HEADER, work).header(FAULT_KINDS_HEADER, kinds)
+                    .contentType(MediaType.APPLICATION_OCTET_STREAM).body(done.data());
         }
         DmaResult.Aborted a = (DmaResult.Aborted) t.result();
         String event = a.event() == null ? "ABORT" : a.event().type().name();
@@ -138,7 +163,8 @@ public class DevicePortsController {
                         + (a.reason() == null ? "" : " (" + a.reason() + ")"), Errno.EFAULT);
         pd.setProperty("event", event);
         pd.setProperty("addr", Addr.hex(a.va()));
-        return ResponseEntity.status(HttpStatus.BAD_REQUEST).header(STALLS_HEADER, stalls)
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).header(STALLS_HEADER, stalls).header(WORK_HEADER, work)
+                .header(FAULT_KINDS_HEADER, kinds)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
     }
 

@@ -3,12 +3,17 @@ package org.svafabric.iommu.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.timing.DmaEvent.FaultKinds;
+import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.hw.SmmuV3;
 import org.svafabric.iommu.hw.ats.AtsCompletion;
 import org.svafabric.iommu.hw.ats.AtsRequest;
 import org.svafabric.iommu.hw.ats.AtsService;
+import org.svafabric.iommu.hw.ats.TranslationWork;
 import org.svafabric.iommu.hw.event.EventSink;
 import org.svafabric.iommu.hw.port.DmaAccess;
 import org.svafabric.iommu.hw.port.DmaResult;
@@ -23,8 +28,11 @@ import org.svafabric.iommu.hw.stall.StallHold;
  */
 public final class SmmuPorts {
 
-    /** How an untranslated transaction ended and how often it stalled on the way. */
-    public record Transaction(DmaResult result, int stalls) {
+    /**
+     * How an untranslated transaction ended, how often it stalled on the way, what its translations cost
+     * the SMMU and what handle_mm_fault took for its stalls (for the device's timing model).
+     */
+    public record Transaction(DmaResult result, int stalls, TranslationWork work, FaultKinds faultKinds) {
     }
 
     private final SmmuV3 smmu;
@@ -32,8 +40,14 @@ public final class SmmuPorts {
     private final PriQueue priQueue;
     private final StallHold stalls;
     private final EventSink events;
+    private final FaultKindNotes faultKinds;
 
     public SmmuPorts(SmmuV3 smmu, PriQueue priQueue, StallHold stalls, EventSink events) {
+        this(smmu, priQueue, stalls, events, new FaultKindNotes());
+    }
+
+    public SmmuPorts(SmmuV3 smmu, PriQueue priQueue, StallHold stalls, EventSink events, FaultKindNotes faultKinds) {
+        this.faultKinds = faultKinds;
         this.smmu = smmu;
         this.ats = new AtsService(smmu, events);
         this.priQueue = priQueue;
@@ -43,6 +57,11 @@ public final class SmmuPorts {
 
     public List<AtsCompletion> translate(int sid, int ssid, List<AtsRequest> pages) {
         return ats.translate(sid, ssid, pages);
+    }
+
+    /** The same, adding what the SMMU did for the batch to {@code work}. */
+    public List<AtsCompletion> translate(int sid, int ssid, List<AtsRequest> pages, TranslationWork work) {
+        return ats.translate(sid, ssid, pages, work);
     }
 
     /** Page Request messages in arrival order. */
@@ -59,7 +78,11 @@ public final class SmmuPorts {
             stalled.incrementAndGet();
             return stalls.hold(fault);
         };
-        return new UntranslatedPort(smmu, counting, events).submit(sid, ssid, new ArrayList<>(List.of(access)))
-                .thenApply(results -> new Transaction(results.get(0), stalled.get()));
+        TranslationWork work = new TranslationWork();
+        // Translations of one transaction run one after the other (a stall's retry follows its resume), never at once.
+        return new UntranslatedPort(smmu, counting, events, ForkJoinPool.commonPool(), work::add)
+                .submit(sid, ssid, new ArrayList<>(List.of(access)))
+                .thenApply(results -> new Transaction(results.get(0), stalled.get(), work, stalled.get() == 0 ? FaultKinds.NONE
+                        : faultKinds.takeStalls(sid, Vmsa.pageDown(access.va()), Vmsa.pageDown(access.va() + Math.max(access.length(), 1) - 1))));
     }
 }

@@ -32,6 +32,7 @@ import org.svafabric.iommu.api.SmmuPorts;
 import org.svafabric.iommu.api.remote.DeviceServiceClient;
 import org.svafabric.iommu.api.remote.RestDevicePort;
 import org.svafabric.iommu.api.remote.RestMmPort;
+import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.core.iopf.IopfListener;
 import org.svafabric.iommu.core.iopf.IopfQueue;
 import org.svafabric.iommu.core.sva.IommuSva;
@@ -143,9 +144,10 @@ public class IommuConfiguration {
     @Bean
     SmmuAssembly smmuAssembly(SmmuConfig config, SmmuV3 smmu, MemoryBus bus, ArmSmmuV3 driver, ServiceClients clients,
                               ExecutorService smmuLinkExecutor, ExecutorService smmuCmdqExecutor,
-                              ScheduledExecutorService smmuTimers, IommuSettings s, FaultInjector faults) {
+                              ScheduledExecutorService smmuTimers, IommuSettings s, FaultInjector faults,
+                              FaultKindNotes faultKinds) {
         IntFunction<String> deviceOfSid = sid -> driver.masterBySid(sid).map(Master::id).orElse(null);
-        PcieLink port = new FaultyPcieLink(new RestDevicePort(clients.device(), deviceOfSid, smmuLinkExecutor), faults,
+        PcieLink port = new FaultyPcieLink(new RestDevicePort(clients.device(), deviceOfSid, smmuLinkExecutor, faultKinds), faults,
                 deviceOfSid, smmuTimers);
         SmmuAssembly assembly = new SmmuAssembly(config, smmu.registers(), bus, smmu, port, smmu, smmuCmdqExecutor,
                 Scheduler.of(smmuTimers), new SmmuAssembly.Timeouts(s.atcTimeout(), s.stallWatchdog()),
@@ -178,12 +180,18 @@ public class IommuConfiguration {
 
     @Bean
     IommuSva iommuSva(ArmSmmuV3 driver, RestMmPort mm, DeviceServiceClient devices, IopfQueue queue,
-                      FabricEventLogs events, MeterRegistry meters) {
+                      FabricEventLogs events, MeterRegistry meters, FaultKindNotes faultKinds) {
         SvaMeters counted = new SvaMeters(meters);
         IommuSva sva = counted.watch(new IommuSva(driver, mm, devices, device -> queue,
-                SvaListener.all(List.of(counted, new SvaEvents(events.core())))));
+                SvaListener.all(List.of(counted, new SvaEvents(events.core()))), faultKinds));
         events.resolvePidsWith(sva::find);
         return sva;
+    }
+
+    /** What handle_mm_fault took per fault group, from the IOPF handler to the answers that carry it to the device. */
+    @Bean
+    FaultKindNotes faultKindNotes() {
+        return new FaultKindNotes();
     }
 
     @Bean
@@ -192,8 +200,8 @@ public class IommuConfiguration {
     }
 
     @Bean
-    SmmuPorts smmuPorts(SmmuV3 smmu, SmmuAssembly assembly) {
-        return new SmmuPorts(smmu, assembly.priQueue(), assembly.stalls(), assembly.eventQueue());
+    SmmuPorts smmuPorts(SmmuV3 smmu, SmmuAssembly assembly, FaultKindNotes faultKinds) {
+        return new SmmuPorts(smmu, assembly.priQueue(), assembly.stalls(), assembly.eventQueue(), faultKinds);
     }
 
     /** The CPU's TLBIs into the SMMU: by VA one page at a time (TLBI VAE1IS), or the whole ASID. */

@@ -267,7 +267,9 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
                 badStreamIds.increment();
                 return stop(Event.config(EventType.C_BAD_STREAMID, sid, ssv, ssidOrZero), s.recInvSid, "StreamID reaches no STE", m, false);
             }
-            m.configReads += s.table.twoLevel() ? 2 : 1;
+            int steReads = s.table.twoLevel() ? 2 : 1;
+            m.configReads += steReads;
+            m.steReads += steReads;
             if (l instanceof StreamTable.FetchAbort) {
                 badStreamIds.increment();
                 Event e = Event.config(EventType.F_STE_FETCH, sid, ssv, ssidOrZero).withFetchAddr(((StreamTable.FetchAbort) l).pa());
@@ -311,7 +313,9 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
             return new StreamConfig.Stage1(se, ce);
         }
         CdTable.Lookup l = CdTable.fetch(bus, ste, index, config.ssidBits());
-        m.configReads += ste.get(Ste.S1FMT) == Ste.S1FMT_LINEAR || ste.get(Ste.S1CDMAX) == 0 ? 1 : 2;
+        int cdReads = ste.get(Ste.S1FMT) == Ste.S1FMT_LINEAR || ste.get(Ste.S1CDMAX) == 0 ? 1 : 2;
+        m.configReads += cdReads;
+        m.cdReads += cdReads;
         if (l instanceof CdTable.MissingL2) {
             return stop(Event.config(EventType.C_BAD_SUBSTREAMID, sid, ssv, ssidOrZero), true, "L1CD.V == 0", m, false);
         }

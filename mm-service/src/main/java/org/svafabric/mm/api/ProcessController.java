@@ -158,7 +158,8 @@ public class ProcessController {
             MmRequests.Fault f = list.get(i);
             PageFaults.Outcome o = faults.handleMmFault(mm, f.addr().value(), access.get(i), Boolean.TRUE.equals(f.privileged()));
             outcomes.add(o);
-            results.add(new MmViews.FaultResult(f.addr(), o.ok(), o.errno() == null ? null : o.errno().name(), o.reason()));
+            results.add(new MmViews.FaultResult(f.addr(), o.ok(), o.errno() == null ? null : o.errno().name(), o.reason(),
+                    o.kind() == null ? null : o.kind().wireName()));
         }
         if (!list.isEmpty()) {
             events.faults(pid, list.get(0).addr().value(), outcomes);

@@ -18,13 +18,40 @@ import org.svafabric.mm.ram.Ram;
  * installed exactly once and a swap slot is consumed exactly once.
  */
 public final class PageFaults {
-    /** The outcome of handle_mm_fault for one address. */
-    public record Outcome(boolean ok, Errno errno, String reason) {
-        static final Outcome OK = new Outcome(true, null, null);
+    /**
+     * What handle_mm_fault had to do for a page, as the timing model prices it: {@code MINOR} found it
+     * present (Access flag, dirty state, or nothing), {@code MAJOR} allocated and zeroed a frame (Linux
+     * counts this first touch of anonymous memory as a minor fault, since it does no I/O; the fabric
+     * keeps it apart because it costs an allocation and a 4 KiB clear), {@code SWAP_IN} read the page
+     * back from swap (Linux's major fault).
+     */
+    public enum Kind {
+        MINOR("minor"), MAJOR("major"), SWAP_IN("swap-in");
+
+        private final String wireName;
+
+        Kind(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** The outcome of handle_mm_fault for one address; {@code kind} is null when it was refused. */
+    public record Outcome(boolean ok, Errno errno, String reason, Kind kind) {
+        static Outcome ok(Kind kind) {
+            return new Outcome(true, null, null, kind);
+        }
 
         static Outcome fail(Errno errno, String reason) {
-            return new Outcome(false, errno, reason);
+            return new Outcome(false, errno, reason, null);
         }
+    }
+
+    /** A page made present and what it took. */
+    private record Installed(long pa, Kind kind) {
     }
 
     private final Machine machine;
@@ -55,8 +82,7 @@ public final class PageFaults {
                 machine.metrics().failedFaults.increment();
                 return Outcome.fail(Errno.EACCES, "privileged instruction fetch from a user page (user pages are PXN)");
             }
-            faultIn(mm, va & ~0xfffL, vma.prot(), access == Access.WRITE);
-            return Outcome.OK;
+            return Outcome.ok(install(mm, va & ~0xfffL, vma.prot(), access == Access.WRITE).kind());
         } catch (ErrnoException e) {
             machine.metrics().failedFaults.increment();
             return Outcome.fail(e.errno(), e.getMessage());
@@ -70,6 +96,10 @@ public final class PageFaults {
      * physical address. The caller checked the VMA allows the access and holds the mmap lock.
      */
     public long faultIn(Mm mm, long va, Prot prot, boolean write) {
+        return install(mm, va, prot, write).pa();
+    }
+
+    private Installed install(Mm mm, long va, Prot prot, boolean write) {
         PageTable pt = mm.pageTable();
         Ram ram = machine.ram();
         long ptep = pt.ensure(va);
@@ -81,7 +111,7 @@ public final class PageFaults {
                 if (pt.compareAndSet(ptep, 0, fresh)) {
                     mm.countResident(1);
                     machine.metrics().anonFaults.increment();
-                    return ram.pa(pfn);
+                    return new Installed(ram.pa(pfn), Kind.MAJOR);
                 }
                 machine.frames().free(pfn);
             } else if (Pte.isSwapEntry(d)) {
@@ -102,7 +132,7 @@ public final class PageFaults {
                     mm.countSwapped(-1);
                     mm.countResident(1);
                     machine.metrics().swapInFaults.increment();
-                    return ram.pa(pfn);
+                    return new Installed(ram.pa(pfn), Kind.SWAP_IN);
                 }
                 machine.frames().free(pfn);
             } else if (Pte.isValid(d)) {
@@ -118,7 +148,7 @@ public final class PageFaults {
                     if (updated != d) {
                         machine.metrics().minorFaults.increment();
                     }
-                    return Pte.outputAddress(d);
+                    return new Installed(Pte.outputAddress(d), Kind.MINOR);
                 }
             } else {
                 throw new IllegalStateException("descriptor " + Ram.hex(d) + " of " + Ram.hex(va) + " is neither a page nor a swap entry");

@@ -13,6 +13,7 @@ import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.hw.cmd.CmdAtcInv;
 import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
@@ -28,9 +29,16 @@ public final class RestDevicePort implements PcieLink {
     private final RestClient device;
     private final IntFunction<String> deviceOfSid;
     private final Executor executor;
+    private final FaultKindNotes faultKinds;
 
     /** @param deviceOfSid the device id behind a StreamID, or null for a StreamID nobody uses */
     public RestDevicePort(RestClient device, IntFunction<String> deviceOfSid, Executor executor) {
+        this(device, deviceOfSid, executor, new FaultKindNotes());
+    }
+
+    /** {@code faultKinds}: what the IOPF handler noted for each group, carried on its PRG response for the device's timing model. */
+    public RestDevicePort(RestClient device, IntFunction<String> deviceOfSid, Executor executor, FaultKindNotes faultKinds) {
+        this.faultKinds = faultKinds;
         this.device = device;
         this.deviceOfSid = deviceOfSid;
         this.executor = executor;
@@ -59,7 +67,8 @@ public final class RestDevicePort implements PcieLink {
             log.warn("PRG response for StreamID 0x{} dropped: no device there", Integer.toHexString(sid));
             return;
         }
-        DeviceRequests.PrgResponse body = new DeviceRequests.PrgResponse(prgIndex, pasidValid ? ssid : null, wireCode(code));
+        DeviceRequests.PrgResponse body = new DeviceRequests.PrgResponse(prgIndex, pasidValid ? ssid : null, wireCode(code),
+                faultKinds.takeGroup(sid, prgIndex));
         executor.execute(() -> {
             try {
                 call(() -> device.post().uri("/device/v1/devices/{id}/pri/responses", id).body(body).retrieve().toBodilessEntity());

@@ -102,7 +102,7 @@ public final class RestMmPort implements MmPort {
         for (int i = 0; i < faults.size(); i++) {
             MmViews.FaultResult x = r.results().get(i);
             long addr = faults.get(i).addr();
-            out.add(x.ok() ? MmFaultResult.success(addr)
+            out.add(x.ok() ? MmFaultResult.success(addr, x.kind())
                     : MmFaultResult.failure(addr, (x.errno() == null ? "" : x.errno() + ": ") + (x.reason() == null ? "refused" : x.reason())));
         }
         return out;

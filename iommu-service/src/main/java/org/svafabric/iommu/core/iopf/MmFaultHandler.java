@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
+import org.svafabric.api.timing.DmaEvent.FaultKinds;
 import org.svafabric.iommu.core.port.MmFault;
 import org.svafabric.iommu.core.port.MmFaultResult;
 import org.svafabric.iommu.core.port.MmPort;
@@ -23,19 +24,39 @@ import org.svafabric.iommu.core.port.MmPort;
  * Consecutive faults with the same PASID go to mm-service as one call. mm-service services every page of
  * the call, so pages after a refused one in the same call may have been made resident although the group is
  * answered INVALID (v1 stopped at the refused page; the response is the same). The handler never answers
- * FAILURE.
+ * FAILURE. What each handle_mm_fault took (minor, major, swap-in) is noted for the group's answer to carry
+ * ({@link FaultKindNotes}) before the handler returns, so before the answer is sent.
  */
 public final class MmFaultHandler implements IopfHandler {
     private final PasidLookup lookup;
     private final MmPort mm;
+    private final FaultKindNotes notes;
 
     public MmFaultHandler(PasidLookup lookup, MmPort mm) {
+        this(lookup, mm, new FaultKindNotes());
+    }
+
+    public MmFaultHandler(PasidLookup lookup, MmPort mm, FaultKindNotes notes) {
         this.lookup = lookup;
         this.mm = mm;
+        this.notes = notes;
     }
 
     @Override
     public IopfStatus handle(IopfGroup group) {
+        FaultKinds[] kinds = {FaultKinds.NONE};
+        IopfStatus status = handle(group, kinds);
+        IopfFault last = group.last();
+        int sid = group.device().sid();
+        if (last.kind() == IopfFault.Kind.STALL) {
+            notes.noteStall(sid, last.addr() & ~0xfffL, kinds[0]);
+        } else if (status != IopfStatus.HANDLED) {
+            notes.noteGroup(sid, last.prgIndex(), kinds[0]);
+        }
+        return status;
+    }
+
+    private IopfStatus handle(IopfGroup group, FaultKinds[] kinds) {
         List<IopfFault> faults = group.faults();
         int i = 0;
         while (i < faults.size()) {
@@ -52,7 +73,7 @@ public final class MmFaultHandler implements IopfHandler {
             }
             int end = endOfRun(faults, i);
             OptionalLong pid = lookup.find(f.pasid());
-            if (pid.isEmpty() || !resolve(pid.getAsLong(), faults.subList(i, end))) {
+            if (pid.isEmpty() || !resolve(pid.getAsLong(), faults.subList(i, end), kinds)) {
                 return IopfStatus.INVALID;
             }
             i = end;
@@ -78,7 +99,7 @@ public final class MmFaultHandler implements IopfHandler {
         return f.read() || f.write() || f.exec();
     }
 
-    private boolean resolve(long pid, List<IopfFault> run) {
+    private boolean resolve(long pid, List<IopfFault> run, FaultKinds[] kinds) {
         List<MmFault> calls = new ArrayList<>();
         for (IopfFault f : run) {
             addAccesses(f, calls);
@@ -87,12 +108,24 @@ public final class MmFaultHandler implements IopfHandler {
         if (results.size() != calls.size()) {
             throw new IllegalStateException("handle_mm_fault answered " + results.size() + " of " + calls.size() + " faults");
         }
+        boolean ok = true;
         for (MmFaultResult r : results) {
-            if (!r.ok()) {
-                return false;
-            }
+            kinds[0] = kinds[0].plus(kindOf(r));
+            ok &= r.ok();
         }
-        return true;
+        return ok;
+    }
+
+    private static FaultKinds kindOf(MmFaultResult r) {
+        if (r.kind() == null) {
+            return FaultKinds.NONE;
+        }
+        return switch (r.kind()) {
+            case MmFaultResult.MINOR -> new FaultKinds(1, 0, 0);
+            case MmFaultResult.MAJOR -> new FaultKinds(0, 1, 0);
+            case MmFaultResult.SWAP_IN -> new FaultKinds(0, 0, 1);
+            default -> FaultKinds.NONE;
+        };
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.core.iopf.IopfQueues;
 import org.svafabric.iommu.core.iopf.MmFaultHandler;
 import org.svafabric.iommu.core.port.Device;
@@ -46,13 +47,19 @@ public final class IommuSva {
     private final SvaMmNotifier notifier;
 
     public IommuSva(IommuDriverOps driver, MmPort mm, DeviceDriverPort deviceDrivers, IopfQueues queues, SvaListener trace) {
+        this(driver, mm, deviceDrivers, queues, trace, new FaultKindNotes());
+    }
+
+    /** {@code faultKinds}: where the fault handler notes what handle_mm_fault took, for the answers to carry. */
+    public IommuSva(IommuDriverOps driver, MmPort mm, DeviceDriverPort deviceDrivers, IopfQueues queues, SvaListener trace,
+                    FaultKindNotes faultKinds) {
         this.driver = driver;
         this.mm = mm;
         this.deviceDrivers = deviceDrivers;
         this.trace = trace;
         this.queues = queues;
         this.refs = new IoMmRefs(table, mm);
-        this.faultHandler = new MmFaultHandler(table::find, mm);
+        this.faultHandler = new MmFaultHandler(table::find, mm, faultKinds);
         this.notifier = new SvaMmNotifier(table, refs, driver, deviceDrivers, queues, mmExitHandlers::contains, trace);
     }
 

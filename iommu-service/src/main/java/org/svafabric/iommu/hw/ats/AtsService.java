@@ -46,6 +46,11 @@ public final class AtsService {
 
     /** Translates {@code pages} for stream {@code sid} with PASID {@code ssid} (-1: no PASID prefix). */
     public List<AtsCompletion> translate(int sid, int ssid, List<AtsRequest> pages) {
+        return translate(sid, ssid, pages, new TranslationWork());
+    }
+
+    /** The same, adding what each translation of the batch cost to {@code work}. */
+    public List<AtsCompletion> translate(int sid, int ssid, List<AtsRequest> pages, TranslationWork work) {
         List<AtsCompletion> out = new ArrayList<>(pages.size());
         boolean ssv = ssid != TransactionRequest.NO_SSID;
         if (!smmu.config().ats()) {
@@ -63,6 +68,7 @@ public final class AtsService {
         if (c instanceof StreamConfig.Stop) {
             refuse((StreamConfig.Stop) c, sid, pages, out);
             smmu.accountAts(sid, configCost, true);
+            work.add(configCost);
             return out;
         }
         if (c instanceof StreamConfig.Bypass) {
@@ -70,6 +76,7 @@ public final class AtsService {
             pages.forEach(p -> out.add(AtsCompletion.granted(p.addr(), p.addr() & -(1L << AtsCompletion.STU_SHIFT),
                     AtsCompletion.STU_SHIFT, true, true, false, false)));
             smmu.accountAts(sid, configCost, false);
+            work.add(configCost);
             return out;
         }
         Stage1Context ctx = ((StreamConfig.Stage1) c).cd().ctx();
@@ -85,6 +92,7 @@ public final class AtsService {
                 AtsCompletion done = complete(o, p, priv, exec, sid, ssid);
                 out.add(done);
                 smmu.accountAts(sid, m, done.status() != AtsCompletion.Status.SUCCESS || done.noTranslation());
+                work.add(m);
             }
         }
         return out;

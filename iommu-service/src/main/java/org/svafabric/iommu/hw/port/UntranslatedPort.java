@@ -6,9 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.iommu.hw.Cost;
 import org.svafabric.iommu.hw.SmmuV3;
 import org.svafabric.iommu.hw.TransactionRequest;
 import org.svafabric.iommu.hw.Translation;
@@ -39,12 +41,19 @@ public final class UntranslatedPort {
     private final StallHold stalls;
     private final EventSink events;
     private final Executor resumeExecutor;
+    private final Consumer<Cost> costs;
 
     /**
      * {@code resumeExecutor} continues a transaction after CMD_RESUME (Retry), so that the command queue's
      * consumer, which completes the stall, is not held up by the transaction's memory accesses.
      */
     public UntranslatedPort(SmmuV3 smmu, StallHold stalls, EventSink events, Executor resumeExecutor) {
+        this(smmu, stalls, events, resumeExecutor, c -> { });
+    }
+
+    /** {@code costs} is told what each page's translation cost (for a timing model), in the order translated. */
+    public UntranslatedPort(SmmuV3 smmu, StallHold stalls, EventSink events, Executor resumeExecutor, Consumer<Cost> costs) {
+        this.costs = costs;
         this.smmu = smmu;
         this.bus = smmu.bus();
         this.stalls = stalls;
@@ -101,6 +110,7 @@ public final class UntranslatedPort {
                     long va = a.va() + offset;
                     int n = (int) Math.min(a.length() - offset, Vmsa.PAGE_SIZE - (va & (Vmsa.PAGE_SIZE - 1)));
                     Translation t = smmu.translate(new TransactionRequest(sid, ssid, va, a.write(), a.exec() && !a.write(), a.priv()));
+                    costs.accept(t.cost());
                     if (t instanceof Translation.Ok) {
                         queue(((Translation.Ok) t).pa(), n);
                         offset += n;

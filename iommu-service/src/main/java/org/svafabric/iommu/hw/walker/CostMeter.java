@@ -12,6 +12,10 @@ public final class CostMeter {
     public boolean walkCacheHit;
     /** STEs, CDs and level-1 descriptors read from RAM. */
     public int configReads;
+    /** Of {@code configReads}: those for the STE (with its level-1 descriptor). */
+    public int steReads;
+    /** Of {@code configReads}: those for the CD (with its level-1 descriptor). */
+    public int cdReads;
     /** Translation table descriptors read from RAM. */
     public int descriptorsRead;
     /** Compare-and-swap attempts on descriptors (HTTU), including ones that lost a race. */
