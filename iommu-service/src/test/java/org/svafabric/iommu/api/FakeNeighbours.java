@@ -149,7 +149,8 @@ final class FakeNeighbours implements AutoCloseable {
                 continue;
             }
             map(p, Vmsa.pageDown(va), ram.allocKernelPages("cpu", 1), true);
-            results.add(Map.of("addr", Addr.hex(va), "ok", true));
+            // A fresh frame every time: what mm-service calls a major fault.
+            results.add(Map.of("addr", Addr.hex(va), "ok", true, "kind", "major"));
         }
         return results;
     }

@@ -211,6 +211,10 @@ class IommuApiTest {
         assertThat(results.get(0).path("pa").asString()).isEqualTo("0x50000");
         assertThat(results.get(0).path("write").asBoolean()).isTrue();
         assertThat(results.get(1).path("status").asString()).isEqualTo("NO_TRANSLATION");
+        JsonNode smmu = ats.json().path("smmu");
+        assertThat(smmu.path("steFetches").asInt() + smmu.path("cdFetches").asInt()).as("cold config cache: %s", smmu).isPositive();
+        assertThat(smmu.path("walks").asInt()).isEqualTo(2);
+        assertThat(smmu.path("walkReads").asInt()).isPositive();
 
         NEIGHBOURS.calls.clear();
         Response pri = post("/iommu/v1/pri/requests", "{\"sid\":512,\"pasid\":" + pasid
@@ -220,6 +224,9 @@ class IommuApiTest {
         assertThat(response.path("prgIndex").asInt()).isEqualTo(7);
         assertThat(response.path("code").asString()).isEqualTo("SUCCESS");
         assertThat(response.hasNonNull("pasid")).as("02:00.0 does not require the PASID in PRG responses").isFalse();
+        assertThat(response.path("faults").path("major").asInt()).as("handle_mm_fault's kind rides on the response: %s", response)
+                .isEqualTo(1);
+        assertThat(response.path("faults").path("minor").asInt()).isZero();
         Response again = post("/iommu/v1/ats/translate", "{\"sid\":512,\"pasid\":" + pasid
                 + ",\"pages\":[{\"addr\":\"0x7f0000001000\",\"write\":false,\"exec\":false,\"priv\":false}]}");
         assertThat(again.json().path("results").get(0).path("status").asString()).isEqualTo("OK");
@@ -235,11 +242,15 @@ class IommuApiTest {
                 "application/octet-stream", data);
         assertThat(w.status()).as(w.toString()).isEqualTo(204);
         assertThat(w.headers().firstValue(DevicePortsController.STALLS_HEADER)).hasValue("1");
+        assertThat(w.headers().firstValue(DevicePortsController.FAULT_KINDS_HEADER)).hasValue("minor=0;major=1;swapIn=0");
+        // The stalled page was walked twice (the fault, then the retry after CMD_RESUME).
+        assertThat(w.headers().firstValue(DevicePortsController.WORK_HEADER).orElseThrow()).contains(";walks=2;");
         Response r = send("POST", "/iommu/v1/streams/16/transactions?op=read&addr=0x7f0000003000&length=" + data.length
                 + "&pasid=" + pasid, null, null);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(data);
         assertThat(r.headers().firstValue(DevicePortsController.STALLS_HEADER)).hasValue("0");
+        assertThat(r.headers().firstValue(DevicePortsController.FAULT_KINDS_HEADER)).hasValue("minor=0;major=0;swapIn=0");
         assertThat(p.pgd()).isNotZero();
     }
 

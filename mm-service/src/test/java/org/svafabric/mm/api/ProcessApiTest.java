@@ -47,8 +47,16 @@ class ProcessApiTest extends HttpTestBase {
         assertThat(faults.path("results").get(0).path("ok").asBoolean()).isTrue();
         assertThat(faults.path("results").get(1).path("ok").asBoolean()).isFalse();
         assertThat(faults.path("results").get(1).path("errno").asString()).isEqualTo("EFAULT");
+        assertThat(faults.path("results").get(0).path("kind").asString()).as("read back from swap").isEqualTo("swap-in");
+        assertThat(faults.path("results").get(1).has("kind")).as("a refused fault took nothing").isFalse();
         assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=" + data.length).body())
                 .as("swapped back in by the fault").isEqualTo(data);
+        // The next page was never touched: a fresh zeroed frame; then the same page again: already present.
+        String next = "0x" + Long.toHexString(Long.decode(addr) + 4096);
+        JsonNode fresh = post("/mm/v1/processes/" + pid + "/fault", "{\"faults\":[{\"addr\":\"" + next + "\",\"access\":\"write\"},"
+                + "{\"addr\":\"" + next + "\",\"access\":\"write\"}]}").json();
+        assertThat(fresh.path("results").get(0).path("kind").asString()).isEqualTo("major");
+        assertThat(fresh.path("results").get(1).path("kind").asString()).isEqualTo("minor");
 
         JsonNode pinned = post("/mm/v1/processes/" + pid + "/pin", "{\"addr\":\"" + addr + "\",\"length\":4096,\"write\":true}").json();
         assertThat(pinned.path("pages")).hasSize(1);

@@ -64,6 +64,27 @@ class AtsServiceTest {
     }
 
     @Test
+    void theBatchsWorkCountsConfigurationReadsWalksAndTlbHits() {
+        pt.mapUser(VA, PA, true, true, false, true, true);
+        pt.mapUser(VA + 0x1000, PA + 0x5000, true, true, false, true, true);
+        bind(0);
+        TranslationWork cold = new TranslationWork();
+        ats.translate(SID, PASID, List.of(read(VA), read(VA + 0x1000)), cold);
+        // The stream's STE and the PASID's CD are fetched once for the batch; both pages are walked.
+        assertThat(cold.steReads()).isPositive();
+        assertThat(cold.cdReads()).isPositive();
+        assertThat(cold.walks()).isEqualTo(2);
+        assertThat(cold.walkReads()).isPositive();
+        assertThat(cold.tlbHits()).isZero();
+
+        TranslationWork warm = new TranslationWork();
+        ats.translate(SID, PASID, List.of(read(VA), read(VA + 0x1000)), warm);
+        assertThat(warm.tlbHits()).as("both now in the TLB").isEqualTo(2);
+        assertThat(warm.walks()).isZero();
+        assertThat(warm.steReads() + warm.cdReads()).as("configuration cached").isZero();
+    }
+
+    @Test
     void aRequestWithoutNoWriteMarksAWritableCleanPageDirtyAndOneWithItDoesNot() {
         pt.mapUser(VA, PA, true, true, false, false, false);
         bind(0);
