@@ -318,6 +318,14 @@ class DeviceApiTest {
     }
 
     @Test
+    void theTimingTableIsTheDefaultsWithTheTopologysSection() {
+        JsonNode t = send("GET", "/device/v1/timing", null).json();
+        assertThat(t.get("iopfWorkers").asInt()).isEqualTo(4);
+        assertThat(t.at("/costs/walkDescriptorRead").asLong()).isEqualTo(68);
+        assertThat(t.get("costs").size()).isEqualTo(org.svafabric.api.timing.Cost.values().length);
+    }
+
+    @Test
     void anUnknownCostIsNamedInTheRefusal() {
         Response r = send("POST", "/device/v1/devices/" + SVA + "/jobs",
                 "{\"op\":\"memset\",\"dst\":0,\"length\":8,\"value\":1,\"timing\":{\"warpDrive\":1}}");
