@@ -87,8 +87,20 @@ public final class TimingModel {
             return pageRequests((DmaEvent.PageRequests) e);
         }
 
+        /** The time so far, its breakdown in {@link Cost} order (the flow's), then the overlap. */
         public synchronized ModelTime time() {
-            return new ModelTime(nanos, work);
+            Map<String, Long> ordered = new LinkedHashMap<>();
+            for (Cost c : Cost.values()) {
+                Long w = work.get(c.key());
+                if (w != null) {
+                    ordered.put(c.key(), w);
+                }
+            }
+            Long overlap = work.get(ModelTime.OVERLAP);
+            if (overlap != null) {
+                ordered.put(ModelTime.OVERLAP, overlap);
+            }
+            return new ModelTime(nanos, ordered);
         }
 
         /** Sum of the breakdown without the overlap. */

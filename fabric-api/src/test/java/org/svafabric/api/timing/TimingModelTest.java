@@ -65,6 +65,9 @@ class TimingModelTest {
                 .containsEntry("atsRoundTrip", 1800L).containsEntry("atcMiss", 96L).containsEntry("atcHit", 64L)
                 .doesNotContainKey(ModelTime.OVERLAP);
         assertThat(t.breakdown().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(t.nanos());
+        assertThat(t.breakdown().keySet()).as("in the order of the flow").containsExactly("atcHit", "atcMiss", "atsRoundTrip",
+                "tcuMiss", "walkDescriptorRead", "steFetch", "cdFetch", "priQueueWrite", "priInterrupt", "iopfHandling",
+                "mmFaultMajor", "prgResponse", "dmaTransfer");
     }
 
     @Test
