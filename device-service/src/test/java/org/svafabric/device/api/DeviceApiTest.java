@@ -2,11 +2,6 @@ package org.svafabric.device.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,12 +17,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.testing.TestHttp;
+import org.svafabric.api.testing.TestHttp.Response;
 import org.svafabric.device.DeviceServiceApplication;
 import org.svafabric.device.testing.AddressSpace;
 import org.svafabric.device.testing.FakeSmmu;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * device-service over real HTTP with the default topology, the SMMU faked and RAM in the JVM:
@@ -42,8 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 class DeviceApiTest {
     static final String TOKEN = "test-token";
     static final String SVA = "0000:01:00.0";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TestConfiguration
     static class Fakes {
@@ -66,28 +60,9 @@ class DeviceApiTest {
     @Autowired
     FakeSmmu smmu;
 
-    record Response(int status, String contentType, String body, String location) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
-
     Response send(String method, String path, String json, boolean withToken) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (withToken) {
-            b.header("X-Fabric-Service-Token", TOKEN);
-        }
-        try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
-                    r.headers().firstValue("Location").orElse(null));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        TestHttp http = TestHttp.local(port, TOKEN);
+        return (withToken ? http : http.withoutToken()).json(method, path, json);
     }
 
     Response send(String method, String path, String json) {

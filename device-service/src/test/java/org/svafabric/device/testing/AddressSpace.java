@@ -7,23 +7,24 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.testing.PageTableBuilder;
 
 /**
  * A process address space (or a classical DMA domain) for tests: real VMSAv8-64 stage-1 tables
- * (4 KiB granule, 48-bit VA, 4 levels) in a memory bus, with ranges that may be faulted in
- * (the VMAs) and a CPU-side view for reading and writing buffers.
+ * (4 KiB granule, 48-bit VA, 4 levels) in a memory bus, written by the shared {@link PageTableBuilder}, with
+ * ranges that may be faulted in (the VMAs) and a CPU-side view for reading and writing buffers.
  */
 public final class AddressSpace {
     private final MemoryBus ram;
     private final AtomicLong frames;
-    private final long pgd;
+    private final PageTableBuilder tables;
     private final List<long[]> vmas = new ArrayList<>();
 
     /** {@code frames}: the shared allocator of data frames (bump pointer). */
     public AddressSpace(MemoryBus ram, AtomicLong frames) {
         this.ram = ram;
         this.frames = frames;
-        this.pgd = ram.allocKernelPages("pgd", 1);
+        this.tables = new PageTableBuilder(ram);
     }
 
     /** A VMA: pages in it may be faulted in (writable if {@code write}). */
@@ -64,48 +65,22 @@ public final class AddressSpace {
     }
 
     public synchronized void map(long va, long pa, boolean write) {
-        long table = pgd;
-        for (int level = 0; level < 3; level++) {
-            long slot = table + (long) Vmsa.index(va, level) * Vmsa.DESCRIPTOR_SIZE;
-            long d = ram.read64(slot);
-            if (!Pte.isValid(d)) {
-                long next = ram.allocKernelPages("pt", 1);
-                ram.write64(slot, Pte.table(next));
-                table = next;
-            } else {
-                table = Pte.nextTable(d);
-            }
-        }
-        ram.write64(table + (long) Vmsa.index(va, 3) * Vmsa.DESCRIPTOR_SIZE, Pte.userPage(pa, true, write, false, true, true));
+        tables.mapUser(va, pa, true, write, false, true, true);
     }
 
     /** Clears the page's descriptor (munmap / reclaim); returns the frame it mapped, or -1. */
     public synchronized long unmap(long va) {
-        long slot = leafSlot(va);
-        if (slot < 0) {
+        if (tables.descriptorAddress(va, 3, false) < 0) {
             return -1;
         }
-        long d = ram.read64(slot);
-        ram.write64(slot, 0);
+        long d = tables.leaf(va);
+        tables.setLeaf(va, 0);
         return Pte.isValid(d) ? Pte.outputAddress(d) : -1;
     }
 
     /** The level-3 descriptor of {@code va} (0 when no table leads there). */
     public long leaf(long va) {
-        long slot = leafSlot(va);
-        return slot < 0 ? 0 : ram.read64(slot);
-    }
-
-    private long leafSlot(long va) {
-        long table = pgd;
-        for (int level = 0; level < 3; level++) {
-            long d = ram.read64(table + (long) Vmsa.index(va, level) * Vmsa.DESCRIPTOR_SIZE);
-            if (!Pte.isTable(d, level)) {
-                return -1;
-            }
-            table = Pte.nextTable(d);
-        }
-        return table + (long) Vmsa.index(va, 3) * Vmsa.DESCRIPTOR_SIZE;
+        return tables.leaf(va);
     }
 
     /** The CPU writes {@code data} at {@code va} (pages must be mapped). */

@@ -3,11 +3,6 @@ package org.svafabric.iommu.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +17,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.testing.TestHttp;
+import org.svafabric.api.testing.TestHttp.Response;
 import org.svafabric.iommu.IommuServiceApplication;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 
@@ -43,7 +40,6 @@ class IommuApiTest {
     static final String TOKEN = "iommu-test-token";
     static final LocalMemoryBus RAM = new LocalMemoryBus();
     static final FakeNeighbours NEIGHBOURS;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String SVA_DEV = "0000:01:00.0";
     private static final String STALL_DEV = "smmute0";
     private static final String CLASSIC_DEV = "0000:03:00.0";
@@ -83,30 +79,12 @@ class IommuApiTest {
     @Autowired
     ArmSmmuV3 driver;
 
-    record Response(int status, String contentType, byte[] body, java.net.http.HttpHeaders headers) {
-        JsonNode json() {
-            return FakeNeighbours.JSON.readTree(body);
-        }
-
-        @Override
-        public String toString() {
-            return status + " " + new String(body);
-        }
+    private TestHttp http() {
+        return TestHttp.local(port, TOKEN);
     }
 
     private Response send(String method, String path, String contentType, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("X-Fabric-Service-Token", TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        try {
-            HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return http().send(method, path, contentType, body);
     }
 
     private Response get(String path) {
@@ -248,7 +226,7 @@ class IommuApiTest {
         Response r = send("POST", "/iommu/v1/streams/16/transactions?op=read&addr=0x7f0000003000&length=" + data.length
                 + "&pasid=" + pasid, null, null);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo(data);
+        assertThat(r.bytes()).isEqualTo(data);
         assertThat(r.headers().firstValue(DevicePortsController.STALLS_HEADER)).hasValue("0");
         assertThat(r.headers().firstValue(DevicePortsController.FAULT_KINDS_HEADER)).hasValue("minor=0;major=0;swapIn=0");
         assertThat(p.pgd()).isNotZero();
@@ -280,7 +258,7 @@ class IommuApiTest {
         assertThat(post("/iommu/v1/domains/" + id + "/map", "{\"iova\":\"0x100000\",\"pages\":[\"0x1000\"],\"read\":true}")
                 .json().path("errno").asString()).isEqualTo("EEXIST");
         Response read = send("POST", "/iommu/v1/streams/768/transactions?op=read&addr=0x100000&length=7", null, null);
-        assertThat(new String(read.body())).isEqualTo("classic");
+        assertThat(read.body()).isEqualTo("classic");
         Response write = send("POST", "/iommu/v1/streams/768/transactions?op=write&addr=0x100000", "application/octet-stream", new byte[] {1});
         assertThat(write.json().path("event").asString()).isEqualTo("F_PERMISSION");
 
@@ -321,12 +299,7 @@ class IommuApiTest {
     @Test
     void eventsAreQueryableByTypeAndServiceCallsNeedTheToken() {
         assertThat(get("/iommu/v1/events?type=TLBI").status()).isEqualTo(200);
-        HttpRequest noToken = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/iommu/v1/smmu")).build();
-        try {
-            assertThat(HTTP.send(noToken, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        assertThat(http().withoutToken().get("/iommu/v1/smmu").status()).isEqualTo(401);
     }
 
     /** iommu_sva_device_init with IOPF; a second init answers EEXIST, which tests sharing the device accept. */

@@ -7,26 +7,24 @@ import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
-
-import org.svafabric.iommu.hw.layout.L1Cd;
+import org.svafabric.api.testing.PageTableBuilder;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
-import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
+import org.svafabric.iommu.hw.fixture.Structures;
+import org.svafabric.iommu.hw.layout.Cd;
 import org.svafabric.iommu.hw.layout.Cr0;
 import org.svafabric.iommu.hw.layout.Cr2;
 import org.svafabric.iommu.hw.layout.Gbpa;
-import org.svafabric.iommu.hw.regs.SmmuConfig;
+import org.svafabric.iommu.hw.layout.L1Cd;
 import org.svafabric.iommu.hw.layout.SmmuReg;
 import org.svafabric.iommu.hw.layout.StallModel;
 import org.svafabric.iommu.hw.layout.Ste;
-
+import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
 import org.svafabric.iommu.hw.walker.Access;
 import org.svafabric.iommu.hw.walker.Stage1Translator;
-import org.svafabric.iommu.hw.layout.Cd;
-import org.svafabric.iommu.hw.fixture.Structures;
 
 /** The translation pipeline through the facade: STE -> substream -> CD -> walk, and the caches' maintenance. */
 class SmmuV3Test {

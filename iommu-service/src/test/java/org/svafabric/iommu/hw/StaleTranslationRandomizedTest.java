@@ -15,10 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.iommu.hw.layout.Cd;
-
-import org.svafabric.iommu.hw.fixture.PageTableBuilder;
+import org.svafabric.api.testing.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
+import org.svafabric.iommu.hw.layout.Cd;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;

@@ -7,15 +7,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.pagetable.Pte;
-
+import org.svafabric.api.testing.PageTableBuilder;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
-import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
-import org.svafabric.iommu.hw.layout.Cr2;
-import org.svafabric.iommu.hw.regs.SmmuConfig;
-import org.svafabric.iommu.hw.layout.Ste;
 import org.svafabric.iommu.hw.fixture.Structures;
+import org.svafabric.iommu.hw.layout.Cr2;
+import org.svafabric.iommu.hw.layout.Ste;
+import org.svafabric.iommu.hw.regs.SmmuConfig;
 
 
 /** ATS Translation Requests and their completions (IHI 0070 §3.9.1.2, §13.7). */

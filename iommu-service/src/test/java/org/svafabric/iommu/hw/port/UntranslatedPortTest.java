@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.pagetable.Pte;
+import org.svafabric.api.testing.PageTableBuilder;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
-import org.svafabric.iommu.hw.fixture.PageTableBuilder;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
 import org.svafabric.iommu.hw.stall.StallHold;
 import org.svafabric.iommu.hw.layout.Cd;

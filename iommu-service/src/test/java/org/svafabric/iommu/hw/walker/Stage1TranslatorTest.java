@@ -7,17 +7,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.api.pagetable.Pte;
-
+import org.svafabric.api.testing.PageTableBuilder;
 import org.svafabric.iommu.hw.event.EventType;
-import org.svafabric.iommu.hw.fixture.PageTableBuilder;
+import org.svafabric.iommu.hw.fixture.Structures;
+import org.svafabric.iommu.hw.layout.Cd;
 import org.svafabric.iommu.hw.layout.Httu;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.InvalidationEpoch;
 import org.svafabric.iommu.hw.tlb.InvalidationScope;
 import org.svafabric.iommu.hw.tlb.Iotlb;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
-import org.svafabric.iommu.hw.layout.Cd;
-import org.svafabric.iommu.hw.fixture.Structures;
 
 /** The stage-1 walk over tables written with {@link Pte}: permissions, Access flag, dirty state, ranges, faults. */
 class Stage1TranslatorTest {
