@@ -79,14 +79,19 @@ for size in $SIZES; do
   echo "$line |"
 done
 echo
-echo "### Job latency, model time (p50 per job, us; model MiB/s)"
+echo "### Job latency, model time (p50 per job, us; model MiB/s; pinned per job: job + pin/unpin)"
 echo
 echo "| buffer | sva warm | sva cold | sva reclaim | pinned, mapped once | pinned, MAP_DMA + UNMAP_DMA per job |"
 echo "|---|---:|---:|---:|---:|---:|"
 for size in $SIZES; do
   line="| $(human "$size")"
   for c in $CONFIGS; do
-    v=$(jq -r '.report | if .model then "\(.model.jobLatencyNanos.p50 / 1000 | . * 10 | round / 10); \(.model.bytesPerSecond / 1048576 | round)" else "n/a" end' "$OUT/$c-$size.json")
+    f="$OUT/$c-$size.json"
+    if [ "$c" = pinned-cold ]; then
+      v=$(jq -r '.report | if .model and .pinning.modelNanosPerJob then "\((.model.jobLatencyNanos.p50 + .pinning.modelNanosPerJob) / 1000 | . * 10 | round / 10) (\(.pinning.modelNanosPerJob / 1000 | . * 10 | round / 10) pin+unpin)" else "n/a" end' "$f")
+    else
+      v=$(jq -r '.report | if .model then "\(.model.jobLatencyNanos.p50 / 1000 | . * 10 | round / 10); \(.model.bytesPerSecond / 1048576 | round)" else "n/a" end' "$f")
+    fi
     line="$line | $v"
   done
   echo "$line |"

@@ -80,7 +80,7 @@ class GatewayWorkloadFabric implements WorkloadFabric {
             }
         }
         return new DeviceInfo(id, engine.path("queueDepth").asInt(1), engine.path("engines").asInt(1), caps.path("pasidBits").asInt(),
-                caps.path("pri").asBoolean(), caps.path("stall").asBoolean(), group, taken);
+                caps.path("pri").asBoolean(), caps.path("stall").asBoolean(), caps.path("ats").asBoolean(), group, taken);
     }
 
     @Override

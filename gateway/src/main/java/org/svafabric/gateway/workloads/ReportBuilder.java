@@ -41,7 +41,8 @@ final class ReportBuilder {
                 jobs > 0 ? new WorkloadReport.FaultsPerJob(round((double) s.pageRequests() / jobs), round((double) s.groups() / jobs),
                         round((double) s.stalls() / jobs)) : new WorkloadReport.FaultsPerJob(0, 0, 0),
                 invalidations, series, model(s),
-                s.pinMicros.getTotalCount() > 0 ? new WorkloadReport.Pinning(s.pinnedPages(), latency(s.pinMicros)) : null,
+                s.pinnedPages() > 0 ? new WorkloadReport.Pinning(s.pinnedPages(), s.pinMicros.getTotalCount() > 0 ? latency(s.pinMicros) : null,
+                        s.jobPinModelNanos(), s.pinPriced() ? s.pinModelNanos() : null) : null,
                 reclaimedPages);
     }
 

@@ -99,7 +99,10 @@ public class ReportPage {
                 row(t, 'faults per job', r.faultsPerJob ? fmt(r.faultsPerJob.pageRequests, 2) + ' page requests, ' + fmt(r.faultsPerJob.groups, 2)
                     + ' groups, ' + fmt(r.faultsPerJob.stalls, 2) + ' stalls' : 'n/a');
                 row(t, 'invalidations', r.invalidations ? fmt(r.invalidations.tlbi, 0) + ' TLBI, ' + fmt(r.invalidations.atcInv, 0) + ' ATC_INV' : 'n/a');
-                if (r.pinning) row(t, 'pinning (MAP_DMA + UNMAP_DMA per job, us)', fmt(r.pinning.pages, 0) + ' pages pinned; ' + pct(r.pinning.mapUnmapMicros));
+                if (r.pinning) row(t, 'pinning', fmt(r.pinning.pages, 0) + ' pages pinned'
+                    + (r.pinning.mapUnmapMicros ? '; MAP_DMA + UNMAP_DMA per job (us, wall clock) ' + pct(r.pinning.mapUnmapMicros) : '')
+                    + (r.pinning.modelNanosPerJob !== undefined ? '; model per job ' + fmt(r.pinning.modelNanosPerJob / 1000) + ' us' : '')
+                    + (r.pinning.modelNanos !== undefined ? '; model in all ' + fmt(r.pinning.modelNanos / 1000) + ' us' : ''));
                 if (r.reclaimedPages !== undefined) row(t, 'pages reclaimed while jobs ran', fmt(r.reclaimedPages, 0));
                 row(t, 'model', r.model ? fmt(r.model.bytesPerSecond / 1048576, 2) + ' MiB/s; job latency (ns) ' + pct(r.model.jobLatencyNanos)
                     : 'absent: the jobs carried no timing model');

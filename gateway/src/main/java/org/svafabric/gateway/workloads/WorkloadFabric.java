@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 public interface WorkloadFabric {
 
     /** What the workload needs to know about a device to plan and check a workload. */
-    record DeviceInfo(String id, int queueDepth, int engines, int pasidBits, boolean pri, boolean stall, int group,
+    record DeviceInfo(String id, int queueDepth, int engines, int pasidBits, boolean pri, boolean stall, boolean ats, int group,
                       boolean groupInContainer) {
         boolean svaCapable() {
             return pasidBits > 0 && (pri || stall);

@@ -54,7 +54,14 @@ public record WorkloadReport(long jobs, Errors errors, double elapsedSeconds, do
     public record Model(long jobs, double bytesPerSecond, Percentiles jobLatencyNanos, long maxNanos, Map<String, Long> breakdown) {
     }
 
-    public record Pinning(long pages, Latency mapUnmapMicros) {
+    /**
+     * @param pages            pages MAP_DMA pinned in all (for the run, and each job's fresh destination)
+     * @param mapUnmapMicros   wall clock of MAP_DMA + UNMAP_DMA per job (cold); null when buffers were mapped once
+     * @param modelNanosPerJob the timing model's pin + unpin + unmap invalidation of one job's destination (cold)
+     * @param modelNanos       the model's price of all the workload's pinning and unpinning
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Pinning(long pages, Latency mapUnmapMicros, Long modelNanosPerJob, Long modelNanos) {
     }
 
     /** While the workload runs. */

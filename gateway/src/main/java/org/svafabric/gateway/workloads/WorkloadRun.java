@@ -156,6 +156,11 @@ final class WorkloadRun {
         }
     }
 
+    /** The model's price of pinning {@code pages} and unpinning them: not known without the timing model. */
+    private Long pinPrice(long pages) {
+        return null;
+    }
+
     /** A slot's buffers, resident before the timed part: sources written by the CPU, the destination populated. */
     private Slot slot(int i) {
         int p = plan.processOfSlot(i);
@@ -179,6 +184,8 @@ final class WorkloadRun {
             srcAIova = srcA == 0 ? 0 : map(srcA);
             srcBIova = srcB == 0 ? 0 : map(srcB);
             dstIova = dst == 0 ? 0 : map(dst);
+            int mapped = (srcA == 0 ? 0 : 1) + (srcB == 0 ? 0 : 1) + (dst == 0 ? 0 : 1);
+            stats.pinnedForTheRun(mapped * plan.pagesPerBuffer(), pinPrice(mapped * plan.pagesPerBuffer()));
         }
         return new Slot(i, plan.deviceOfSlot(i), pid, plan.mode() == Mode.SVA ? pasids[p] : null, srcA, srcB, dst, srcAIova, srcBIova, dstIova);
     }
@@ -309,7 +316,7 @@ final class WorkloadRun {
                     long t = System.nanoTime();
                     fabric.unmapDma(caller, container, dstIova, len);
                     pinNanos += System.nanoTime() - t;
-                    stats.pinned(pinNanos / 1000, plan.pagesPerBuffer());
+                    stats.pinned(pinNanos / 1000, plan.pagesPerBuffer(), pinPrice(plan.pagesPerBuffer()));
                 }
                 fabric.munmap(caller, s.pid(), dst, len);
             }

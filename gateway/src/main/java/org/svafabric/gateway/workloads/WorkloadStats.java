@@ -43,6 +43,10 @@ final class WorkloadStats {
     private final LongAdder modelNanosTotal = new LongAdder();
     private final Map<String, LongAdder> modelBreakdown = new ConcurrentHashMap<>();
     private final LongAdder pinnedPages = new LongAdder();
+    private final LongAdder pinModelNanos = new LongAdder();
+    private final LongAdder jobPinModelNanos = new LongAdder();
+    private final LongAdder jobPins = new LongAdder();
+    private volatile boolean pinPriced;
 
     /** second of the timed part -> {jobs, bytes, faults}. */
     private final Map<Integer, long[]> series = new ConcurrentHashMap<>();
@@ -114,10 +118,42 @@ final class WorkloadStats {
         }
     }
 
-    /** Pinned mode: MAP_DMA + UNMAP_DMA of a job's fresh destination (wall clock), and the pages pinned. */
-    void pinned(long micros, long pages) {
+    /**
+     * Pinned mode, a job's fresh destination: MAP_DMA + UNMAP_DMA (wall clock), the pages pinned, and
+     * the timing model's price of pinning, unpinning and the unmap's invalidation (null: not priced).
+     */
+    void pinned(long micros, long pages, Long modelNanos) {
         pinMicros.recordValue(Math.max(0, micros));
         pinnedPages.add(pages);
+        if (modelNanos != null) {
+            pinPriced = true;
+            jobPins.increment();
+            jobPinModelNanos.add(modelNanos);
+            pinModelNanos.add(modelNanos);
+        }
+    }
+
+    /** Pinned mode, a buffer MAP_DMA'd for the whole run (before the timed part, unmapped at teardown). */
+    void pinnedForTheRun(long pages, Long modelNanos) {
+        pinnedPages.add(pages);
+        if (modelNanos != null) {
+            pinPriced = true;
+            pinModelNanos.add(modelNanos);
+        }
+    }
+
+    boolean pinPriced() {
+        return pinPriced;
+    }
+
+    long pinModelNanos() {
+        return pinModelNanos.sum();
+    }
+
+    /** The model's pin + unpin price of one job's fresh destination, or null without per-job pinning. */
+    Long jobPinModelNanos() {
+        long n = jobPins.sum();
+        return n == 0 ? null : jobPinModelNanos.sum() / n;
     }
 
     private long[] bucket() {

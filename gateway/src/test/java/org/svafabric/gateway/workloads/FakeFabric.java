@@ -49,10 +49,10 @@ class FakeFabric implements WorkloadFabric {
     private final AtomicInteger binds = new AtomicInteger();
 
     FakeFabric() {
-        devices.put("sva0", new DeviceInfo("sva0", 8, 2, 20, true, false, 256, false));
-        devices.put("sva1", new DeviceInfo("sva1", 8, 2, 16, true, false, 512, false));
-        devices.put("classic", new DeviceInfo("classic", 4, 1, 0, false, false, 768, false));
-        devices.put("taken", new DeviceInfo("taken", 4, 1, 0, false, false, 1024, true));
+        devices.put("sva0", new DeviceInfo("sva0", 8, 2, 20, true, false, true, 256, false));
+        devices.put("sva1", new DeviceInfo("sva1", 8, 2, 16, true, false, true, 512, false));
+        devices.put("classic", new DeviceInfo("classic", 4, 1, 0, false, false, false, 768, false));
+        devices.put("taken", new DeviceInfo("taken", 4, 1, 0, false, false, false, 1024, true));
     }
 
     long liveProcesses() {
