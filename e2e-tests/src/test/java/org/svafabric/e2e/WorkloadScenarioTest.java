@@ -120,6 +120,11 @@ class WorkloadScenarioTest {
         assertThat(r.path("jobs").asLong()).isEqualTo(4);
         assertThat(r.path("faultsPerJob").path("pageRequests").asDouble()).as("PCIe device: PRI page requests").isPositive();
         assertThat(r.path("faultsPerJob").path("stalls").asDouble()).as("platform device: stalls").isPositive();
+        assertThat(r.path("prgRoundTripMicros").path("p50").asLong()).as("device-measured PRG round trips").isPositive();
+        JsonNode model = r.path("model");
+        assertThat(model.path("jobs").asLong()).as("jobs that carried the timing model").isPositive();
+        assertThat(model.path("jobLatencyNanos").path("p50").asLong()).isPositive();
+        assertThat(model.path("breakdown").has("mmFaultMajor")).as("first touch: handle_mm_fault allocates").isTrue();
     }
 
     @Test
@@ -147,6 +152,9 @@ class WorkloadScenarioTest {
         JsonNode c = runToEnd(cold);
         assertThat(c.path("pinning").path("pages").asLong()).as("each job's fresh destination pinned by MAP_DMA").isEqualTo(3 * 4);
         assertThat(c.path("pinning").path("mapUnmapMicros").path("max").asLong()).isPositive();
+        // default prices: 4 pages x (300 pin + 150 unpin) + the unmap's TLBI (100) and CMD_SYNC (800), no ATS on this device
+        assertThat(c.path("pinning").path("modelNanosPerJob").asLong()).isEqualTo(4 * 450 + 900);
+        assertThat(c.path("model").path("jobLatencyNanos").path("p50").asLong()).isPositive();
     }
 
     @Test
@@ -204,6 +212,10 @@ class WorkloadScenarioTest {
         Map<String, Object> badOp = workload(List.of(Story.SVA_DEV), 1, "rand48", "sva", "warm", 1);
         badOp.put("jobs", 1);
         refused(badOp, 400, "EINVAL");
+        Map<String, Object> badCost = workload(List.of(Story.SVA_DEV), 1, "memcpy", "sva", "warm", 1);
+        badCost.put("jobs", 1);
+        badCost.put("timing", Map.of("warpDrive", 1));
+        refused(badCost, 400, "EINVAL");
         Map<String, Object> svaWithoutPasid = workload(List.of(Story.CLASSIC_DEV), 1, "memcpy", "sva", "warm", 1);
         svaWithoutPasid.put("jobs", 1);
         refused(svaWithoutPasid, 400, "EINVAL");

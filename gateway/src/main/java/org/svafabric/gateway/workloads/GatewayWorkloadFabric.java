@@ -14,6 +14,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.events.EventGatherer;
 import org.svafabric.gateway.jobs.JobSubmission;
@@ -81,6 +82,16 @@ class GatewayWorkloadFabric implements WorkloadFabric {
         }
         return new DeviceInfo(id, engine.path("queueDepth").asInt(1), engine.path("engines").asInt(1), caps.path("pasidBits").asInt(),
                 caps.path("pri").asBoolean(), caps.path("stall").asBoolean(), caps.path("ats").asBoolean(), group, taken);
+    }
+
+    @Override
+    public TimingTable timing() {
+        JsonNode t = clients.device().get().uri("/device/v1/timing").retrieve().body(JsonNode.class);
+        Map<String, Long> costs = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : t.path("costs").properties()) {
+            costs.put(e.getKey(), e.getValue().asLong());
+        }
+        return TimingTable.defaults().with(costs).withIopfWorkers(t.path("iopfWorkers").asInt(TimingTable.DEFAULT_IOPF_WORKERS));
     }
 
     @Override

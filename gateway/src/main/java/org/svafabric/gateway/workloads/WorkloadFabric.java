@@ -3,6 +3,7 @@ package org.svafabric.gateway.workloads;
 import java.time.Instant;
 import java.util.List;
 
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.gateway.security.Caller;
 
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,12 @@ public interface WorkloadFabric {
 
     /** The device, or ENODEV. */
     DeviceInfo device(String id);
+
+    /**
+     * The timing table device-service prices jobs with (defaults and the topology's timing section),
+     * so that pinning, which happens outside any job, is priced the same way.
+     */
+    TimingTable timing();
 
     /** Free RAM frames (4 KiB) in mm-service. */
     long freeFrames();

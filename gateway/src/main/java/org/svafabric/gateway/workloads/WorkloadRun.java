@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.gateway.security.Caller;
 import org.svafabric.gateway.workloads.WorkloadFabric.DeviceInfo;
 import org.svafabric.gateway.workloads.WorkloadRequest.FaultMode;
@@ -69,6 +70,8 @@ final class WorkloadRun {
     private final Integer[] pasids;
     private volatile boolean cancelled;
     private long container = -1;
+    /** Pinned: the timing table that prices pinning (null when device-service has none to give). */
+    private TimingTable pricing;
 
     WorkloadRun(String name, WorkloadPlan plan, Caller caller, WorkloadFabric fabric, WorkloadStats stats) {
         this(name, plan, caller, fabric, stats, r -> {
@@ -149,6 +152,7 @@ final class WorkloadRun {
                 }
             }
         } else {
+            pricing = pricing();
             long c = fabric.openContainer(caller, pids[0], plan.devices().stream().map(DeviceInfo::id).toList());
             container = c;
             // close unmaps every MAP_DMA left (and so unpins its pages) before the process exits
@@ -156,9 +160,22 @@ final class WorkloadRun {
         }
     }
 
-    /** The model's price of pinning {@code pages} and unpinning them: not known without the timing model. */
+    private TimingTable pricing() {
+        try {
+            return fabric.timing().with(plan.request().timing());
+        } catch (ErrnoException e) {
+            // a device-service without the timing model: pinning goes unpriced, the report says nothing of it
+            return null;
+        }
+    }
+
+    /** The model's price of pinning {@code pages} and later unpinning them, with the unmap's TLBI (and ATC_INV) and CMD_SYNC. */
     private Long pinPrice(long pages) {
-        return null;
+        if (pricing == null) {
+            return null;
+        }
+        boolean ats = plan.devices().stream().anyMatch(DeviceInfo::ats);
+        return pricing.pinNanos(pages) + pricing.unpinNanos(pages) + pricing.invalidationNanos(1, ats ? 1 : 0);
     }
 
     /** A slot's buffers, resident before the timed part: sources written by the CPU, the destination populated. */

@@ -3,10 +3,10 @@ package org.svafabric.gateway.workloads;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.gateway.workloads.WorkloadFabric.DeviceInfo;
 import org.svafabric.gateway.workloads.WorkloadRequest.FaultMode;
 import org.svafabric.gateway.workloads.WorkloadRequest.Mode;
@@ -55,12 +55,9 @@ final class WorkloadValidator {
         if (r.concurrency() < 1) {
             throw invalid("concurrency", "concurrency must be at least 1");
         }
-        if (r.timing() != null) {
-            for (Map.Entry<String, Long> e : r.timing().entrySet()) {
-                if (e.getValue() == null || e.getValue() < 0) {
-                    throw invalid("timing", "timing." + e.getKey() + " must be a non-negative number of nanoseconds");
-                }
-            }
+        List<String> timing = TimingTable.problems(r.timing());
+        if (!timing.isEmpty()) {
+            throw invalid("timing", String.join("; ", timing));
         }
         if (new HashSet<>(r.devices()).size() != r.devices().size()) {
             throw invalid("devices", "devices must not repeat a device");

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.gateway.security.Caller;
 
 import tools.jackson.databind.JsonNode;
@@ -66,6 +67,11 @@ class FakeFabric implements WorkloadFabric {
             throw new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id);
         }
         return d;
+    }
+
+    @Override
+    public TimingTable timing() {
+        return TimingTable.defaults();
     }
 
     @Override

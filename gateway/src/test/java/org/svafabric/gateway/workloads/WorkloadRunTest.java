@@ -87,6 +87,9 @@ class WorkloadRunTest {
         assertThat(stats.jobs()).isEqualTo(5);
         assertThat(stats.pinMicros.getTotalCount()).isEqualTo(5);
         assertThat(stats.pinnedPages()).as("each slot's source for the run, then each job's destination").isEqualTo(2 * 4 + 5 * 4);
+        // defaults: 4 pages x (300 pin + 150 unpin) + one TLBI (100) + CMD_SYNC (800), no ATC_INV on a device without ATS
+        assertThat(stats.jobPinModelNanos()).isEqualTo(4 * 450 + 100 + 800);
+        assertThat(stats.pinModelNanos()).isEqualTo((2 + 5) * (4 * 450 + 900));
         assertNothingLeft();
     }
 

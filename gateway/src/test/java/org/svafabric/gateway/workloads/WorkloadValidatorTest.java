@@ -98,8 +98,10 @@ class WorkloadValidatorTest {
     @Test
     void reclaimEverySecondsBelongsToReclaimAndTimingValuesAreNonNegative() {
         refused(new WorkloadRequest(List.of("sva0"), 1, 65536L, "memcpy", "sva", "warm", 1, null, 1, 2, null), Errno.EINVAL, "faultMode reclaim");
-        refused(new WorkloadRequest(List.of("sva0"), 1, 65536L, "memcpy", "sva", "warm", 1, null, 1, null, Map.of("walkRead", -1L)),
-                Errno.EINVAL, "timing.walkRead");
+        refused(new WorkloadRequest(List.of("sva0"), 1, 65536L, "memcpy", "sva", "warm", 1, null, 1, null, Map.of("walkRead", 5L)),
+                Errno.EINVAL, "timing.walkRead is not a cost");
+        refused(new WorkloadRequest(List.of("sva0"), 1, 65536L, "memcpy", "sva", "warm", 1, null, 1, null, Map.of("tlbi", -1L)),
+                Errno.EINVAL, "timing.tlbi must be");
         assertThat(validator.check(ok()).concurrency()).isEqualTo(2);
     }
 
