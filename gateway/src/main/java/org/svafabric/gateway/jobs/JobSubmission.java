@@ -49,9 +49,16 @@ public class JobSubmission {
         return submit(caller, dev, wait, body, null);
     }
 
+    /** The pid of the process the job's PASID is bound for (one call to iommu-service), or null. */
+    public Long ownerOf(JsonNode body) {
+        JsonNode pasid = body == null ? null : body.get("pasid");
+        return pasid != null && pasid.canConvertToInt() ? pasids.ownerPid(pasid.asInt()) : null;
+    }
+
     /**
-     * Submits with the PASID's owner named ({@code pid}; looked up when null), so that the device's
-     * events carry the pid. A caller may not name it: only the gateway knows whose PASID it is.
+     * Submits with the PASID's owner named ({@code pid}, when known), so that the device's events
+     * carry the pid. A caller may not name it: only the gateway knows whose PASID it is. Without a
+     * pid nothing is looked up here (the workloads' hot path submits that way).
      */
     public ResponseEntity<JsonNode> submit(Caller caller, String dev, boolean wait, JsonNode body, Long pid) {
         if (!(body instanceof ObjectNode o)) {
@@ -61,13 +68,8 @@ public class JobSubmission {
             throw ErrnoException.invalid("unknown field 'pid': a job names its process by its pasid");
         }
         ObjectNode forwarded = o.deepCopy();
-        JsonNode pasid = o.get("pasid");
-        Long owner = pid;
-        if (owner == null && pasid != null && pasid.canConvertToInt()) {
-            owner = pasids.ownerPid(pasid.asInt());
-        }
-        if (owner != null) {
-            forwarded.put("pid", owner);
+        if (pid != null) {
+            forwarded.put("pid", pid);
         }
         // ?wait=true holds the call until the job completes, page faults and stalls included.
         ResponseEntity<JsonNode> r = clients.forBaseUrl(props.services().device(), WAIT_TIMEOUT).post()

@@ -129,6 +129,6 @@ public class VfioController {
                                         @RequestBody JsonNode body) {
         JsonNode pasid = body.get("pasid");
         vfio.requireDeviceInCallersContainer(caller, dev, pasid == null || pasid.isNull() ? null : pasid.asInt());
-        return jobs.submit(caller, dev, wait, body);
+        return jobs.submit(caller, dev, wait, body, jobs.ownerOf(body));
     }
 }
