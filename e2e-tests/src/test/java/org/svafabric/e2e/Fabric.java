@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.time.Duration;
+
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.svafabric.device.DeviceServiceApplication;
 import org.svafabric.gateway.GatewayApplication;
@@ -30,7 +35,10 @@ public final class Fabric implements AutoCloseable {
     public static final String OTHER_USER_TOKEN = "e2e-user-1001";
     public static final String ADMIN_TOKEN = "e2e-admin";
 
-    private final Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
+    /** The running context of each service; a service that reboots itself puts its new one here. */
+    private final Map<String, ConfigurableApplicationContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SpringApplication> applications = new LinkedHashMap<>();
+    private final Map<String, String[]> arguments = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Path dataDir;
 
@@ -87,7 +95,54 @@ public final class Fabric implements AutoCloseable {
         props.putAll(extra);
         List<String> args = new ArrayList<>();
         props.forEach((k, v) -> args.add("--" + k + "=" + v));
-        contexts.put(name, builder.run(args.toArray(String[]::new)));
+        // Every run of the application, the harness's restarts and the service's own reboots alike, reports here.
+        builder.listeners((ApplicationListener<ApplicationReadyEvent>) e -> contexts.put(name, e.getApplicationContext()));
+        arguments.put(name, args.toArray(String[]::new));
+        builder.run(arguments.get(name));
+        applications.put(name, builder.application());
+    }
+
+    /**
+     * Stops one service as a crash would leave the others: its context closes (port released, memory gone), its
+     * database stays. The other services notice when it comes back, by its new boot id.
+     */
+    public void stop(String service) {
+        ConfigurableApplicationContext c = contexts.remove(service);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** Starts a stopped service again: same port, same database, same arguments; returns once it is ready. */
+    public void start(String service) {
+        if (contexts.containsKey(service)) {
+            throw new IllegalStateException(service + " is running");
+        }
+        applications.get(service).run(arguments.get(service));
+    }
+
+    /** {@link #stop} then {@link #start}: a reboot of one service. */
+    public void restart(String service) {
+        stop(service);
+        start(service);
+    }
+
+    /**
+     * Waits until {@code service} runs in a context other than {@code before} (it rebooted itself, as
+     * iommu-service does when RAM rebooted under it) and answers its health.
+     */
+    public void awaitRebooted(String service, ConfigurableApplicationContext before, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ConfigurableApplicationContext now = contexts.get(service);
+            if (now != null && now != before && now.isActive()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(service + " did not reboot within " + timeout);
+            }
+            Thread.sleep(100);
+        }
     }
 
     public String url(String service) {
@@ -108,11 +163,12 @@ public final class Fabric implements AutoCloseable {
 
     @Override
     public void close() {
-        List<String> names = new ArrayList<>(contexts.keySet());
-        for (int i = names.size() - 1; i >= 0; i--) {
-            contexts.get(names.get(i)).close();
+        for (String name : List.of("gateway", "iommu", "device", "mm")) {
+            ConfigurableApplicationContext c = contexts.remove(name);
+            if (c != null) {
+                c.close();
+            }
         }
-        contexts.clear();
     }
 
     private static int freePort() throws IOException {

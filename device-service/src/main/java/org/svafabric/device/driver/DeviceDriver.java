@@ -172,6 +172,32 @@ public final class DeviceDriver {
         return stopped.remove(pasid);
     }
 
+    /**
+     * The SMMU or RAM rebooted under the device: every bond it worked for is gone and a PASID may be handed
+     * to another process next. Every job is aborted with {@code why} (queued ones at once, running ones at
+     * their next segment, so none goes on into a PASID's next owner), the PASIDs stopped by mm_exit start
+     * clean, and the ATC is emptied. Returns the jobs aborted.
+     */
+    public int machineReset(String why) {
+        synchronized (this) {
+            stopped.clear();
+        }
+        List<Job> active = device.queue().active(j -> true);
+        for (Job j : active) {
+            if (j.abortQueued(device.now(), why)) {
+                device.queue().forget(j);
+            } else {
+                j.requestAbort(why);
+            }
+        }
+        if (device.isPci() && device.pcie().atc() != null) {
+            device.pcie().atc().invalidate(null, 0, 0, true);
+        }
+        events.accept(FabricEvent.of("RESET", device.id(), device.sid(), null, null, null,
+                why + ": " + active.size() + " jobs aborted, ATC emptied"));
+        return active.size();
+    }
+
     public synchronized Set<Integer> stoppedPasids() {
         return Set.copyOf(stopped);
     }

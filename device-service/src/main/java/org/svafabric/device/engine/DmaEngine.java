@@ -49,7 +49,8 @@ public final class DmaEngine {
         try {
             Outcome o = execute(job, path);
             if (o.aborted()) {
-                job.abort("aborted by the driver (mm_exit) at offset " + Addr.hex(job.bytes()), clock.getAsLong());
+                String why = job.abortReason() == null ? "aborted by the driver (mm_exit)" : job.abortReason();
+                job.abort(why + " at offset " + Addr.hex(job.bytes()), clock.getAsLong());
             } else {
                 job.complete(o.result(), clock.getAsLong());
             }

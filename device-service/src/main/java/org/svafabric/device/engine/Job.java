@@ -23,6 +23,7 @@ public final class Job {
     private final JobRecorder recorder;
     private final CompletableFuture<Job> done = new CompletableFuture<>();
     private volatile boolean abortRequested;
+    private volatile String abortReason;
     private volatile long finishedNanos;
     private volatile String error;
     private volatile Long faultAddr;
@@ -115,6 +116,17 @@ public final class Job {
     /** mm_exit asks a running job to stop at its next segment boundary. */
     public void requestAbort() {
         abortRequested = true;
+    }
+
+    /** Asks a running job to stop at its next segment boundary, saying why (a reset of the machine). */
+    public void requestAbort(String why) {
+        abortReason = why;
+        abortRequested = true;
+    }
+
+    /** Why the abort was asked, or null for mm_exit's. */
+    public String abortReason() {
+        return abortReason;
     }
 
     public boolean abortRequested() {

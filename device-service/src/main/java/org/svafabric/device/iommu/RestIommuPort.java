@@ -44,11 +44,10 @@ public final class RestIommuPort implements IommuPort {
     private final RestClient iommu;
     private final RestClient transactions;
 
-    public RestIommuPort(FabricProperties props, Duration stallTimeout) {
-        this.iommu = new ServiceClients(props).iommu();
-        FabricProperties patient = new FabricProperties(props.serviceToken(), props.services(),
-                new FabricProperties.Timeouts(props.timeouts().connect(), stallTimeout));
-        this.transactions = new ServiceClients(patient).iommu();
+    /** {@code clients}: the service's own, so every call carries its boot id and every answer reports the SMMU's. */
+    public RestIommuPort(ServiceClients clients, FabricProperties props, Duration stallTimeout) {
+        this.iommu = clients.iommu();
+        this.transactions = clients.forBaseUrl(props.services().iommu(), stallTimeout);
     }
 
     @Override

@@ -109,6 +109,17 @@ public final class AddressTranslationCache {
         return generation;
     }
 
+    /** One cached translation, for the audit: {@code pasid} null for untagged (PASID-less) requests. */
+    public record Cached(Integer pasid, long page, long pa) {
+    }
+
+    /** Every cached translation (LRU order unchanged). */
+    public synchronized List<Cached> snapshot() {
+        List<Cached> out = new ArrayList<>(entries.size());
+        entries.forEach((k, e) -> out.add(new Cached(k.pasid() == NO_PASID ? null : k.pasid(), k.page(), e.pa())));
+        return out;
+    }
+
     /** The cached translation of one page, or null; does not count as a use (LRU order unchanged). */
     public synchronized Entry peek(Integer pasid, long page) {
         Key wanted = new Key(key(pasid), page);

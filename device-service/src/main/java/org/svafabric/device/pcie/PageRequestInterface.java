@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.svafabric.api.audit.AuditFinding;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.timing.DmaEvent.FaultKinds;
 import org.svafabric.device.engine.FaultCounters;
@@ -53,8 +54,12 @@ public final class PageRequestInterface {
     }
 
     /** {@code response} completes with null when the device gives up on the group. */
-    private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<Answer> response) {
+    private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<Answer> response,
+                         long sentNanos) {
     }
+
+    /** How the last group of each PRG index ended, for the audit's "answered exactly once". */
+    private enum Closed { NONE, RESPONSE, GAVE_UP }
 
     private final int sid;
     private final PriCapability cap;
@@ -66,6 +71,11 @@ public final class PageRequestInterface {
     private final Map<Integer, Group> pending = new HashMap<>();
     private int outstanding;
     private int maxOutstanding;
+    /** Guarded by {@code lock}. */
+    private final Closed[] closed = new Closed[PRG_INDEXES];
+    /** Guarded by {@code lock}: responses to a group that already had its response. */
+    private long answeredTwice;
+    private int lastAnsweredTwice = -1;
     private int nextIndex;
 
     public PageRequestInterface(int sid, PriCapability cap, IommuPort port, PriListener trace, Duration responseTimeout) {
@@ -157,7 +167,9 @@ public final class PageRequestInterface {
                 int k = (int) Math.min(rest.size(), cap.allocation());
                 if (outstanding + k <= cap.allocation() && pending.size() < PRG_INDEXES) {
                     int index = freeIndex();
-                    Group g = new Group(index, pasid, List.copyOf(rest.subList(0, k)), new CompletableFuture<>());
+                    Group g = new Group(index, pasid, List.copyOf(rest.subList(0, k)), new CompletableFuture<>(),
+                            System.nanoTime());
+                    closed[index] = Closed.NONE;
                     pending.put(index, g);
                     outstanding += k;
                     maxOutstanding = Math.max(maxOutstanding, outstanding);
@@ -220,6 +232,7 @@ public final class PageRequestInterface {
             if (!pending.remove(g.index(), g)) {
                 return false;
             }
+            closed[g.index()] = Closed.GAVE_UP;
             outstanding -= g.pages().size();
             changed.signalAll();
         } finally {
@@ -243,12 +256,19 @@ public final class PageRequestInterface {
         lock.lock();
         try {
             g = pending.get(prgIndex);
+            if (g == null && closed[prgIndex] == Closed.RESPONSE) {
+                // A late answer after a timeout is the device's own report; a second answer to one that had its
+                // response breaks "every page request answered exactly once".
+                answeredTwice++;
+                lastAnsweredTwice = prgIndex;
+            }
             if (g == null || !pasidMatches(g, pasid)) {
                 cap.recordUnexpectedPrgIndex();
                 trace.unexpectedResponse(prgIndex, pasid);
                 return false;
             }
             pending.remove(prgIndex);
+            closed[prgIndex] = Closed.RESPONSE;
             outstanding -= g.pages().size();
             if (code == PrgResponseCode.FAILURE) {
                 cap.recordResponseFailure();
@@ -300,6 +320,36 @@ public final class PageRequestInterface {
     }
 
     /** Software enables PRI with an allocation; this also clears a Response Failure. */
+    /**
+     * The audit's findings on this interface: a group outstanding for longer than twice the response timeout
+     * (neither answered nor timed out and reported), and responses to groups that already had theirs.
+     */
+    public List<AuditFinding> audit(String device) {
+        List<AuditFinding> out = new ArrayList<>();
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            long limit = Math.max(responseTimeout.toNanos(), TimeUnit.SECONDS.toNanos(1)) * 2;
+            for (Group g : pending.values()) {
+                long age = now - g.sentNanos();
+                if (age > limit) {
+                    out.add(new AuditFinding(AuditFinding.PAGE_REQUEST_UNANSWERED, "device-service",
+                            "device " + device + " PRG index " + g.index() + (g.pasid() == null ? "" : " PASID " + g.pasid()),
+                            "page request group outstanding for " + TimeUnit.NANOSECONDS.toMillis(age)
+                                    + " ms: neither answered nor timed out and reported"));
+                }
+            }
+            if (answeredTwice > 0) {
+                out.add(new AuditFinding(AuditFinding.PAGE_REQUEST_ANSWERED_TWICE, "device-service",
+                        "device " + device + " PRG index " + lastAnsweredTwice,
+                        answeredTwice + " PRG response(s) came for a group that had already been answered"));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
     public void enable(long allocation) {
         lock.lock();
         try {

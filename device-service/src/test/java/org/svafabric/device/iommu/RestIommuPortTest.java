@@ -45,8 +45,8 @@ class RestIommuPortTest {
         server.createContext("/", this::handle);
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        port = new RestIommuPort(new FabricProperties("tok", new FabricProperties.Services(null, url, null, null), null),
-                Duration.ofSeconds(10));
+        FabricProperties props = new FabricProperties("tok", new FabricProperties.Services(null, url, null, null), null);
+        port = new RestIommuPort(new org.svafabric.api.client.ServiceClients(props), props, Duration.ofSeconds(10));
     }
 
     @AfterEach

@@ -12,6 +12,8 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.svafabric.api.boot.BootId;
+import org.svafabric.api.boot.PeerBoots;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.web.FabricProperties;
@@ -30,11 +32,22 @@ public final class ServiceClients {
 
     private final FabricProperties props;
     private final HttpClient http;
+    /** This service's boot, sent on every call; null: calls carry none (tools, tests). */
+    private final BootId self;
+    /** Where the peers' boot ids seen in answers go; null: not watched. */
+    private final PeerBoots boots;
     /** RestClients are immutable and thread-safe: one per base URL and read timeout, built once. */
     private final Map<String, RestClient> byUrlAndTimeout = new ConcurrentHashMap<>();
 
     public ServiceClients(FabricProperties props) {
+        this(props, null, null);
+    }
+
+    /** Calls carry {@code self}'s boot id and name; answers' boot ids go to {@code boots} (see {@link PeerBoots}). */
+    public ServiceClients(FabricProperties props, BootId self, PeerBoots boots) {
         this.props = props;
+        this.self = self;
+        this.boots = boots;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(props.timeouts().connect())
                 .version(HttpClient.Version.HTTP_1_1)
@@ -63,6 +76,7 @@ public final class ServiceClients {
     }
 
     private RestClient build(String baseUrl, java.time.Duration readTimeout) {
+        String peer = serviceAt(baseUrl);
         JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
         rf.setReadTimeout(readTimeout);
         RestClient.Builder b = RestClient.builder()
@@ -72,16 +86,44 @@ public final class ServiceClients {
                     throw problemOf(req.getURI(), resp);
                 })
                 .requestInterceptor((req, body, exec) -> {
+                    ClientHttpResponse resp;
                     try {
-                        return exec.execute(req, body);
+                        resp = exec.execute(req, body);
                     } catch (IOException e) {
                         throw unreachable(req.getURI(), e);
                     }
+                    if (boots != null && peer != null) {
+                        boots.observe(peer, resp.getHeaders().getFirst(BootId.HEADER));
+                    }
+                    return resp;
                 });
+        if (self != null) {
+            b.defaultHeader(BootId.HEADER, self.id());
+            b.defaultHeader(BootId.SERVICE_HEADER, self.service());
+        }
         if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
             b.defaultHeader(ServiceCredentialFilter.HEADER, props.serviceToken());
         }
         return b.build();
+    }
+
+    /** The service configured at {@code baseUrl} (by {@link BootId} name), or null for another address. */
+    public String serviceAt(String baseUrl) {
+        FabricProperties.Services s = props.services();
+        String u = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        if (u.equals(s.mm())) {
+            return BootId.MM;
+        }
+        if (u.equals(s.iommu())) {
+            return BootId.IOMMU;
+        }
+        if (u.equals(s.device())) {
+            return BootId.DEVICE;
+        }
+        if (u.equals(s.gateway())) {
+            return BootId.GATEWAY;
+        }
+        return null;
     }
 
     /** Wraps a call so that a connection failure reads as the fabric's EIO problem, not a 500. */

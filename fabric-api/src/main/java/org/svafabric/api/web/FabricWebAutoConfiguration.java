@@ -1,7 +1,14 @@
 package org.svafabric.api.web;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -9,9 +16,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.svafabric.api.boot.BootId;
+import org.svafabric.api.boot.BootIdFilter;
+import org.svafabric.api.boot.BootWatchdog;
+import org.svafabric.api.boot.PeerBoots;
+import org.svafabric.api.boot.PeerRebootListener;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.events.EventLog;
 import org.svafabric.api.events.EventLogController;
@@ -51,10 +62,66 @@ public class FabricWebAutoConfiguration {
         return reg;
     }
 
+    /** This boot of this service (see {@link BootId}). */
     @Bean
     @ConditionalOnMissingBean
-    ServiceClients serviceClients(FabricProperties props) {
-        return new ServiceClients(props);
+    BootId bootId(Environment env) {
+        return BootId.generate(env.getProperty("spring.application.name", "service"));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PeerBoots peerBoots(BootId self) {
+        return new PeerBoots(self.service());
+    }
+
+    /**
+     * The services' reset handlers ({@link PeerRebootListener} beans) join once every bean exists: they depend
+     * on the service's machine, which depends on the clients, which report to {@link PeerBoots}.
+     */
+    @Bean
+    static SmartInitializingSingleton peerRebootListeners(ObjectProvider<PeerBoots> boots,
+                                                          ObjectProvider<PeerRebootListener> listeners) {
+        return () -> listeners.orderedStream().forEach(l -> boots.getObject().addListener(l));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ServiceClients serviceClients(FabricProperties props, BootId self, PeerBoots boots) {
+        return new ServiceClients(props, self, boots);
+    }
+
+    /** After the service credential's filter: only authenticated calls tell a peer's boot id. */
+    @Bean
+    @ConditionalOnWebApplication
+    FilterRegistrationBean<BootIdFilter> bootIdFilter(BootId self, PeerBoots boots, FabricProperties props) {
+        FilterRegistrationBean<BootIdFilter> reg = new FilterRegistrationBean<>(new BootIdFilter(self, boots, props.serviceToken()));
+        reg.setOrder(-99);
+        return reg;
+    }
+
+    /**
+     * {@code fabric.boot.watch}: the peers whose reboots matter here (default: the other services);
+     * {@code fabric.boot.check-interval} (2s; 0 turns the periodic check off).
+     */
+    @Bean
+    @ConditionalOnWebApplication
+    BootWatchdog bootWatchdog(Environment env, BootId self, PeerBoots boots, FabricProperties props) {
+        FabricProperties.Services s = props.services();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put(BootId.MM, s.mm());
+        all.put(BootId.IOMMU, s.iommu());
+        all.put(BootId.DEVICE, s.device());
+        all.put(BootId.GATEWAY, s.gateway());
+        String watch = env.getProperty("fabric.boot.watch", "");
+        Map<String, String> peers = new LinkedHashMap<>();
+        all.forEach((name, url) -> {
+            boolean wanted = watch.isBlank() ? !name.equals(BootId.GATEWAY) : List.of(watch.split("\\s*,\\s*")).contains(name);
+            if (wanted && !name.equals(self.service())) {
+                peers.put(name, url);
+            }
+        });
+        return new BootWatchdog(peers, boots, env.getProperty("fabric.boot.check-interval", Duration.class, Duration.ofSeconds(2)));
     }
 
     /** The service's event log, persisted to its event_log table when it has a database. */

@@ -57,6 +57,12 @@ public class VfioContainer {
         return created;
     }
 
+    /** The SMMU lost the container's domain (it rebooted): VFIO_SET_IOMMU must be done again. */
+    void clearIommu() {
+        this.iommuType = null;
+        this.domainId = null;
+    }
+
     void setIommu(String type, long domainId) {
         this.iommuType = type;
         this.domainId = domainId;

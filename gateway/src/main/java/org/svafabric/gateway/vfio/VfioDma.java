@@ -34,6 +34,10 @@ public class VfioDma {
         this.writable = writable;
     }
 
+    public long getContainerId() {
+        return containerId;
+    }
+
     public long getIova() {
         return iova;
     }

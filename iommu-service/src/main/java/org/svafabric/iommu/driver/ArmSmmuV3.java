@@ -402,6 +402,29 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         cmdq.issueSync(List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0)));
     }
 
+    /**
+     * Boot-time reset of an endpoint found behind the SMMU at probe. The SMMU may have been reset while the
+     * endpoint kept running (iommu-service restarted, device-service did not): it may still have PASID, PRI and
+     * ATS enabled and its ATC full of translations made for the previous PASID owners. Before anything is
+     * attached to it, whatever it has enabled is disabled and its whole ATC invalidated, as Linux invalidates an
+     * endpoint's ATC before it enables ATS, so no translation of a previous owner can serve the next one.
+     */
+    public void resetEndpointAtProbe(String deviceId) {
+        Master m = masterOf(deviceId);
+        if (!m.description.isPci()) {
+            return;
+        }
+        Device d = m.device;
+        if (d.pasidBits() > 0 || d.pri() || d.ats()) {
+            endpoints.disable(d, d.pasidBits() > 0, d.pri(), d.ats());
+        }
+        if (m.atsSupported) {
+            List<Command> cmds = List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0));
+            cmdq.issueSync(cmds);
+            invalidations.issued(cmds, m, null);
+        }
+    }
+
     /** The core's view of a master. */
     public static Device deviceOf(Master m) {
         return m.device;
@@ -422,6 +445,21 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     /** The STE of a master as it is in RAM (for inspection and tests). */
     public long[] steOf(int sid) {
         return requireProbed().strtab.read(sid).words();
+    }
+
+    /** Every valid CD of a master as it is in RAM, by SSID (for the audit). */
+    public Map<Integer, long[]> validCdsOf(String deviceId) {
+        return masterOf(deviceId).cdTable.validCds();
+    }
+
+    /** The RAM address of a master's CD table (its STE's S1ContextPtr). */
+    public long cdTableBaseOf(String deviceId) {
+        return masterOf(deviceId).cdTable.base();
+    }
+
+    /** The RAM address of the stream table (STRTAB_BASE). */
+    public long streamTableBase() {
+        return requireProbed().strtab.base();
     }
 
     /** The CD at {@code ssid} of a master as it is in RAM. */

@@ -1,6 +1,9 @@
 package org.svafabric.iommu.driver;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -91,6 +94,30 @@ final class CtxDescCfg {
 
     Cd read(int ssid) {
         return Cd.decode(Words.fromBytes(bus.read(cdAddress(ssid), Cd.SIZE)));
+    }
+
+    /**
+     * Every valid CD as it is in RAM, by SSID (for the audit): the linear table, or each leaf allocated so far,
+     * read in one burst each. A leaf never allocated holds no CD.
+     */
+    Map<Integer, long[]> validCds() {
+        Map<Integer, long[]> out = new TreeMap<>();
+        if (!twoLevel) {
+            collect(out, 0, bus.read(base, (int) ((1L << s1CdMax) * ContextDescriptor.BYTES)));
+        } else {
+            leaves.forEach((l1, leaf) -> collect(out, l1 * L2_ENTRIES, bus.read(leaf.pa(), L2_ENTRIES * ContextDescriptor.BYTES)));
+        }
+        return out;
+    }
+
+    private static void collect(Map<Integer, long[]> out, int firstSsid, byte[] raw) {
+        long[] words = Words.fromBytes(raw);
+        for (int i = 0; i * ContextDescriptor.DWORDS < words.length; i++) {
+            long[] cd = Arrays.copyOfRange(words, i * ContextDescriptor.DWORDS, (i + 1) * ContextDescriptor.DWORDS);
+            if (ContextDescriptor.V.isSet(cd)) {
+                out.put(firstSsid + i, cd);
+            }
+        }
     }
 
     CmdCfgiCd cfgi(int ssid) {

@@ -58,6 +58,10 @@ final class StrtabCfg {
     }
 
     /** STRTAB_BASE: the table address with RA (read-allocate). */
+    long base() {
+        return base;
+    }
+
     long baseRegister() {
         return StrtabBase.RA.with(StrtabBase.ADDR.withAddress(0, base), true);
     }

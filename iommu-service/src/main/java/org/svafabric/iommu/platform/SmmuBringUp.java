@@ -82,6 +82,7 @@ public final class SmmuBringUp implements SmartLifecycle {
     private void add(DeviceViews.Device d) {
         try {
             catalog.add(d.description());
+            driver.resetEndpointAtProbe(d.id());
         } catch (ErrnoException refused) {
             // One bad description must not keep the others from the SMMU; the reason is in the log.
             log.error("device {} not added behind the SMMU: {}", d.id(), refused.getMessage());

@@ -23,6 +23,12 @@ public final class SvaEvents implements SvaListener {
         emit(CoreEvent.Type.UNBIND, d, pasid, pid, kept ? "bond still held" : null);
     }
 
+    /** UNBIND with the reason the machine gave (a reboot of RAM or of the devices). */
+    @Override
+    public void bondLost(Device d, int pasid, long pid, String reason) {
+        emit(CoreEvent.Type.UNBIND, d, pasid, pid, reason);
+    }
+
     @Override
     public void mmExit(Device d, int pasid, long pid, int ret) {
         emit(CoreEvent.Type.MM_EXIT, d, pasid, pid, ret == 0 ? null : "mm_exit returned " + ret + ": possible leak of PASID " + pasid);

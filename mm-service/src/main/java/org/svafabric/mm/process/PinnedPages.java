@@ -3,7 +3,9 @@ package org.svafabric.mm.process;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pins get_user_pages took in one mm, by virtual page: each pin holds one frame. Kept after
@@ -36,6 +38,13 @@ public final class PinnedPages {
         }
         pins--;
         return pfn;
+    }
+
+    /** Each pinned page with the frames its pins hold, newest first. */
+    public synchronized Map<Long, List<Integer>> snapshot() {
+        Map<Long, List<Integer>> out = new TreeMap<>();
+        byPage.forEach((va, frames) -> out.put(va, List.copyOf(frames)));
+        return out;
     }
 
     /** Distinct pinned pages in [start, end). */

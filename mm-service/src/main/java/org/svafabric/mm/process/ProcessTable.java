@@ -43,6 +43,11 @@ public final class ProcessTable {
         return p;
     }
 
+    /** Every process of this run, in any state. */
+    public Collection<Process> all() {
+        return List.copyOf(processes.values());
+    }
+
     /** A process of this run, in any state; ESRCH if this run never had it. */
     public Optional<Process> find(long pid) {
         return Optional.ofNullable(processes.get(pid));

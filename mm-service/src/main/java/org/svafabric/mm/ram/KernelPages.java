@@ -1,11 +1,16 @@
 package org.svafabric.mm.ram;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
+import org.svafabric.api.audit.AuditViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.json.Addr;
 
 /**
  * Kernel page allocations made over the memory bus (SMMU stream and CD tables, queues,
@@ -52,6 +57,32 @@ public final class KernelPages {
         for (int i = 0; i < count; i++) {
             frames.free(first + i);
         }
+    }
+
+    /**
+     * Frees every allocation of the owners {@code owners} accepts (a driver that went away: its memory is
+     * reclaimed as an unloaded module's is); returns the pages freed.
+     */
+    public long freeAll(Predicate<String> owners) {
+        long pages = 0;
+        for (var e : byFirstFrame.entrySet()) {
+            Allocation a = e.getValue();
+            if (owners.test(a.owner()) && byFirstFrame.remove(e.getKey(), a)) {
+                for (int i = 0; i < a.count(); i++) {
+                    frames.free(e.getKey() + i);
+                }
+                pages += a.count();
+            }
+        }
+        return pages;
+    }
+
+    /** Every allocation: owner, first physical address, pages. */
+    public List<AuditViews.KernelAllocation> allocations() {
+        List<AuditViews.KernelAllocation> out = new ArrayList<>();
+        byFirstFrame.forEach((first, a) -> out.add(new AuditViews.KernelAllocation(a.owner(),
+                Addr.of(frames.ram().pa(first)), a.count())));
+        return out;
     }
 
     /** Pages held per owner. */

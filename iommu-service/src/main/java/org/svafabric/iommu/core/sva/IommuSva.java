@@ -136,6 +136,14 @@ public final class IommuSva {
      * progress waited for), the device leaves its fault queue and is reset.
      */
     public void deviceShutdown(Device device) {
+        deviceShutdown(device, null);
+    }
+
+    /**
+     * iommu_sva_device_shutdown on behalf of the machine, not of a driver: a peer rebooted and the bonds it
+     * held cannot stand. Each UNBIND event says {@code reason}.
+     */
+    public void deviceShutdown(Device device, String reason) {
         SvaDeviceParam param = params.get(device.id());
         if (param == null || !param.live) {
             throw new ErrnoException(Errno.ENODEV, "not-initialised", "SVA is not initialised on " + device.id());
@@ -147,7 +155,7 @@ public final class IommuSva {
             }
             queues.queueOf(device).flushDevice(device);
             for (Bond bond : table.bondsOf(param)) {
-                unbind(bond, true);
+                unbind(bond, true, reason);
             }
             param.live = false;
             queues.queueOf(device).removeDevice(device);
@@ -310,14 +318,14 @@ public final class IommuSva {
             if (bond == null) {
                 throw new ErrnoException(Errno.ESRCH, "no-such-bond", device.id() + " is not bound at PASID " + pasid);
             }
-            unbind(bond, false);
+            unbind(bond, false, null);
         } finally {
             param.mutex.unlock();
         }
     }
 
     /** One unbind (or all of them) of a bond; the caller holds the device mutex. */
-    private void unbind(Bond bond, boolean all) {
+    private void unbind(Bond bond, boolean all, String reason) {
         while (true) {
             IoMmTable.UnbindAction action = table.beginUnbind(bond, all);
             switch (action) {
@@ -342,7 +350,11 @@ public final class IommuSva {
                 default:
                     throw new IllegalStateException(action.name());
             }
-            trace.unbound(bond.param.device(), bond.ioMm.pasid, bond.ioMm.pid, action == IoMmTable.UnbindAction.KEPT);
+            if (reason != null && action != IoMmTable.UnbindAction.KEPT) {
+                trace.bondLost(bond.param.device(), bond.ioMm.pasid, bond.ioMm.pid, reason);
+            } else {
+                trace.unbound(bond.param.device(), bond.ioMm.pasid, bond.ioMm.pid, action == IoMmTable.UnbindAction.KEPT);
+            }
             return;
         }
     }
@@ -359,6 +371,31 @@ public final class IommuSva {
     public Optional<SvaDeviceView> device(String deviceId) {
         SvaDeviceParam param = params.get(deviceId);
         return param == null || !param.live ? Optional.empty() : Optional.of(view(param));
+    }
+
+    /** Every SVA-initialised device with its bonds, as they are now. */
+    public List<SvaDeviceView> devices() {
+        return params.values().stream().filter(p -> p.live).map(this::view).toList();
+    }
+
+    /** The device behind an initialised SVA state (for a shutdown the machine asks for). */
+    public Optional<Device> initialisedDevice(String deviceId) {
+        SvaDeviceParam p = params.get(deviceId);
+        return p == null || !p.live ? Optional.empty() : Optional.of(p.device());
+    }
+
+    /**
+     * RAM rebooted under the core: every bond and io_mm went with it (their CDs, the page tables they pointed
+     * at, the pinned ASIDs and notifier subscriptions). Nothing can be torn down through a driver whose tables
+     * are gone, so each is only reported, with {@code reason}; the service then reboots and starts clean.
+     */
+    public void reportLost(String reason) {
+        for (SvaDeviceView d : devices()) {
+            SvaDeviceParam p = params.get(d.device());
+            for (BondView b : d.bonds()) {
+                trace.bondLost(p.device(), b.pasid(), b.pid(), reason);
+            }
+        }
     }
 
     public boolean hasMmExitHandler(String deviceId) {

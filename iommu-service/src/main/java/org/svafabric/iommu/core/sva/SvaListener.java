@@ -20,6 +20,10 @@ public interface SvaListener {
     default void unbound(Device device, int pasid, long pid, boolean kept) {
     }
 
+    /** The machine took a bond away ({@code reason}: a peer rebooted and the bond cannot stand), not an unbind. */
+    default void bondLost(Device device, int pasid, long pid, String reason) {
+    }
+
     /** The device driver's mm_exit handler returned {@code ret} (-1 when it failed); non-zero: possible PASID leak. */
     default void mmExit(Device device, int pasid, long pid, int ret) {
     }
@@ -44,6 +48,11 @@ public interface SvaListener {
             @Override
             public void unbound(Device device, int pasid, long pid, boolean kept) {
                 ls.forEach(l -> l.unbound(device, pasid, pid, kept));
+            }
+
+            @Override
+            public void bondLost(Device device, int pasid, long pid, String reason) {
+                ls.forEach(l -> l.bondLost(device, pasid, pid, reason));
             }
 
             @Override

@@ -1,0 +1,77 @@
+package org.svafabric.api.boot;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Asks each peer's health now and then, so that an idle service notices a peer's reboot too (nothing else
+ * may call it for a long time, and it would go on holding bonds to processes that no longer exist). A peer
+ * that does not answer is simply not observed this round: being down is not a reboot, coming back is.
+ */
+public final class BootWatchdog implements SmartLifecycle {
+    private final Map<String, String> peerUrls;
+    private final PeerBoots boots;
+    private final Duration interval;
+    private final HttpClient http;
+    private volatile ScheduledExecutorService timer;
+
+    /** @param peerUrls base URL of each peer to watch, by service name */
+    public BootWatchdog(Map<String, String> peerUrls, PeerBoots boots, Duration interval) {
+        this.peerUrls = Map.copyOf(peerUrls);
+        this.boots = boots;
+        this.interval = interval;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** One round: each peer's health, its boot id observed. */
+    public void checkNow() {
+        peerUrls.forEach((service, url) -> {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                r.headers().firstValue(BootId.HEADER).ifPresent(id -> boots.observe(service, id));
+            } catch (java.io.IOException e) {
+                // down, or not yet up: observed when it answers again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @Override
+    public void start() {
+        if (timer != null || interval.isZero() || interval.isNegative() || peerUrls.isEmpty()) {
+            return;
+        }
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "boot-watchdog");
+            th.setDaemon(true);
+            return th;
+        });
+        t.scheduleWithFixedDelay(this::checkNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer = t;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService t = timer;
+        timer = null;
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

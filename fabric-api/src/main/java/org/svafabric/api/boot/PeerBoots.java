@@ -1,0 +1,70 @@
+package org.svafabric.api.boot;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The boot ids of the peers as last seen, from any answer, any call and the periodic check. A change is a
+ * reboot: the listeners are told before {@link #observe} returns, so a request that carries a new boot id
+ * is handled only after this service reset what the reboot took away (a device must not keep translations
+ * for an SMMU that forgot them while it serves the new SMMU's first command).
+ *
+ * <p>Race: two threads may see the same new id at once; one per peer runs the listeners (under that peer's
+ * lock), the other waits for it, so a reboot is handled exactly once and nobody goes on before it was.
+ */
+public final class PeerBoots {
+    private static final Logger log = LoggerFactory.getLogger(PeerBoots.class);
+
+    private final String self;
+    private final Map<String, String> seen = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final List<PeerRebootListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** @param self this service's name: its own id (seen in a loop-back call) is never a peer's */
+    public PeerBoots(String self) {
+        this.self = self;
+    }
+
+    public void addListener(PeerRebootListener l) {
+        listeners.add(l);
+    }
+
+    /** Records {@code bootId} of {@code service}; a different id than before is a reboot (see class comment). */
+    public void observe(String service, String bootId) {
+        if (service == null || bootId == null || bootId.isBlank() || service.equals(self)) {
+            return;
+        }
+        if (bootId.equals(seen.get(service))) {
+            return;
+        }
+        synchronized (locks.computeIfAbsent(service, k -> new Object())) {
+            String previous = seen.get(service);
+            if (bootId.equals(previous)) {
+                return;
+            }
+            seen.put(service, bootId);
+            if (previous == null) {
+                return;
+            }
+            PeerReboot r = new PeerReboot(service, previous, bootId);
+            log.warn("{}: resetting what depended on it", r.describe());
+            for (PeerRebootListener l : listeners) {
+                try {
+                    l.peerRebooted(r);
+                } catch (RuntimeException e) {
+                    log.error("reset after {} failed in {}", r.describe(), l, e);
+                }
+            }
+        }
+    }
+
+    /** The boot ids seen, by service. */
+    public Map<String, String> seen() {
+        return Map.copyOf(seen);
+    }
+}

@@ -1,0 +1,17 @@
+package org.svafabric.mm.reboot;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.svafabric.api.web.FabricProperties;
+import org.svafabric.mm.asid.AsidAllocator;
+import org.svafabric.mm.process.ProcessTable;
+import org.svafabric.mm.ram.KernelPages;
+
+@Configuration
+class RebootConfiguration {
+
+    @Bean
+    IommuReboots iommuReboots(ProcessTable processes, KernelPages kernelPages, AsidAllocator asids, FabricProperties props) {
+        return new IommuReboots(processes, kernelPages, asids, props.services().iommu());
+    }
+}

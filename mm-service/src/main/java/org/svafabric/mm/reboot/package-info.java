@@ -1,0 +1,2 @@
+/** Restarts as machine events, seen from RAM: what a rebooted SMMU driver leaves behind is freed. */
+package org.svafabric.mm.reboot;
