@@ -176,7 +176,8 @@ public final class DeviceDriver {
      * The SMMU or RAM rebooted under the device: every bond it worked for is gone and a PASID may be handed
      * to another process next. Every job is aborted with {@code why} (queued ones at once, running ones at
      * their next segment, so none goes on into a PASID's next owner), the PASIDs stopped by mm_exit start
-     * clean, and the ATC is emptied. Returns the jobs aborted.
+     * clean, the page requests outstanding are given up (no response can come from an SMMU that was reset),
+     * and the ATC is emptied. Returns the jobs aborted.
      */
     public int machineReset(String why) {
         synchronized (this) {
@@ -190,11 +191,15 @@ public final class DeviceDriver {
                 j.requestAbort(why);
             }
         }
+        int abandoned = 0;
+        if (device.isPci() && device.pcie().pri() != null) {
+            abandoned = device.pcie().pri().abandonAll();
+        }
         if (device.isPci() && device.pcie().atc() != null) {
             device.pcie().atc().invalidate(null, 0, 0, true);
         }
         events.accept(FabricEvent.of("RESET", device.id(), device.sid(), null, null, null,
-                why + ": " + active.size() + " jobs aborted, ATC emptied"));
+                why + ": " + active.size() + " jobs aborted, " + abandoned + " page request groups given up, ATC emptied"));
         return active.size();
     }
 

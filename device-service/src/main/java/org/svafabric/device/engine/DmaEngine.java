@@ -56,13 +56,21 @@ public final class DmaEngine {
             }
         } catch (DmaFault f) {
             Integer pasid = job.spec().pasid();
-            if (f.isInvalidResponse() && pasid != null && !addressSpaceLive.test(pasid)) {
+            if (job.abortReason() != null) {
+                // The machine was reset under the job (its page requests given up, its PASID gone): that, not the
+                // fault it caused, is why the job ended.
+                job.abort(job.abortReason() + " at offset " + Addr.hex(job.bytes()), clock.getAsLong());
+            } else if (f.isInvalidResponse() && pasid != null && !addressSpaceLive.test(pasid)) {
                 job.abort("aborted: the address space of PASID " + pasid + " is exiting (mm_exit) at offset "
                         + Addr.hex(job.bytes()), clock.getAsLong());
             } else {
                 job.fault(f, clock.getAsLong());
             }
         } catch (RuntimeException e) {
+            if (job.abortReason() != null) {
+                job.abort(job.abortReason() + " at offset " + Addr.hex(job.bytes()), clock.getAsLong());
+                return;
+            }
             // The link to the SMMU or to RAM failed (EIO, timeout): the device reports an error on this job.
             job.fault(new DmaFault(null, "transaction failed: " + e.getMessage(), null), clock.getAsLong());
         }

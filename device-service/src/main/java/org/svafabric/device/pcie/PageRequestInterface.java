@@ -350,6 +350,26 @@ public final class PageRequestInterface {
         return out;
     }
 
+    /**
+     * The SMMU that was to answer went away (it was reset, or RAM rebooted under it): no response will come
+     * for the groups outstanding, so the function gives up on each at once rather than after the response
+     * timeout; their waiters see no response. Returns the groups given up.
+     */
+    public int abandonAll() {
+        List<Group> gone;
+        lock.lock();
+        try {
+            gone = List.copyOf(pending.values());
+        } finally {
+            lock.unlock();
+        }
+        int n = 0;
+        for (Group g : gone) {
+            n += abandon(g) ? 1 : 0;
+        }
+        return n;
+    }
+
     public void enable(long allocation) {
         lock.lock();
         try {
