@@ -37,7 +37,7 @@ class PageRequestAuditTest {
         Job j = rig.run("memset", PASID, 0, BUF, 4 * 4096L, 1, 0);
         assertThat(j.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(j.faults().groups()).isPositive();
-        assertThat(rig.device.pcie().pri().audit()).isEmpty();
+        assertThat(rig.device.pcie().pri().audit("dev")).isEmpty();
     }
 
     @Test
@@ -51,11 +51,11 @@ class PageRequestAuditTest {
         assertThat(g).isNotNull();
         rig.smmu.answer(g, PrgResponseCode.SUCCESS);
         assertThat(j.done().get(30, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(rig.device.pcie().pri().audit()).isEmpty();
+        assertThat(rig.device.pcie().pri().audit("dev")).isEmpty();
 
         assertThat(rig.device.pcie().pri().respond(g.prgIndex(), PASID, PrgResponseCode.SUCCESS)).isFalse();
 
-        assertThat(rig.device.pcie().pri().audit()).singleElement().satisfies(f -> {
+        assertThat(rig.device.pcie().pri().audit("dev")).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(AuditFinding.PAGE_REQUEST_ANSWERED_TWICE);
             assertThat(f.where()).contains("PRG index " + g.prgIndex());
         });
