@@ -405,9 +405,9 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     /**
      * Boot-time reset of an endpoint found behind the SMMU at probe. The SMMU may have been reset while the
      * endpoint kept running (iommu-service restarted, device-service did not): it may still have PASID, PRI and
-     * ATS enabled and its ATC full of translations made for the previous PASID owners. Before anything is
-     * attached to it, whatever it has enabled is disabled and its whole ATC invalidated, as Linux invalidates an
-     * endpoint's ATC before it enables ATS, so no translation of a previous owner can serve the next one.
+     * ATS enabled from the SMMU's previous life. {@link #addMaster} already flushed its whole ATC; here whatever
+     * it has enabled is disabled too, so the endpoint is in the state this driver believes (nothing enabled
+     * until {@link #enableSva}), and no page request tagged with an old PASID is sent to the new SMMU.
      */
     public void resetEndpointAtProbe(String deviceId) {
         Master m = masterOf(deviceId);
@@ -417,11 +417,6 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         Device d = m.device;
         if (d.pasidBits() > 0 || d.pri() || d.ats()) {
             endpoints.disable(d, d.pasidBits() > 0, d.pri(), d.ats());
-        }
-        if (m.atsSupported) {
-            List<Command> cmds = List.of(TlbInvalidator.atcInv(m.sid(), false, 0, 0, 0));
-            cmdq.issueSync(cmds);
-            invalidations.issued(cmds, m, null);
         }
     }
 
