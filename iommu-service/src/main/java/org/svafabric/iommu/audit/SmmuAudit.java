@@ -11,9 +11,9 @@ import org.svafabric.iommu.core.sva.BondView;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.core.sva.SvaDeviceView;
 import org.svafabric.iommu.driver.ArmSmmuV3;
-import org.svafabric.iommu.driver.ContextDescriptor;
 import org.svafabric.iommu.driver.Master;
 import org.svafabric.iommu.driver.PrivateDomain;
+import org.svafabric.iommu.hw.layout.Cd;
 
 /**
  * The audit's view of the SMMU: the core's bonds, every valid CD read back from RAM, and the tables the SMMU
@@ -43,10 +43,9 @@ public final class SmmuAudit {
             tables.add(new AuditViews.Table("stream table", null, Addr.of(driver.streamTableBase())));
             for (Master m : driver.masters()) {
                 tables.add(new AuditViews.Table("CD table", m.id(), Addr.of(driver.cdTableBaseOf(m.id()))));
-                for (Map.Entry<Integer, long[]> e : driver.validCdsOf(m.id()).entrySet()) {
-                    long[] cd = e.getValue();
-                    cds.add(new AuditViews.Cd(m.id(), e.getKey(), Addr.of(ContextDescriptor.TTB0.getAddress(cd)),
-                            (int) ContextDescriptor.ASID.get(cd)));
+                for (Map.Entry<Integer, Cd> e : driver.validCdsOf(m.id()).entrySet()) {
+                    Cd cd = e.getValue();
+                    cds.add(new AuditViews.Cd(m.id(), e.getKey(), Addr.of(cd.address(Cd.TTB0)), (int) cd.get(Cd.ASID)));
                 }
             }
         }

@@ -443,7 +443,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     }
 
     /** Every valid CD of a master as it is in RAM, by SSID (for the audit). */
-    public Map<Integer, long[]> validCdsOf(String deviceId) {
+    public Map<Integer, Cd> validCdsOf(String deviceId) {
         return masterOf(deviceId).cdTable.validCds();
     }
 

@@ -100,21 +100,21 @@ final class CtxDescCfg {
      * Every valid CD as it is in RAM, by SSID (for the audit): the linear table, or each leaf allocated so far,
      * read in one burst each. A leaf never allocated holds no CD.
      */
-    Map<Integer, long[]> validCds() {
-        Map<Integer, long[]> out = new TreeMap<>();
+    Map<Integer, Cd> validCds() {
+        Map<Integer, Cd> out = new TreeMap<>();
         if (!twoLevel) {
-            collect(out, 0, bus.read(base, (int) ((1L << s1CdMax) * ContextDescriptor.BYTES)));
+            collect(out, 0, bus.read(base, (int) ((1L << s1CdMax) * Cd.SIZE)));
         } else {
-            leaves.forEach((l1, leaf) -> collect(out, l1 * L2_ENTRIES, bus.read(leaf.pa(), L2_ENTRIES * ContextDescriptor.BYTES)));
+            leaves.forEach((l1, leaf) -> collect(out, l1 * L2_ENTRIES, bus.read(leaf.pa(), L2_ENTRIES * Cd.SIZE)));
         }
         return out;
     }
 
-    private static void collect(Map<Integer, long[]> out, int firstSsid, byte[] raw) {
+    private static void collect(Map<Integer, Cd> out, int firstSsid, byte[] raw) {
         long[] words = Words.fromBytes(raw);
-        for (int i = 0; i * ContextDescriptor.DWORDS < words.length; i++) {
-            long[] cd = Arrays.copyOfRange(words, i * ContextDescriptor.DWORDS, (i + 1) * ContextDescriptor.DWORDS);
-            if (ContextDescriptor.V.isSet(cd)) {
+        for (int i = 0; i * Cd.WORDS < words.length; i++) {
+            Cd cd = Cd.decode(Arrays.copyOfRange(words, i * Cd.WORDS, (i + 1) * Cd.WORDS));
+            if (cd.valid()) {
                 out.put(firstSsid + i, cd);
             }
         }
