@@ -1,13 +1,21 @@
 package org.svafabric.mm.reboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.boot.BootId;
 import org.svafabric.api.boot.PeerReboot;
 import org.svafabric.mm.process.Mm;
+import org.svafabric.mm.process.ProcessState;
+import org.svafabric.mm.process.Prot;
 import org.svafabric.mm.process.TestMachine;
 import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.Watermarks;
 
 /** A rebooted SMMU driver's kernel pages, notifiers and ASID pins go with it; nobody else's do. */
 class IommuRebootsTest {
@@ -37,6 +45,26 @@ class IommuRebootsTest {
         assertThat(t.machine.asids().pinnedCount(mm.context())).isZero();
         assertThat(free - t.machine.frames().freeFrames()).as("only the other owner's 2 pages and the mm's own stay")
                 .isLessThanOrEqualTo(2 + mm.pageTable().tableFrames());
+    }
+
+    @Test
+    void anExitTheOldDriverBlockedIsFinished() {
+        TestMachine down = new TestMachine(4096, new Watermarks(0, 0, 0),
+                (url, body, timeout) -> CompletableFuture.failedFuture(new IOException("connection refused")),
+                Duration.ofSeconds(1), 16);
+        IommuReboots r = new IommuReboots(down.processes, new KernelPages(down.machine.frames()), down.machine.asids(), IOMMU);
+        long free = down.machine.frames().freeFrames();
+        Mm mm = down.newMm();
+        long addr = down.memoryMap.mmap(mm, 16 * 4096L, Prot.RW, true, 0);
+        mm.notifiers().subscribe(IOMMU + "/iommu/v1/mm-notifier/" + mm.pid(), false);
+        assertThat(addr).isPositive();
+        assertThatThrownBy(() -> down.processes.exit(mm.pid()));
+        assertThat(down.processes.any(mm.pid()).state()).isEqualTo(ProcessState.EXITING);
+
+        r.peerRebooted(new PeerReboot(BootId.IOMMU, "a", "b"));
+
+        assertThat(down.processes.any(mm.pid()).state()).isEqualTo(ProcessState.EXITED);
+        assertThat(down.machine.frames().freeFrames()).as("the exited process's frames are free again").isEqualTo(free);
     }
 
     @Test
