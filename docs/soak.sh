@@ -34,7 +34,7 @@ snapshot() {
     printf '%-8s rss=%sK heap_used_after_gc=%s\n' "$s" "$rss" "$heap"
   done
   curl -fsS -H "X-Fabric-Service-Token: $SVC" "$MM/mm/v1/ram" \
-    | jq -c '{frames, freeFrames, pinnedFrames, swapSlotsUsed, kernelPages}'
+    | jq -c '{totalFrames, freeFrames, pinnedPages, swapSlotsUsed, kernelPages}'
 }
 
 # One workload of the given body, waited for; prints "status jobs errors".
@@ -80,6 +80,7 @@ fi
 wait "$driver"
 sleep 5
 echo "-- after ($(date -u +%T))"; snapshot | tee "$OUT/after"
+echo "-- processes of this boot by state: $(curl -fsS -H "X-Fabric-Service-Token: $SVC" "$MM/mm/v1/audit" | jq -c '[.processes[].state] | group_by(.) | map({(.[0]): length}) | add')"
 cat "$OUT"/r* | awk '{n++; jobs+=$2; err+=$3; st[$1]++} END {printf "-- %d workloads (", n; for (s in st) printf "%s %d ", s, st[s]; printf "), %d jobs, %d errors\n", jobs, err}'
 audit=$(api "$G/fabric/audit")
 echo "-- audit: $(echo "$audit" | jq -c '{clean, checked, findings: (.findings | length)}')"

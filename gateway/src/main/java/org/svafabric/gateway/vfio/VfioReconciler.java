@@ -111,7 +111,11 @@ public class VfioReconciler implements PeerRebootListener {
 
     private void close(VfioContainer c) {
         binds.deleteAll(binds.findByContainerId(c.getId()));
-        dmas.deleteAll(dmas.findByContainerIdOrderByIova(c.getId()));
+        // The pins outlive the process (a pinned frame stays allocated until its pinner unpins it): release them.
+        for (VfioDma d : dmas.findByContainerIdOrderByIova(c.getId())) {
+            unpin(c.getPid(), d.getVaddr(), d.getSize());
+            dmas.delete(d);
+        }
         if (c.getDomainId() != null && domainExists(c.getDomainId())) {
             try {
                 clients.iommu().delete().uri("/iommu/v1/domains/{d}", c.getDomainId()).retrieve().toBodilessEntity();
