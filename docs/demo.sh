@@ -81,12 +81,15 @@ call POST "/processes/$PID/munmap" "{\"addr\":\"$SRC\",\"length\":4194304}"; exp
 call POST "/devices/$DEV/jobs?wait=true" "{\"op\":\"memcpy\",\"pasid\":$PASID,\"src\":\"$SRC\",\"dst\":\"$DST\",\"length\":4096}"
 expect 200; show '{status,faultAddr,error}'
 
-bold "10. The process exits while bound: the device driver's mm_exit handler stops DMA on the PASID"
+bold "10. The process exits while bound: the device driver's mm_exit handler stops DMA on the PASID,"
+bold "    then (v1) the exit detaches every bond and frees the PASID: a later unbind is ESRCH"
 call DELETE "/processes/$PID"; expect 202
-sleep 1
+for _ in $(seq 50); do   # the exit is asynchronous: wait (bounded) until the notifiers' release is done
+  [ "$(curl -s -H "$AUTH" "$G/processes/$PID" | jq -r '.state // "GONE"')" != EXITING ] && break; sleep 0.2
+done
 call GET "/events?type=MM_EXIT&pasid=$PASID"; expect 200; show '[.[] | {service,type,device,pasid}]'
-call DELETE "/devices/$DEV/sva/bonds/$PASID"; expect 204
-call DELETE "/devices/$STALL/sva/bonds/$PASID"; expect 204
+call DELETE "/devices/$DEV/sva/bonds/$PASID"; expect 404; show '{errno,detail}'
+call DELETE "/devices/$STALL/sva/bonds/$PASID"; expect 404; show '{errno,detail}'
 
 bold "11. A userspace driver: VFIO container, classical MAP_DMA on $CLASSIC, then BIND_PROCESS on an SVA device"
 call POST /processes '{"name":"userspace-driver","uid":1000}'; expect 201

@@ -1,11 +1,13 @@
 package org.svafabric.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -143,28 +145,42 @@ class SvaScenarioTest {
         assertThat(s.read(pid, dst, 16 * Story.PAGE)).containsOnly((byte) 0);
     }
 
+    /** v1 lifetime (sva-v1-semantics §1.9 release, §4.2): the exit detaches every bond and frees the PASID. */
     @Test
-    void aProcessThatExitsWhileBoundRunsTheDriversMmExitAndKeepsItsPasidUntilUnbind() throws Exception {
+    void aProcessThatExitsWhileBoundRunsTheDriversMmExitAndFreesItsPasidAtExit() throws Exception {
         long pid = s.process("exiting");
         s.svaInit(Story.SVA_DEV);
+        s.svaInit(Story.SVA_DEV2);
         int pasid = s.bind(Story.SVA_DEV, pid);
+        assertThat(s.bind(Story.SVA_DEV2, pid)).isEqualTo(pasid);
         assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
 
-        JsonNode exits = null;
-        for (int i = 0; i < 50; i++) {
-            exits = s.api().get("/events?type=MM_EXIT&pasid=" + pasid).json();
-            if (exits.size() > 0) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(exits.size()).as("mm_exit reached the device driver").isPositive();
-        assertThat(s.api().get("/sva/pasids/" + pasid).status()).as("iommu_sva_find: an exiting mm is not found").isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(s.api().get("/events?type=MM_EXIT&pasid=" + pasid).json().size()).as("mm_exit reached the core").isPositive());
+        assertThat(s.api().get("/sva/pasids/" + pasid).status()).as("iommu_sva_find: an exited mm is not found").isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(bondsAt(Story.SVA_DEV, pasid)).as("the exit freed the bond").isZero());
+        assertThat(bondsAt(Story.SVA_DEV2, pasid)).isZero();
 
+        for (String dev : List.of(Story.SVA_DEV, Story.SVA_DEV2)) {
+            Api.Response late = s.api().delete("/devices/" + dev + "/sva/bonds/" + pasid);
+            assertThat(late.status()).as("iommu_sva_unbind_device after exit").isEqualTo(404);
+            assertThat(late.json().path("errno").asString()).isEqualTo("ESRCH");
+            assertThat(late.contentType()).startsWith("application/problem+json");
+        }
         long other = s.process("newcomer");
         int next = s.bind(Story.SVA_DEV, other);
-        assertThat(next).as("the PASID stays reserved until unbind").isNotEqualTo(pasid);
-        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
+        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + next).status()).isEqualTo(204);
+    }
+
+    private int bondsAt(String dev, int pasid) {
+        int n = 0;
+        for (JsonNode b : s.api().as(Fabric.ADMIN_TOKEN).get("/devices/" + dev + "/sva/bonds").json()) {
+            if (b.path("pasid").asInt() == pasid) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test
@@ -200,7 +216,7 @@ class SvaScenarioTest {
         assertThat(exits).as("the device driver acknowledged mm_exit").contains("device-service");
         assertThat(s.api().get("/devices/" + Story.SVA_DEV).json().path("metrics").path("outstandingPageRequests").asLong())
                 .as("no page request of the PASID is left outstanding").isZero();
-        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
+        assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + pasid).status()).as("v1: the exit released the bond").isEqualTo(404);
     }
 
     @Test

@@ -85,8 +85,8 @@ public final class FabricBenchmark {
             }
             run(api, job);
             report(size, "warm", run(api, job));
-            check(api.delete("/processes/" + pid), 202);
             check(api.delete("/devices/" + DEV + "/sva/bonds/" + pasid), 204);
+            check(api.delete("/processes/" + pid), 202);
         }
         System.out.println("\n## Page-request group round trips (cold runs above)");
         System.out.printf("%-60s %8s %8s %8s %8s%n", "measured between", "groups", "p50 ms", "p90 ms", "p99 ms");

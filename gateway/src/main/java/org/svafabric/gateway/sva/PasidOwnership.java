@@ -36,8 +36,9 @@ public class PasidOwnership {
     }
 
     /**
-     * The same for a PASID that may belong to a process that has exited: it stays allocated until
-     * its last unbind, and only its holder (or admin) may do that unbind.
+     * The same for a PASID whose process may be exiting: an unbind that arrives during the exit waits
+     * for it and succeeds, and only the holder (or admin) may do it. Once the exit is done the PASID is
+     * free (v1: release detaches every bond), and an unbind of it is ESRCH.
      */
     public JsonNode requireHolderOwned(Caller caller, int pasid) {
         return requireOwned(caller, pasid, "/iommu/v1/sva/pasids/{pasid}/holder");
@@ -68,6 +69,7 @@ public class PasidOwnership {
     }
 
     private static ErrnoException noSuchPasid(int pasid) {
-        return new ErrnoException(Errno.ESRCH, "no-such-pasid", "no process is bound with PASID " + pasid);
+        return new ErrnoException(Errno.ESRCH, "no-such-pasid", "no process is bound with PASID " + pasid
+                + " (an exited process's bonds are released and its PASID freed at exit)");
     }
 }

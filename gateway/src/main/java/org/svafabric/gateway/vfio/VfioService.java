@@ -230,6 +230,7 @@ public class VfioService {
             requireTraceableOrGone(caller, target);
         }
         synchronized (lock(id)) {
+            pruneExited(c);
             VfioBind b = binds.findByContainerId(id).stream().filter(x -> x.getPid() == target).findFirst()
                     .orElseThrow(() -> new ErrnoException(Errno.ESRCH, "not-bound", "process " + target + " is not bound in container " + id));
             unbindDevices(b.getPasid(), devicesOf(c));
@@ -242,6 +243,7 @@ public class VfioService {
         VfioContainer c = get(caller, id);
         synchronized (lock(id)) {
             List<String> devices = devicesOf(c);
+            pruneExited(c);
             for (VfioBind b : binds.findByContainerId(id)) {
                 unbindDevices(b.getPasid(), devices);
                 binds.delete(b);
@@ -365,11 +367,14 @@ public class VfioService {
         }
     }
 
-    /** The process's exit removes its bind (the series' vfio_iommu_mm_exit); the IOMMU core has already torn down its CDs. */
+    /**
+     * The process's exit removes its bind (the series' vfio_iommu_mm_exit). The IOMMU core's release detached
+     * every bond and freed the PASID (v1), so nothing is unbound here: the PASID may already name another
+     * process, and an unbind by PASID would tear down that process's bond.
+     */
     private void pruneExited(VfioContainer c) {
         for (VfioBind b : binds.findByContainerId(c.getId())) {
             if (!isRunning(b.getPid())) {
-                unbindDevices(b.getPasid(), devicesOf(c));
                 binds.delete(b);
             }
         }

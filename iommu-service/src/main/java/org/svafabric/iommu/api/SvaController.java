@@ -39,9 +39,9 @@ public class SvaController {
     }
 
     /**
-     * Who holds an allocated PASID, whatever the state of its io_mm (LIVE, EXITING, EXITED): a PASID stays
-     * allocated after its process exited until the last unbind, and the caller of that unbind must be able to
-     * tell whose it was. 404 only once the PASID is free.
+     * Who holds an allocated PASID, whatever the state of its io_mm (CREATING, LIVE, EXITING): an unbind that
+     * arrives while the process exits waits for the exit and succeeds, and its caller must be able to tell
+     * whose PASID it was. 404 once the PASID is free, which in v1 is as soon as the exit is done.
      */
     @GetMapping("/iommu/v1/sva/pasids/{pasid}/holder")
     public PasidView holder(@PathVariable int pasid) {

@@ -21,9 +21,7 @@ final class Bond {
         DETACHING,
         /** release runs the driver's mm_exit, flushes the fault queue and clears the CD. */
         EXITING,
-        /** The CD is cleared because the mm exited; the bond keeps the io_mm until its last unbind. */
-        EXITED,
-        /** Unlinked. */
+        /** Unlinked: unbound, or freed by release once the mm exited (v1). */
         GONE
     }
 

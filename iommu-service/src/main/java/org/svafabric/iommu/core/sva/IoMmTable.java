@@ -20,7 +20,9 @@ import org.svafabric.iommu.core.port.Device;
  * (CREATING, ATTACHING, DETACHING, EXITING) telling everyone else what is in flight.
  *
  * <p>Invariants: at most one io_mm per process is in {@link #active} (CREATING, LIVE or EXITING), so a
- * process has one PASID at a time; a PASID is in the allocator exactly as long as its io_mm has holders.
+ * process has one PASID at a time; a PASID is in the allocator exactly as long as its io_mm has holders. As in
+ * v1, the release notifier frees every bond of an exiting mm, so the PASID is freed when release ends, not at
+ * the drivers' later unbinds (which find no bond: ESRCH).
  */
 final class IoMmTable {
     private final ReentrantLock lock = new ReentrantLock();
@@ -230,8 +232,11 @@ final class IoMmTable {
         KEPT,
         /** The bond is DETACHING: clear the CD, then {@link #unlink} and put. */
         DETACH,
-        /** The CD was already cleared at exit; the bond is unlinked: put. */
-        UNLINKED
+        /**
+         * release freed the bond while this unbind waited for it (v1: unbind waits for mm_exit_active, then
+         * the bond is gone): nothing is left to drop, and the unbind succeeds.
+         */
+        RELEASED
     }
 
     /** One unbind of {@code bond}, or all of its binds for {@code all} (device shutdown). */
@@ -249,16 +254,8 @@ final class IoMmTable {
                     bond.state = Bond.State.DETACHING;
                     bond.settled = new CompletableFuture<>();
                     return UnbindAction.DETACH;
-                case EXITED:
-                    bond.refs = all ? 0 : bond.refs - 1;
-                    if (bond.refs > 0) {
-                        return UnbindAction.KEPT;
-                    }
-                    bond.state = Bond.State.GONE;
-                    bond.ioMm.bonds.remove(bond);
-                    bond.param.bonds.remove(bond);
-                    bondCount--;
-                    return UnbindAction.UNLINKED;
+                case GONE:
+                    return UnbindAction.RELEASED;
                 default:
                     throw new IllegalStateException("unbind of " + bond + ": the device mutex should exclude it");
             }
@@ -351,17 +348,33 @@ final class IoMmTable {
         }
     }
 
+    /**
+     * v1 release frees the bond once its mm_exit, fault flush and CD clear are done ("Drop all references to
+     * this io_mm by freeing the bonds"): it is unlinked from the device and the io_mm, and its reference is
+     * dropped. The releaser still holds its own, so the io_mm (and its PASID) is freed by {@link #endRelease}.
+     */
     void bondExited(Bond bond) {
         lock.lock();
         try {
-            bond.state = Bond.State.EXITED;
+            bond.state = Bond.State.GONE;
+            bond.refs = 0;
+            bond.ioMm.bonds.remove(bond);
+            bond.param.bonds.remove(bond);
+            bondCount--;
+            if (--bond.ioMm.refs <= 0) {
+                throw new IllegalStateException("release of " + bond + " without the releaser's reference");
+            }
         } finally {
             lock.unlock();
         }
         bond.exited.complete(null);
     }
 
-    /** Ends release: the io_mm is EXITED and leaves {@link #active}. Returns {@link #put}'s answer for the releaser's reference. */
+    /**
+     * Ends release: the io_mm is EXITED and leaves {@link #active}. Returns {@link #put}'s answer for the
+     * releaser's reference, which is the last one once every bond was released (a bond that was still being
+     * attached or detached when the exit began holds its reference until its binder or unbinder puts it).
+     */
     boolean endRelease(IoMm io) {
         boolean freed;
         lock.lock();
@@ -390,7 +403,7 @@ final class IoMmTable {
             }
             List<Device> devices = new ArrayList<>();
             for (Bond b : io.bonds) {
-                if (b.state != Bond.State.EXITED && b.state != Bond.State.GONE) {
+                if (b.state != Bond.State.GONE) {
                     devices.add(b.param.device());
                 }
             }

@@ -303,8 +303,10 @@ public final class IommuSva {
 
     /**
      * iommu_sva_unbind_device: flushes the device's faults for the PASID first, so that none of them is
-     * serviced after this returns; waits for an mm_exit in progress on the bond; drops one bind. The last one
-     * clears the CD (unless the mm's exit already did) and puts the io_mm, whose PASID is freed with it.
+     * serviced after this returns; waits for an mm_exit in progress on the bond (the exit then frees the bond
+     * and this unbind succeeds); drops one bind. The last one clears the CD and puts the io_mm, whose PASID is
+     * freed with it. After the mm exited there is no bond left: ESRCH (v1; the PASID may already name
+     * another process).
      */
     public void unbind(Device device, int pasid) {
         SvaDeviceParam param = initialised(device);
@@ -316,7 +318,8 @@ public final class IommuSva {
             queues.queueOf(device).flush(device, pasid);
             Bond bond = table.findBond(param, pasid);
             if (bond == null) {
-                throw new ErrnoException(Errno.ESRCH, "no-such-bond", device.id() + " is not bound at PASID " + pasid);
+                throw new ErrnoException(Errno.ESRCH, "no-such-bond", device.id() + " is not bound at PASID " + pasid
+                        + " (a process's exit releases all of its bonds and frees its PASID)");
             }
             unbind(bond, false, null);
         } finally {
@@ -344,8 +347,7 @@ public final class IommuSva {
                     table.unlink(bond);
                     refs.put(bond.ioMm);
                     break;
-                case UNLINKED:
-                    refs.put(bond.ioMm);
+                case RELEASED:
                     break;
                 default:
                     throw new IllegalStateException(action.name());

@@ -60,8 +60,10 @@ public final class SvaMmNotifier {
      * release: the process is exiting ("Can race with unbind()"). For each bond, in this order: the device
      * driver's mm_exit handler (after it returns the device issues nothing with the PASID; a non-zero return
      * is logged as a possible PASID leak and teardown goes on); a flush of the device's fault queue for the
-     * PASID; the CD cleared and TLBs and ATC invalidated. The bonds then keep the io_mm, and so the PASID,
-     * until their driver unbinds them; the PASID is freed with the last holder.
+     * PASID; the CD cleared and TLBs and ATC invalidated; the bond freed. Then the io_mm is put and its
+     * PASID freed (v1 iommu_notifier_release; sva-v1-semantics §1.9 step 3): a driver's later unbind gets
+     * ESRCH. The mm_exit handlers returned before any CD was cleared, so no device uses the PASID when it
+     * can be allocated again.
      *
      * <p>A bind or unbind writing or clearing a CD of this mm is waited for first, so that when this returns
      * no CD names the mm. A second release for the same mm waits for the first.

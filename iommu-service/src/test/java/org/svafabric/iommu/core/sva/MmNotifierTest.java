@@ -79,42 +79,42 @@ class MmNotifierTest {
         assertThat(h.counter("sva.mm_exit")).isEqualTo(2);
     }
 
+    /** v1 lifetime (sva-v1-semantics §1.9 release step 3, §4.2): the exit frees every bond and the PASID. */
     @Test
-    void afterExitFindKnowsNothingButThePasidStaysReservedUntilUnbind() {
+    void exitFreesEveryBondAndThePasidAtOnce() {
         h.process(1);
         h.process(2);
-        h.process(3);
         int pasid = h.bind(a, 1);
         h.bind(b, 1);
         h.mm.exit(1);
 
         assertThat(h.sva.find(pasid)).isEmpty();
-        assertThat(h.sva.pasid(pasid).orElseThrow().state()).isEqualTo("EXITED");
-        assertThat(h.bind(a, 2)).isNotEqualTo(pasid);
-        h.sva.unbind(a, pasid);
-        assertThat(h.bind(a, 3)).isNotEqualTo(pasid);
-        h.sva.unbind(b, pasid);
-        assertThat(h.sva.pasid(pasid)).isEmpty();
+        assertThat(h.sva.pasid(pasid)).as("the PASID is back in the allocator").isEmpty();
+        assertThat(h.sva.device(a.id()).orElseThrow().bonds()).isEmpty();
+        assertThat(h.sva.device(b.id()).orElseThrow().bonds()).isEmpty();
+        assertThat(h.gauge("sva.pasids")).isZero();
         // The exited mm's ASID pin is dropped; its notifier went with the exit and is not unregistered again.
         assertThat(h.mm.pinCount(1)).isZero();
-        h.process(4);
-        assertThat(h.bind(b, 4)).isEqualTo(pasid);
+        assertThat(h.bind(a, 2)).as("the freed PASID is the lowest free one again").isEqualTo(pasid);
     }
 
     @Test
-    void unbindAfterExitCountsBindsAndThenIsEsrch() {
+    void unbindAfterExitIsEsrchWhateverTheBindCountAndLeavesTheNextHolderAlone() {
         h.process(1);
+        h.process(2);
         int pasid = h.bind(a, 1);
         h.bind(a, 1);
         h.mm.exit(1);
-        h.sva.unbind(a, pasid);
-        assertThat(h.sva.pasid(pasid)).isPresent();
-        h.sva.unbind(a, pasid);
-        assertThat(h.sva.pasid(pasid)).isEmpty();
         assertThatThrownBy(() -> h.sva.unbind(a, pasid)).isInstanceOfSatisfying(ErrnoException.class,
                 e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH));
-        // Exit cleared the CD once; the unbinds did not clear it again.
+        // Exit cleared the CD once; the refused unbind cleared nothing.
         assertThat(h.driver.callsFor("detach")).containsExactly("detach 00:01.0:" + pasid);
+
+        // The PASID now names process 2 on b; a stale unbind of it on a (never bound to 2) must not touch it.
+        assertThat(h.bind(b, 2)).isEqualTo(pasid);
+        assertThatThrownBy(() -> h.sva.unbind(a, pasid)).isInstanceOfSatisfying(ErrnoException.class,
+                e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH));
+        assertThat(h.sva.find(pasid)).hasValue(2);
     }
 
     @Test
@@ -131,7 +131,7 @@ class MmNotifierTest {
     }
 
     @Test
-    void theTracepointsFollowBindThenExitThenTeardownThenUnbind() {
+    void theTracepointsFollowBindThenExitThenTeardown() {
         h.process(1);
         int pasid = h.bind(a, 1);
         h.bind(a, 1);
@@ -139,10 +139,8 @@ class MmNotifierTest {
         h.sva.notifier().invalidateRange(1, 0, 0x1000, false);
         h.deviceDrivers.ret = -16;
         h.mm.exit(1);
-        h.sva.unbind(a, pasid);
         assertThat(h.trace.lines()).containsExactly("bound 00:01.0 pasid " + pasid, "bound 00:01.0 pasid " + pasid + " again",
-                "invalidated pid 1", "mm_exit 00:01.0 pasid " + pasid + " ret -16", "torn down 00:01.0 pasid " + pasid,
-                "unbound 00:01.0 pasid " + pasid + " kept");
+                "invalidated pid 1", "mm_exit 00:01.0 pasid " + pasid + " ret -16", "torn down 00:01.0 pasid " + pasid);
         assertThat(h.meters.get("sva.invalidate_range").timer().count()).isEqualTo(1);
     }
 
@@ -156,7 +154,6 @@ class MmNotifierTest {
         int pasid = h.bind(c, 1);
         assertThat(h.deviceDrivers.calls).as("a first bind owes the driver nothing").isEmpty();
         h.mm.exit(1);
-        h.sva.unbind(c, pasid);
         h.driver.calls.clear();
         h.deviceDrivers.calls.clear();
         h.deviceDrivers.during = () -> { };
@@ -231,9 +228,8 @@ class MmNotifierTest {
                 e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH));
         SvaHarness.await(exit[0]);
         assertThat(h.driver.cds).isEmpty();
-        assertThat(h.sva.pasid(pasid).orElseThrow().bonds()).extracting(BondView::device).containsExactly("00:01.0");
-        h.sva.unbind(a, pasid);
-        assertThat(h.sva.pasid(pasid)).isEmpty();
+        assertThat(h.sva.pasid(pasid)).as("the exit freed a's bond and the PASID").isEmpty();
+        assertThat(h.sva.device(b.id()).orElseThrow().bonds()).isEmpty();
         assertThat(h.mm.pinCount(1)).isZero();
     }
 
