@@ -51,6 +51,15 @@ class GatewayWithoutBackendsTest {
     }
 
     @Test
+    void theProblemNamesTheServiceByWhatItHoldsAndSaysWhenToRetry() throws Exception {
+        HttpResponse<String> r = get("/api/v1/processes/7", "t-1000");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(r.body()).contains("mm-service (RAM, processes) at http://127.0.0.1:9 did not answer: connection refused")
+                .doesNotContain(": null");
+    }
+
+    @Test
     void healthNeedsNoToken() throws Exception {
         assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
     }

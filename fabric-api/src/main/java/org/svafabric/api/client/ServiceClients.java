@@ -90,7 +90,7 @@ public final class ServiceClients {
                     try {
                         resp = exec.execute(req, body);
                     } catch (IOException e) {
-                        throw unreachable(req.getURI(), e);
+                        throw unreachableService(req.getURI(), e);
                     }
                     if (boots != null && peer != null) {
                         boots.observe(peer, resp.getHeaders().getFirst(BootId.HEADER));
@@ -126,10 +126,46 @@ public final class ServiceClients {
         return null;
     }
 
-    /** Wraps a call so that a connection failure reads as the fabric's EIO problem, not a 500. */
-    public static ErrnoException unreachable(URI uri, Exception e) {
-        return new ErrnoException(Errno.EIO, "service-unavailable", HttpStatusCode.valueOf(503),
-                "service at " + uri.getScheme() + "://" + uri.getAuthority() + " did not answer: " + e.getMessage());
+    /**
+     * Wraps a call so that a connection failure reads as the fabric's EIO problem, not a 500. The detail
+     * names the service by what it holds, since that is what the caller lost ("mm-service (RAM,
+     * processes) did not answer ..."); {@code ProblemAdvice} adds a Retry-After to this problem.
+     */
+    public ErrnoException unreachableService(URI uri, Exception e) {
+        String at = uri.getScheme() + "://" + uri.getAuthority();
+        String name = serviceAt(at);
+        String who = name == null ? "service at " + at : name + " (" + holds(name) + ") at " + at;
+        return new ErrnoException(Errno.EIO, SERVICE_UNAVAILABLE, HttpStatusCode.valueOf(503),
+                who + " did not answer: " + why(e) + "; retry once it is back (./fabric up restarts it)");
+    }
+
+    /** The problem slug of a service that did not answer. */
+    public static final String SERVICE_UNAVAILABLE = "service-unavailable";
+
+    private static String holds(String service) {
+        return switch (service) {
+            case BootId.MM -> "RAM, processes";
+            case BootId.IOMMU -> "the SMMU, bonds and PASIDs";
+            case BootId.DEVICE -> "the devices and their DMA jobs";
+            default -> "the public API, VFIO containers and workloads";
+        };
+    }
+
+    /** Why, in the caller's terms: the JDK's exceptions often carry no message at all. */
+    private static String why(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "no answer within the timeout";
+            }
+            if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.io.EOFException) {
+                return "the connection was closed";
+            }
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "no answer" : m;
     }
 
     static ErrnoException problemOf(URI uri, ClientHttpResponse resp) throws IOException {

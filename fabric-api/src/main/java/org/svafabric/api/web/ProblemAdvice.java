@@ -38,7 +38,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ErrnoException.class)
     public ResponseEntity<ProblemDetail> errno(ErrnoException e) {
-        return problem(Problems.of(e));
+        ResponseEntity<ProblemDetail> r = problem(Problems.of(e));
+        if (org.svafabric.api.client.ServiceClients.SERVICE_UNAVAILABLE.equals(e.slug())) {
+            // A service that is down is usually back within seconds (./fabric up, a restart).
+            return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, "2").body(r.getBody());
+        }
+        return r;
     }
 
     @ExceptionHandler({ConstraintViolationException.class, IllegalArgumentException.class})
