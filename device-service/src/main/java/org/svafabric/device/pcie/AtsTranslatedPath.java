@@ -1,5 +1,7 @@
 package org.svafabric.device.pcie;
 
+import org.svafabric.api.wire.AtsStatus;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,7 +99,7 @@ public final class AtsTranslatedPath implements DmaPath {
         List<AtsCompletion> done = port.translate(sid, pasid, req);
         List<Long> needPri = new ArrayList<>();
         for (AtsCompletion c : done) {
-            if (c.status() == AtsCompletion.Status.ERROR) {
+            if (c.status() == AtsStatus.ERROR) {
                 throw new DmaFault(c.addr(), "ATS translation refused by the SMMU: " + c.event(), c.event());
             }
             if (!c.permits(write, false)) {

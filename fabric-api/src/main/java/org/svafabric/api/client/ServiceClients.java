@@ -2,67 +2,102 @@ package org.svafabric.api.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+import org.svafabric.api.bus.MemoryBusApi;
+import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.error.Problems;
+import org.svafabric.api.iommu.IommuApi;
+import org.svafabric.api.iommu.SmmuPortApi;
+import org.svafabric.api.iommu.TransactionTerminated;
+import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmApi;
 import org.svafabric.api.web.FabricProperties;
-import org.svafabric.api.web.ServiceCredentialFilter;
+import org.svafabric.api.wire.Headers;
 
-import tools.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * RestClients for service-to-service calls: the service credential on every request, connect
- * and read timeouts, and a downstream problem+json re-raised as the same {@link ErrnoException}
- * (type, status, errno, detail), so the gateway relays the kernel's answer unchanged.
+ * The typed clients of the fabric's service APIs ({@link MmApi}, {@link MemoryBusApi}, {@link IommuApi},
+ * {@link SmmuPortApi}, {@link DeviceApi}, ...): HTTP service proxies of the fabric-api interfaces, each with the
+ * service credential on every request, connect and read timeouts, a downstream problem+json re-raised as the same
+ * {@link ErrnoException} (type, status, errno, detail, Retry-After) so the gateway relays the kernel's answer
+ * unchanged, and every call run through the remote service's circuit breaker ({@link ServiceGuard}).
  */
 public final class ServiceClients {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final FabricProperties props;
     private final HttpClient http;
-    /** RestClients are immutable and thread-safe: one per base URL and read timeout, built once. */
-    private final Map<String, RestClient> byUrlAndTimeout = new ConcurrentHashMap<>();
+    private final ServiceGuard guard;
+    /** Clients are immutable and thread-safe: one per service, interface and read timeout, built once. */
+    private final Map<String, Object> clients = new ConcurrentHashMap<>();
 
     public ServiceClients(FabricProperties props) {
+        this(props, new ServiceGuard());
+    }
+
+    public ServiceClients(FabricProperties props, ServiceGuard guard) {
         this.props = props;
+        this.guard = guard;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(props.timeouts().connect())
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
     }
 
-    public RestClient mm() {
-        return forBaseUrl(props.services().mm());
+    public ServiceGuard guard() {
+        return guard;
     }
 
-    public RestClient iommu() {
-        return forBaseUrl(props.services().iommu());
+    public MmApi mm() {
+        return of(RemoteService.MM, MmApi.class);
     }
 
-    public RestClient device() {
-        return forBaseUrl(props.services().device());
+    public MemoryBusApi memoryBus() {
+        return of(RemoteService.MM, MemoryBusApi.class);
     }
 
-    public RestClient forBaseUrl(String baseUrl) {
-        return forBaseUrl(baseUrl, props.timeouts().read());
+    public IommuApi iommu() {
+        return of(RemoteService.IOMMU, IommuApi.class);
     }
 
-    /** A client for calls that legitimately take long (a DMA job the caller waits for). */
-    public RestClient forBaseUrl(String baseUrl, java.time.Duration readTimeout) {
-        return byUrlAndTimeout.computeIfAbsent(baseUrl + " " + readTimeout, k -> build(baseUrl, readTimeout));
+    public DeviceApi device() {
+        return of(RemoteService.DEVICE, DeviceApi.class);
     }
 
-    private RestClient build(String baseUrl, java.time.Duration readTimeout) {
+    /** {@code api} of {@code service} with the configured read timeout. */
+    public <T> T of(RemoteService service, Class<T> api) {
+        return of(service, api, props.timeouts().read());
+    }
+
+    /** The same for calls that legitimately take long (a DMA job the caller waits for, a stalled transaction). */
+    public <T> T of(RemoteService service, Class<T> api, Duration readTimeout) {
+        Object c = clients.computeIfAbsent(service + " " + api.getName() + " " + readTimeout,
+                k -> guard.guard(service, api, proxy(service.baseUrl(props), api, readTimeout)));
+        return api.cast(c);
+    }
+
+    private <T> T proxy(String baseUrl, Class<T> api, Duration readTimeout) {
+        RestClient rest = restClient(baseUrl, readTimeout);
+        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(rest)).build().createClient(api);
+    }
+
+    private RestClient restClient(String baseUrl, Duration readTimeout) {
         JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
         rf.setReadTimeout(readTimeout);
         RestClient.Builder b = RestClient.builder()
@@ -70,24 +105,16 @@ public final class ServiceClients {
                 .requestFactory(rf)
                 .defaultStatusHandler(HttpStatusCode::isError, (req, resp) -> {
                     throw problemOf(req.getURI(), resp);
-                })
-                .requestInterceptor((req, body, exec) -> {
-                    try {
-                        return exec.execute(req, body);
-                    } catch (IOException e) {
-                        throw unreachable(req.getURI(), e);
-                    }
                 });
         if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
-            b.defaultHeader(ServiceCredentialFilter.HEADER, props.serviceToken());
+            b.defaultHeader(Headers.SERVICE_TOKEN, props.serviceToken());
         }
         return b.build();
     }
 
-    /** Wraps a call so that a connection failure reads as the fabric's EIO problem, not a 500. */
-    public static ErrnoException unreachable(URI uri, Exception e) {
-        return new ErrnoException(Errno.EIO, "service-unavailable", HttpStatusCode.valueOf(503),
-                "service at " + uri.getScheme() + "://" + uri.getAuthority() + " did not answer: " + e.getMessage());
+    /** The members of a problem document a client reads back; others are ignored. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ProblemDocument(String type, String detail, String errno, String event, String addr, Integer stalls) {
     }
 
     static ErrnoException problemOf(URI uri, ClientHttpResponse resp) throws IOException {
@@ -96,25 +123,41 @@ public final class ServiceClients {
         try (InputStream in = resp.getBody()) {
             body = in.readAllBytes();
         }
+        ProblemDocument p;
         try {
-            JsonNode n = JSON.readTree(body);
-            String type = n.path("type").asString("");
-            String slug = type.substring(type.lastIndexOf('/') + 1);
-            String errnoName = n.path("errno").asString("");
-            Errno errno = errnoName.isEmpty() ? Errno.EIO : Errno.valueOf(errnoName);
-            String detail = n.path("detail").asString("");
-            return new ErrnoException(errno, slug.isEmpty() ? "downstream-error" : slug, status, detail);
+            p = JSON.readValue(body, ProblemDocument.class);
         } catch (RuntimeException notProblem) {
+            p = null;
+        }
+        if (p == null || p.type() == null) {
             return new ErrnoException(Errno.EIO, "downstream-error", HttpStatusCode.valueOf(502),
                     uri.getPath() + " answered " + status.value() + " without a problem document");
         }
+        String slug = Problems.slugOf(p.type());
+        String detail = p.detail() == null ? "" : p.detail();
+        // An EFAULT naming an SMMU event is the SMMU terminating a transaction (the device's outcome, not an error).
+        if (Errno.EFAULT.name().equals(p.errno()) && p.event() != null) {
+            long addr = p.addr() == null ? 0 : Addr.parseHex(p.addr());
+            return new TransactionTerminated(p.event(), addr, p.stalls() == null ? 0 : p.stalls(), detail);
+        }
+        Errno errno = Errno.EIO;
+        for (Errno e : Errno.values()) {
+            if (e.name().equals(p.errno())) {
+                errno = e;
+            }
+        }
+        return new ErrnoException(errno, slug.isEmpty() ? "downstream-error" : slug, status, detail,
+                retryAfter(resp.getHeaders().getFirst(Headers.RETRY_AFTER)));
     }
 
-    /** Unwraps RestClient's transport failure into the fabric's problem. */
-    public static RuntimeException translate(RuntimeException e) {
-        if (e instanceof ResourceAccessException rae && rae.getCause() instanceof ErrnoException ee) {
-            return ee;
+    private static Long retryAfter(String header) {
+        if (header == null) {
+            return null;
         }
-        return e;
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

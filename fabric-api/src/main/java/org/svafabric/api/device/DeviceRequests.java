@@ -1,6 +1,7 @@
 package org.svafabric.api.device;
 
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * Request bodies of device-service. Fields are boxed so that a missing field is seen as
@@ -39,7 +40,7 @@ public final class DeviceRequests {
     }
 
     /** POST .../pri/responses: the PRG Response Message for one page-request group (CMD_PRI_RESP). */
-    public record PrgResponse(Integer prgIndex, Integer pasid, String code) {
+    public record PrgResponse(Integer prgIndex, Integer pasid, PrgResponseCode code) {
     }
 
     /** POST .../mm-exit: the bound mm of {@code pasid} is going away. */

@@ -25,6 +25,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.error.Problems;
+import org.svafabric.api.wire.Headers;
 
 /**
  * Turns every failure into RFC 9457 problem+json with the kernel errno: the fabric's own
@@ -38,7 +39,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ErrnoException.class)
     public ResponseEntity<ProblemDetail> errno(ErrnoException e) {
-        return problem(Problems.of(e));
+        ResponseEntity<ProblemDetail> r = problem(Problems.of(e));
+        if (e.retryAfterSeconds() != null) {
+            return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+                    .header(Headers.RETRY_AFTER, Long.toString(e.retryAfterSeconds())).body(r.getBody());
+        }
+        return r;
     }
 
     @ExceptionHandler({ConstraintViolationException.class, IllegalArgumentException.class})

@@ -234,12 +234,12 @@ class IommuApiTest {
         Response w = send("POST", "/iommu/v1/streams/16/transactions?op=write&addr=0x7f0000003000&pasid=" + pasid,
                 "application/octet-stream", data);
         assertThat(w.status()).as(w.toString()).isEqualTo(204);
-        assertThat(w.headers().firstValue(DevicePortsController.STALLS_HEADER)).hasValue("1");
+        assertThat(w.headers().firstValue(org.svafabric.api.wire.Headers.SMMU_STALLS)).hasValue("1");
         Response r = send("POST", "/iommu/v1/streams/16/transactions?op=read&addr=0x7f0000003000&length=" + data.length
                 + "&pasid=" + pasid, null, null);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(data);
-        assertThat(r.headers().firstValue(DevicePortsController.STALLS_HEADER)).hasValue("0");
+        assertThat(r.headers().firstValue(org.svafabric.api.wire.Headers.SMMU_STALLS)).hasValue("0");
         assertThat(p.pgd()).isNotZero();
     }
 
@@ -337,5 +337,21 @@ class IommuApiTest {
             Thread.sleep(20);
         }
         throw new AssertionError("no call to " + pathPart);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+    org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping contractMappings;
+
+    /** What Spring MVC maps is exactly what the fabric-api contract declares: the implemented interfaces' exchanges, and no others. */
+    @Test
+    void theControllersServeTheContractAndNothingElse() {
+        java.util.Set<String> served = new java.util.TreeSet<>();
+        contractMappings.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().forEach(p ->
+                info.getMethodsCondition().getMethods().forEach(m -> served.add(m + " " + p))));
+        java.util.Set<String> declared = org.svafabric.api.contract.Contracts.exchanges(org.svafabric.api.iommu.IommuApi.class, org.svafabric.api.iommu.SmmuPortApi.class, org.svafabric.api.iommu.MmNotifierCallbackApi.class, org.svafabric.api.events.EventLogApi.class, org.svafabric.api.faults.FaultApi.class);
+        org.assertj.core.api.Assertions.assertThat(served).containsAll(declared);
+        org.assertj.core.api.Assertions.assertThat(served.stream().filter(s -> s.contains("/iommu/v1/") || s.contains("/internal/v1/")))
+                .containsExactlyInAnyOrderElementsOf(declared);
     }
 }
