@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
@@ -34,6 +35,7 @@ public class DmaMappings {
     private final IommuApi iommu;
     private final VfioDmas dmas;
 
+    @Autowired
     public DmaMappings(ServiceClients clients, VfioDmas dmas) {
         this(clients.mm(), clients.iommu(), dmas);
     }

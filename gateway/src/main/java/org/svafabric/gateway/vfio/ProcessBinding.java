@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
@@ -34,6 +35,7 @@ public class ProcessBinding {
     private final VfioBinds binds;
     private final ContainerDevices devices;
 
+    @Autowired
     public ProcessBinding(ServiceClients clients, ProcessOwnership processes, VfioBinds binds, ContainerDevices devices) {
         this(clients.mm(), clients.iommu(), processes, binds, devices);
     }

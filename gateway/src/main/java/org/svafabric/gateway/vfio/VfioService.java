@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
@@ -40,6 +41,7 @@ public class VfioService {
     private final ProcessBinding binding;
     private final Map<Long, Object> locks = new ConcurrentHashMap<>();
 
+    @Autowired
     public VfioService(ServiceClients clients, ProcessOwnership processes, VfioGroups groups, VfioContainers containers,
                        VfioGroupsAttached attached, VfioDmas dmas, VfioBinds binds, ContainerDevices devices,
                        DmaMappings mappings, ProcessBinding binding) {
