@@ -25,7 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /** The one failure wrapper: a service that does not answer, the breaker opening, failing fast, and closing once it is back. */
-@Timeout(30)
+@Timeout(180)
 class ServiceGuardTest {
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
@@ -60,7 +60,7 @@ class ServiceGuardTest {
 
     private static ServiceClients clients(int port, Duration openWait) {
         FabricProperties props = new FabricProperties("tok", new FabricProperties.Services("http://127.0.0.1:" + port, null, null, null),
-                new FabricProperties.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+                new FabricProperties.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)));
         return new ServiceClients(props, new ServiceGuard(openWait));
     }
 
@@ -94,7 +94,7 @@ class ServiceGuardTest {
         assertThat(requests).hasValue(0);
 
         // After the open-state wait one call probes (half-open) and its success closes the breaker.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> mm.get(7).pid() == 7);
         assertThat(clients.guard().breaker(RemoteService.MM).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
