@@ -42,8 +42,8 @@ public class DeviceConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    IommuPort iommuPort(ServiceClients clients, FabricProperties props, DeviceSettings settings) {
-        return new RestIommuPort(clients, props, settings.stallTimeout());
+    IommuPort iommuPort(ServiceClients clients, DeviceSettings settings) {
+        return new RestIommuPort(clients, settings.stallTimeout());
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package org.svafabric.device;
 
+import org.svafabric.api.device.DeviceViews;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -80,28 +82,16 @@ public final class DeviceMetrics {
         Gauge.builder("device.pri.outstanding.max", max, s -> s.get().doubleValue()).tag("device", device).register(registry);
     }
 
-    /** The counters as the device's JSON view shows them. */
-    public Map<String, Object> snapshot() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Long> jobs = new LinkedHashMap<>();
-        jobs.put("submitted", (long) jobsSubmitted.count());
-        jobs.put("refused", (long) jobsRefused.count());
-        jobs.put("COMPLETED", (long) jobsCompleted.count());
-        jobs.put("FAULTED", (long) jobsFaulted.count());
-        jobs.put("ABORTED", (long) jobsAborted.count());
-        m.put("jobs", jobs);
-        m.put("bytes", (long) bytes.count());
-        m.put("pageRequests", (long) pageRequests.count());
-        m.put("groups", (long) groups.count());
-        m.put("outstandingPageRequests", outstanding.get().longValue());
-        m.put("maxOutstandingPageRequests", maxOutstanding.get().longValue());
-        m.put("prgResponses", Map.of("SUCCESS", (long) prgSuccess.count(), "INVALID", (long) prgInvalid.count(),
-                "FAILURE", (long) prgFailure.count(), "timeouts", (long) prgTimeouts.count(), "unexpected", (long) prgUnexpected.count()));
-        m.put("atcHits", (long) atcHits.count());
-        m.put("atcMisses", (long) atcMisses.count());
-        m.put("atcInvalidations", (long) atcInvalidations.count());
-        m.put("stalls", (long) stalls.count());
-        m.put("jobLatencyMeanMicros", (long) latency.mean(TimeUnit.MICROSECONDS));
-        return m;
+    /** The counters as the device's view shows them. */
+    public DeviceViews.Metrics snapshot() {
+        return new DeviceViews.Metrics(
+                new DeviceViews.JobCounts((long) jobsSubmitted.count(), (long) jobsRefused.count(), (long) jobsCompleted.count(),
+                        (long) jobsFaulted.count(), (long) jobsAborted.count()),
+                (long) bytes.count(), (long) pageRequests.count(), (long) groups.count(), outstanding.get().longValue(),
+                maxOutstanding.get().longValue(),
+                new DeviceViews.PrgResponses((long) prgSuccess.count(), (long) prgInvalid.count(), (long) prgFailure.count(),
+                        (long) prgTimeouts.count(), (long) prgUnexpected.count()),
+                (long) atcHits.count(), (long) atcMisses.count(), (long) atcInvalidations.count(), (long) stalls.count(),
+                (long) latency.mean(TimeUnit.MICROSECONDS));
     }
 }

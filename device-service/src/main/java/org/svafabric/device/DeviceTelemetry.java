@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.device.pcie.AtcListener;
 import org.svafabric.device.pcie.PriListener;
-import org.svafabric.device.pcie.PrgResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.device.platform.StallListener;
 
 /**

@@ -22,6 +22,9 @@ class GatewayWithoutBackendsTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.svafabric.api.client.ServiceClients clients;
+
     private HttpResponse<String> get(String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (token != null) {
@@ -47,7 +50,17 @@ class GatewayWithoutBackendsTest {
     void aBackendThatDoesNotAnswerGives503ProblemNot500() throws Exception {
         HttpResponse<String> r = get("/api/v1/processes/7", "t-1000");
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.body()).contains("\"errno\":\"EIO\"").contains("did not answer");
+        assertThat(r.body()).contains("\"errno\":\"EIO\"").contains("mm-service (RAM, processes) at http://127.0.0.1:9 did not answer");
+        assertThat(r.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 2L));
+    }
+
+    @Test
+    void whileABackendIsDownCallersFailFastNamingIt() {
+        // A few refused connections open mm-service's breaker; from then on callers are answered at once.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                get("/api/v1/processes/8", "t-1000").body().contains("did not answer: connection refused; calls to it fail fast"));
+        assertThat(clients.guard().breaker(org.svafabric.api.client.RemoteService.MM).getState())
+                .isIn(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN, io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN);
     }
 
     @Test
@@ -55,6 +68,7 @@ class GatewayWithoutBackendsTest {
         HttpResponse<String> r = get("/api/v1/processes/7", "t-1000");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).hasValue("2");
+        // Whether the breaker is open yet (the other tests' calls) or not, the detail says why and when to come back.
         assertThat(r.body()).contains("mm-service (RAM, processes) at http://127.0.0.1:9 did not answer: connection refused")
                 .doesNotContain(": null");
     }

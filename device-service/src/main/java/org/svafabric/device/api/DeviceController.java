@@ -9,15 +9,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.device.DeviceDevicesApi;
 import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
@@ -31,18 +24,10 @@ import org.svafabric.device.engine.Job;
 import org.svafabric.device.events.PasidOwners;
 import org.svafabric.device.engine.JobSpec;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The devices, hotplug, DMA jobs and the driver's mm_exit handler. */
 @RestController
-@RequestMapping("/device/v1/devices")
-public class DeviceController {
-    /** Descriptions are read as strictly as the topology file: an unknown field is a mistake, not something to ignore. */
-    private static final JsonMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
+public class DeviceController implements DeviceDevicesApi {
     private final Devices devices;
     private final DeviceSettings settings;
     private final PasidOwners owners;
@@ -53,33 +38,26 @@ public class DeviceController {
         this.owners = owners;
     }
 
-    @GetMapping
-    public List<DeviceViews.Device> list() {
+    @Override
+    public List<DeviceViews.Device> devices() {
         return devices.all().stream().map(d -> Views.device(d.device())).toList();
     }
 
-    @GetMapping("/{id}")
-    public DeviceViews.Device get(@PathVariable String id) {
+    @Override
+    public DeviceViews.Device device(String id) {
         return Views.device(devices.get(id).device());
     }
 
-    @PostMapping
-    public ResponseEntity<DeviceViews.Device> hotplug(@RequestBody JsonNode body) {
-        DeviceDescription d;
-        try {
-            d = STRICT.treeToValue(body, DeviceDescription.class);
-        } catch (JacksonException e) {
-            throw ErrnoException.invalid("not a device description: " + e.getOriginalMessage());
-        }
+    @Override
+    public ResponseEntity<DeviceViews.Device> hotplug(DeviceDescription d) {
         if (d == null) {
             throw ErrnoException.invalid("a device description is required");
         }
         return ResponseEntity.status(HttpStatus.CREATED).body(Views.device(devices.hotplug(d).device()));
     }
 
-    @PostMapping("/{id}/jobs")
-    public ResponseEntity<?> submit(@PathVariable String id, @RequestBody DeviceRequests.Job body,
-                                    @RequestParam(defaultValue = "false") boolean wait, @RequestParam(required = false) Long uid) {
+    @Override
+    public ResponseEntity<DeviceViews.Job> submit(String id, DeviceRequests.Job body, boolean wait, Long uid) {
         DeviceDriver driver = devices.get(id);
         JobSpec spec = JobSpec.of(body.op(), body.pasid(), value(body.src()), value(body.dst()), body.length(), body.value(),
                 body.seed(), settings.maxJobBytes());
@@ -88,8 +66,7 @@ public class DeviceController {
         if (wait && awaitFinal(job, settings.waitTimeout())) {
             return ResponseEntity.ok(Views.job(job));
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/device/v1/jobs/" + job.id()))
-                .body(new DeviceViews.JobAccepted(job.id(), job.status().name()));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/device/v1/jobs/" + job.id())).body(Views.job(job));
     }
 
     private static Long value(Addr a) {
@@ -108,8 +85,8 @@ public class DeviceController {
         }
     }
 
-    @PutMapping("/{id}/mm-exit-handler")
-    public ResponseEntity<Void> registerMmExitHandler(@PathVariable String id, @RequestBody DeviceRequests.MmExitHandler body) {
+    @Override
+    public ResponseEntity<Void> registerMmExitHandler(String id, DeviceRequests.MmExitHandler body) {
         DeviceDriver driver = devices.get(id);
         MmExitPolicy p = MmExitPolicy.parse(body.policy());
         if (p == null) {
@@ -119,15 +96,15 @@ public class DeviceController {
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping("/{id}/mm-exit")
-    public DeviceViews.MmExitAck mmExit(@PathVariable String id, @RequestBody DeviceRequests.MmExit body) {
+    @Override
+    public DeviceViews.MmExitAck mmExit(String id, DeviceRequests.MmExit body) {
         DeviceDriver driver = devices.get(id);
         return new DeviceViews.MmExitAck(driver.mmExit(Args.pasid(body.pasid())));
     }
 
     /** The exited PASID is released (its bond is gone): jobs for it are taken again. */
-    @DeleteMapping("/{id}/mm-exit/{pasid}")
-    public ResponseEntity<Void> release(@PathVariable String id, @PathVariable int pasid) {
+    @Override
+    public ResponseEntity<Void> release(String id, int pasid) {
         devices.get(id).release(Args.pasid(pasid));
         owners.forget(pasid);
         return ResponseEntity.noContent().build();

@@ -3,11 +3,8 @@ package org.svafabric.device.api;
 import java.util.Arrays;
 import java.util.Locale;
 
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.device.DeviceJobsApi;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -17,8 +14,7 @@ import org.svafabric.device.engine.JobTable;
 
 /** Jobs of every device: one, or a filtered page. */
 @RestController
-@RequestMapping("/device/v1/jobs")
-public class JobController {
+public class JobController implements DeviceJobsApi {
     static final int MAX_PAGE_SIZE = 1000;
 
     private final JobTable jobs;
@@ -29,8 +25,8 @@ public class JobController {
         this.devices = devices;
     }
 
-    @GetMapping("/{jobId}")
-    public DeviceViews.Job get(@PathVariable String jobId) {
+    @Override
+    public DeviceViews.Job job(String jobId) {
         return Views.job(jobs.get(jobId));
     }
 
@@ -38,10 +34,8 @@ public class JobController {
      * Jobs oldest first (newest last), filtered; without {@code page} the last page, the newest
      * {@code size}. {@code uid} selects what the gateway submitted for that caller.
      */
-    @GetMapping
-    public DeviceViews.JobPage list(@RequestParam(required = false) String device, @RequestParam(required = false) Integer pasid,
-                                    @RequestParam(required = false) String status, @RequestParam(required = false) Long uid,
-                                    @RequestParam(required = false) Integer page, @RequestParam(defaultValue = "50") int size) {
+    @Override
+    public DeviceViews.JobPage jobs(String device, Integer pasid, String status, Long uid, Integer page, int size) {
         if ((page != null && page < 0) || size < 1 || size > MAX_PAGE_SIZE) {
             throw ErrnoException.invalid("page must be >= 0 and size 1.." + MAX_PAGE_SIZE);
         }

@@ -1,29 +1,24 @@
 package org.svafabric.device.api;
 
-import java.util.Map;
-
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.device.DevicePcieApi;
 import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.faults.FaultKind;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.device.Devices;
 import org.svafabric.device.pcie.PcieFunction;
-import org.svafabric.device.pcie.PrgResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * What the SMMU and its driver (iommu-service) send a PCIe function: capability control at SVA
  * init, ATS Invalidation Requests, PRG Responses.
  */
 @RestController
-@RequestMapping("/device/v1/devices/{id}")
-public class PcieController {
+public class PcieController implements DevicePcieApi {
     private final Devices devices;
     private final FaultInjector faults;
 
@@ -32,15 +27,15 @@ public class PcieController {
         this.devices = devices;
     }
 
-    @PostMapping("/pcie/enable")
-    public ResponseEntity<Void> enable(@PathVariable String id, @RequestBody DeviceRequests.PcieControl body) {
+    @Override
+    public ResponseEntity<Void> enable(String id, DeviceRequests.PcieControl body) {
         function(id).control(on(body.pasid()), on(body.pri()), on(body.ats()), body.outstandingPageRequests());
         return ResponseEntity.noContent().build();
     }
 
     /** A flag set to true names a capability to disable. */
-    @PostMapping("/pcie/disable")
-    public ResponseEntity<Void> disable(@PathVariable String id, @RequestBody DeviceRequests.PcieControl body) {
+    @Override
+    public ResponseEntity<Void> disable(String id, DeviceRequests.PcieControl body) {
         function(id).control(off(body.pasid()), off(body.pri()), off(body.ats()), null);
         return ResponseEntity.noContent().build();
     }
@@ -54,8 +49,8 @@ public class PcieController {
     }
 
     /** Answers only once the entries are gone and the accesses that may have used them finished. */
-    @PostMapping("/ats/invalidate")
-    public Map<String, Integer> invalidate(@PathVariable String id, @RequestBody DeviceRequests.AtcInvalidation body) {
+    @Override
+    public DeviceViews.AtcInvalidated atcInvalidate(String id, DeviceRequests.AtcInvalidation body) {
         PcieFunction f = function(id);
         if (f.atc() == null) {
             throw ErrnoException.invalid("device " + id + " has no ATS capability");
@@ -70,16 +65,16 @@ public class PcieController {
         int dropped = f.atc().invalidate(Args.optionalPasid(body.pasid()), body.addr().value(), size, Boolean.TRUE.equals(body.global()));
         // atc-inv-timeout: the entries are gone (no access can use them) but the Invalidation Completion is late.
         faults.fire(FaultKind.ATC_INV_TIMEOUT, id).ifPresent(late -> completionLate(late.delayOrDefault()));
-        return Map.of("invalidated", dropped);
+        return new DeviceViews.AtcInvalidated(dropped);
     }
 
-    @PostMapping("/pri/responses")
-    public ResponseEntity<Void> prgResponse(@PathVariable String id, @RequestBody DeviceRequests.PrgResponse body) {
+    @Override
+    public ResponseEntity<Void> prgResponse(String id, DeviceRequests.PrgResponse body) {
         PcieFunction f = function(id);
         if (f.pri() == null) {
             throw ErrnoException.invalid("device " + id + " has no PRI capability");
         }
-        PrgResponseCode code = PrgResponseCode.parse(body.code());
+        PrgResponseCode code = body.code();
         if (code == null) {
             throw ErrnoException.invalid("code must be SUCCESS, INVALID or FAILURE");
         }

@@ -1,10 +1,8 @@
 package org.svafabric.device.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.device.DeviceTimingApi;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.timing.TimingTable;
 import org.svafabric.device.Devices;
 
@@ -13,19 +11,16 @@ import org.svafabric.device.Devices;
  * section), so that whoever prices work outside a job (pinning, invalidations) uses the same prices.
  */
 @RestController
-public class TimingController {
+public class TimingController implements DeviceTimingApi {
     private final Devices devices;
 
     public TimingController(Devices devices) {
         this.devices = devices;
     }
 
-    @GetMapping("/device/v1/timing")
-    public Map<String, Object> timing() {
+    @Override
+    public DeviceViews.Timing timing() {
         TimingTable t = devices.timing();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("iopfWorkers", t.iopfWorkers());
-        out.put("costs", t.asMap());
-        return out;
+        return new DeviceViews.Timing(t.iopfWorkers(), t.asMap());
     }
 }

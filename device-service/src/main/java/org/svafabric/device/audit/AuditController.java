@@ -2,22 +2,22 @@ package org.svafabric.device.audit;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.audit.AuditViews;
+import org.svafabric.api.audit.DeviceAuditApi;
 import org.svafabric.device.Devices;
 
 /** The audit's view of device-service (service credential only, as every internal path). */
 @RestController
-public class AuditController {
+public class AuditController implements DeviceAuditApi {
     private final DeviceAudit audit;
 
     public AuditController(DeviceAudit audit) {
         this.audit = audit;
     }
 
-    @GetMapping("/device/v1/audit")
-    public AuditViews.Device view() {
+    @Override
+    public AuditViews.Device audit() {
         return audit.view();
     }
 

@@ -1,53 +1,41 @@
 package org.svafabric.device.iommu;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.web.client.RestClient;
+import org.springframework.http.ResponseEntity;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.iommu.IommuApi;
+import org.svafabric.api.iommu.SmmuPortApi;
+import org.svafabric.api.iommu.TransactionTerminated;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.topology.DeviceDescription;
-import org.svafabric.api.web.FabricProperties;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.svafabric.api.wire.Headers;
 
 /**
- * {@link IommuPort} over iommu-service's REST API. Untranslated transactions use their own
- * client with a long read timeout: a stalled transaction is answered only after CMD_RESUME.
- * A transaction's answer may carry {@value #STALLS_HEADER} (how many times it stalled); without
- * it the device counts none.
+ * {@link IommuPort} over iommu-service's {@link SmmuPortApi} (what a device sends upstream) and
+ * {@link IommuApi} (hotplug, iommu_sva_find). Untranslated transactions use their own client with a long read
+ * timeout: a stalled transaction is answered only after CMD_RESUME. A completed transaction's answer may carry
+ * {@link Headers#SMMU_STALLS} (how many times it stalled); without it the device counts none.
  */
 public final class RestIommuPort implements IommuPort {
-    static final String TRANSLATE = "/iommu/v1/ats/translate";
-    static final String PAGE_REQUESTS = "/iommu/v1/pri/requests";
-    static final String TRANSACTIONS = "/iommu/v1/streams/{sid}/transactions";
-    static final String DEVICES = "/iommu/v1/devices";
-    public static final String STALLS_HEADER = "X-Smmu-Stalls";
-    /** {@code steFetches=..;cdFetches=..;iotlbHits=..;walks=..;walkReads=..}: what the translations cost the SMMU. */
-    public static final String WORK_HEADER = "X-Smmu-Work";
-    /** {@code minor=..;major=..;swapIn=..}: what handle_mm_fault took for the transaction's stalls. */
-    public static final String FAULT_KINDS_HEADER = "X-Smmu-Fault-Kinds";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final RestClient iommu;
-    private final RestClient transactions;
+    private final SmmuPortApi link;
+    private final SmmuPortApi transactions;
+    private final IommuApi iommu;
 
     /** {@code clients}: the service's own, so every call carries its boot id and every answer reports the SMMU's. */
-    public RestIommuPort(ServiceClients clients, FabricProperties props, Duration stallTimeout) {
+    public RestIommuPort(ServiceClients clients, Duration stallTimeout) {
+        this.link = clients.of(RemoteService.IOMMU, SmmuPortApi.class);
+        this.transactions = clients.of(RemoteService.IOMMU, SmmuPortApi.class, stallTimeout);
         this.iommu = clients.iommu();
-        this.transactions = clients.forBaseUrl(props.services().iommu(), stallTimeout);
     }
 
     @Override
@@ -61,29 +49,16 @@ public final class RestIommuPort implements IommuPort {
         for (AtsRequest p : pages) {
             wire.add(new IommuCalls.AtsPage(Addr.of(p.addr()), p.write(), p.exec(), p.priv()));
         }
-        IommuCalls.AtsTranslation answer = call(() -> iommu.post().uri(TRANSLATE)
-                .body(new IommuCalls.AtsTranslate(sid, pasid, wire)).retrieve().body(IommuCalls.AtsTranslation.class));
+        IommuCalls.AtsTranslation answer = link.translate(new IommuCalls.AtsTranslate(sid, pasid, wire));
         if (answer == null || answer.results() == null || answer.results().size() != pages.size()) {
             throw new ErrnoException(Errno.EIO, "bad-ats-completion", "the SMMU answered " + pages.size()
                     + " translation requests with " + (answer == null || answer.results() == null ? 0 : answer.results().size()) + " completions");
         }
         List<AtsCompletion> out = new ArrayList<>(pages.size());
         for (int i = 0; i < pages.size(); i++) {
-            out.add(completion(pages.get(i).addr(), answer.results().get(i)));
+            out.add(AtsCompletion.of(pages.get(i).addr(), answer.results().get(i)));
         }
         return new AtsAnswer(out, answer.smmu());
-    }
-
-    private static AtsCompletion completion(long asked, IommuCalls.AtsResult r) {
-        long addr = r.addr() == null ? asked : r.addr().value();
-        String status = r.status() == null ? "ERROR" : r.status();
-        return switch (status) {
-            case "OK" -> AtsCompletion.ok(addr, r.pa() == null ? 0 : r.pa().value(), r.size() == null ? 4096 : r.size(),
-                    Boolean.TRUE.equals(r.read()), Boolean.TRUE.equals(r.write()), Boolean.TRUE.equals(r.exec()),
-                    Boolean.TRUE.equals(r.priv()));
-            case "NO_TRANSLATION" -> AtsCompletion.noTranslation(addr);
-            default -> AtsCompletion.error(addr, r.event() == null ? "ERROR" : r.event());
-        };
     }
 
     @Override
@@ -92,70 +67,27 @@ public final class RestIommuPort implements IommuPort {
         for (PageRequest r : requests) {
             wire.add(new IommuCalls.PageRequest(r.prgIndex(), r.last(), r.read(), r.write(), r.exec(), r.priv(), Addr.of(r.addr())));
         }
-        call(() -> iommu.post().uri(PAGE_REQUESTS).body(new IommuCalls.PageRequests(sid, pasid, wire)).retrieve().toBodilessEntity());
+        link.pageRequests(new IommuCalls.PageRequests(sid, pasid, wire));
     }
 
     @Override
     public TransactionOutcome transact(int sid, Integer pasid, Transaction t) {
-        RestClient.RequestBodySpec spec = transactions.post().uri(b -> {
-            b.path(TRANSACTIONS)
-                    .queryParam("op", t.write() ? "write" : "read")
-                    .queryParam("addr", Addr.hex(t.addr()))
-                    .queryParam("length", t.length())
-                    .queryParam("priv", t.priv())
-                    .queryParam("exec", t.exec());
-            if (pasid != null) {
-                b.queryParam("pasid", pasid);
-            }
-            return b.build(sid);
-        });
-        if (t.write()) {
-            spec = spec.contentType(MediaType.APPLICATION_OCTET_STREAM).body(t.data());
-        }
-        RestClient.RequestBodySpec request = spec;
-        return call(() -> request.exchange((req, resp) -> {
-            int stalls = stalls(resp.getHeaders().getFirst(STALLS_HEADER));
-            DmaEvent.SmmuWork work = work(resp.getHeaders().getFirst(WORK_HEADER));
-            DmaEvent.FaultKinds kinds = faultKinds(resp.getHeaders().getFirst(FAULT_KINDS_HEADER));
-            byte[] body;
-            try (InputStream in = resp.getBody()) {
-                body = in.readAllBytes();
-            }
-            if (resp.getStatusCode().is2xxSuccessful()) {
-                if (!t.write() && body.length != t.length()) {
-                    throw new ErrnoException(Errno.EIO, "short-transaction", "read of " + t.length() + " bytes returned " + body.length);
-                }
-                return new TransactionOutcome.Completed(t.write() ? new byte[0] : body, stalls, work, kinds);
-            }
-            return terminated(resp.getStatusCode(), body, t, stalls, work, kinds);
-        }));
-    }
-
-    /** A problem with errno EFAULT and an SMMU event is the SMMU terminating the transaction; anything else is an error of the link. */
-    private static TransactionOutcome terminated(HttpStatusCode status, byte[] body, Transaction t, int stalls,
-                                                 DmaEvent.SmmuWork work, DmaEvent.FaultKinds kinds) throws IOException {
-        JsonNode n;
+        ResponseEntity<byte[]> r;
         try {
-            n = JSON.readTree(body);
-        } catch (RuntimeException notJson) {
-            throw new ErrnoException(Errno.EIO, "downstream-error", "transaction answered " + status.value() + " without a problem document");
+            r = transactions.transaction(sid, t.write() ? SmmuPortApi.WRITE : SmmuPortApi.READ, Addr.hex(t.addr()), t.length(),
+                    pasid, t.priv(), t.exec(), t.write() ? t.data() : null);
+        } catch (TransactionTerminated e) {
+            return new TransactionOutcome.Terminated(e.event(), e.addr(), e.stalls(), work(e.workHeader()),
+                    faultKinds(e.faultKindsHeader()));
         }
-        String errno = n.path("errno").asString("");
-        String event = n.path("event").asString("");
-        if (Errno.EFAULT.name().equals(errno) && !event.isEmpty()) {
-            long addr = t.addr();
-            if (n.hasNonNull("addr")) {
-                addr = n.get("addr").isNumber() ? n.get("addr").asLong() : Addr.parseHex(n.get("addr").asString());
-            }
-            return new TransactionOutcome.Terminated(event, addr, stalls, work, kinds);
+        int stalls = stalls(r.getHeaders().getFirst(Headers.SMMU_STALLS));
+        DmaEvent.SmmuWork work = work(r.getHeaders().getFirst(Headers.SMMU_WORK));
+        DmaEvent.FaultKinds kinds = faultKinds(r.getHeaders().getFirst(Headers.SMMU_FAULT_KINDS));
+        byte[] body = r.getBody() == null ? new byte[0] : r.getBody();
+        if (!t.write() && body.length != t.length()) {
+            throw new ErrnoException(Errno.EIO, "short-transaction", "read of " + t.length() + " bytes returned " + body.length);
         }
-        Errno e = Errno.EIO;
-        for (Errno x : Errno.values()) {
-            if (x.name().equals(errno)) {
-                e = x;
-            }
-        }
-        throw new ErrnoException(e, "transaction-refused", status, n.path("detail").asString("transaction refused"));
+        return new TransactionOutcome.Completed(t.write() ? new byte[0] : body, stalls, work, kinds);
     }
 
     /** The header's {@code name=value} pairs; a missing header, pair or malformed value counts 0 (the SMMU did not tell). */
@@ -201,25 +133,13 @@ public final class RestIommuPort implements IommuPort {
 
     @Override
     public void hotplug(DeviceDescription description) {
-        call(() -> iommu.post().uri(DEVICES).body(description).retrieve().toBodilessEntity());
-    }
-
-    private interface Call<T> {
-        T run();
-    }
-
-    private static <T> T call(Call<T> c) {
-        try {
-            return c.run();
-        } catch (RuntimeException e) {
-            throw ServiceClients.translate(e);
-        }
+        iommu.hotplug(description);
     }
 
     @Override
     public boolean addressSpaceLive(int pasid) {
         try {
-            iommu.get().uri("/iommu/v1/sva/pasids/{pasid}", pasid).retrieve().toBodilessEntity();
+            iommu.find(pasid);
             return true;
         } catch (ErrnoException e) {
             return e.status().value() != 404;

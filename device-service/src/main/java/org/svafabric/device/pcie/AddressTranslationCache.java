@@ -1,5 +1,7 @@
 package org.svafabric.device.pcie;
 
+import org.svafabric.api.wire.AtsStatus;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -170,7 +172,7 @@ public final class AddressTranslationCache {
         }
         int k = key(pasid);
         for (AtsCompletion c : completions) {
-            if (c.status() == AtsCompletion.Status.OK) {
+            if (c.status() == AtsStatus.OK) {
                 long page = Vmsa.pageDown(c.addr());
                 long pa = Vmsa.pageDown(c.pa()) + (page - Vmsa.pageDown(c.addr()));
                 entries.put(new Key(k, page), new Entry(pa, c.read(), c.write(), c.exec(), c.priv()));

@@ -1,5 +1,7 @@
 package org.svafabric.device.pcie;
 
+import org.svafabric.api.wire.AtsStatus;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,7 +110,7 @@ public final class AtsTranslatedPath implements DmaPath {
         List<AtsCompletion> done = answer.completions();
         List<Long> needPri = new ArrayList<>();
         for (AtsCompletion c : done) {
-            if (c.status() == AtsCompletion.Status.ERROR) {
+            if (c.status() == AtsStatus.ERROR) {
                 throw new DmaFault(c.addr(), "ATS translation refused by the SMMU: " + c.event(), c.event());
             }
             if (!c.permits(write, false)) {

@@ -1,5 +1,7 @@
 package org.svafabric.device.pcie;
 
+import org.svafabric.api.wire.PrgResponseCode;
+
 import java.time.Duration;
 import java.util.List;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobSpec;
 import org.svafabric.device.engine.JobStatus;
-import org.svafabric.device.pcie.PrgResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.device.testing.AddressSpace;
 import org.svafabric.device.testing.FakeSmmu;
 import org.svafabric.device.testing.Rig;

@@ -1,5 +1,7 @@
 package org.svafabric.device.iommu;
 
+import org.svafabric.api.wire.AtsStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,10 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.wire.Headers;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -45,8 +49,8 @@ class RestIommuPortTest {
         server.createContext("/", this::handle);
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        FabricProperties props = new FabricProperties("tok", new FabricProperties.Services(null, url, null, null), null);
-        port = new RestIommuPort(new org.svafabric.api.client.ServiceClients(props), props, Duration.ofSeconds(10));
+        port = new RestIommuPort(new ServiceClients(new FabricProperties("tok", new FabricProperties.Services(null, url, null, null), null)),
+                Duration.ofSeconds(10));
     }
 
     @AfterEach
@@ -61,7 +65,7 @@ class RestIommuPortTest {
         lastRequest.put("body", new String(x.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1));
         x.getResponseHeaders().add("Content-Type", contentType);
         if (stallsHeader != null) {
-            x.getResponseHeaders().add(RestIommuPort.STALLS_HEADER, stallsHeader);
+            x.getResponseHeaders().add(Headers.SMMU_STALLS, stallsHeader);
         }
         x.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
         try (OutputStream out = x.getResponseBody()) {
@@ -90,10 +94,10 @@ class RestIommuPortTest {
         assertThat(body.get("pages")).hasSize(3);
         assertThat(body.at("/pages/0/addr").asString()).isEqualTo("0x1000");
         assertThat(body.at("/pages/0/write").asBoolean()).isTrue();
-        assertThat(c.get(0).status()).isEqualTo(AtsCompletion.Status.OK);
+        assertThat(c.get(0).status()).isEqualTo(AtsStatus.OK);
         assertThat(c.get(0).pa()).isEqualTo(0x8000);
         assertThat(c.get(0).permits(true, false)).isTrue();
-        assertThat(c.get(1).status()).isEqualTo(AtsCompletion.Status.NO_TRANSLATION);
+        assertThat(c.get(1).status()).isEqualTo(AtsStatus.NO_TRANSLATION);
         assertThat(c.get(2).event()).isEqualTo("C_BAD_SUBSTREAMID");
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.svafabric.api.audit.AuditFinding;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobSpec;
 import org.svafabric.device.engine.JobStatus;

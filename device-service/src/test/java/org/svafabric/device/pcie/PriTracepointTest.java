@@ -1,5 +1,7 @@
 package org.svafabric.device.pcie;
 
+import org.svafabric.api.wire.PrgResponseCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

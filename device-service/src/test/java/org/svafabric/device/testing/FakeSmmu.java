@@ -27,7 +27,7 @@ import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.PageRequest;
 import org.svafabric.device.iommu.Transaction;
 import org.svafabric.device.iommu.TransactionOutcome;
-import org.svafabric.device.pcie.PrgResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * A stand-in for the SMMU model and its driver: translates by walking the real page tables of

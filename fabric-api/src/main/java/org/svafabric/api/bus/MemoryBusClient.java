@@ -2,10 +2,8 @@ package org.svafabric.api.bus;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
-import org.springframework.http.MediaType;
-import org.springframework.web.client.RestClient;
+import org.springframework.http.ResponseEntity;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -15,27 +13,21 @@ import org.svafabric.api.mm.MmViews;
 import org.svafabric.api.mm.Word64;
 
 /**
- * The memory bus as the other services reach it: mm-service's {@code /mm/v1/bus} over HTTP. A
+ * The memory bus as the other services reach it: mm-service's {@link MemoryBusApi} over HTTP. A
  * batch is one request, so callers that walk tables or move DMA data should batch (one round
  * trip per batch, not per descriptor). Failures arrive as the {@link ErrnoException} mm-service
  * raised (EFAULT for an access to a free frame, EINVAL for a range outside RAM).
  */
 public class MemoryBusClient implements MemoryBus {
-    static final String READ = "/mm/v1/bus/read";
-    static final String WRITE = "/mm/v1/bus/write";
-    static final String CAS = "/mm/v1/bus/cas";
-    static final String PAGES = "/mm/v1/bus/pages";
-    static final String PAGES_FREE = "/mm/v1/bus/pages/free";
+    private final MemoryBusApi mm;
 
-    private final RestClient mm;
-
-    /** {@code mm}: a client of mm-service carrying the service credential (see {@link ServiceClients#mm()}). */
-    public MemoryBusClient(RestClient mm) {
+    /** {@code mm}: mm-service's bus, as {@link ServiceClients#memoryBus()} gives it (credential, breaker). */
+    public MemoryBusClient(MemoryBusApi mm) {
         this.mm = mm;
     }
 
     public static MemoryBusClient of(ServiceClients clients) {
-        return new MemoryBusClient(clients.mm());
+        return new MemoryBusClient(clients.memoryBus());
     }
 
     @Override
@@ -52,9 +44,8 @@ public class MemoryBusClient implements MemoryBus {
         for (Range r : ranges) {
             expected += r.length();
         }
-        byte[] body = call(() -> mm.post().uri(READ)
-                .contentType(MediaType.APPLICATION_OCTET_STREAM).accept(MediaType.APPLICATION_OCTET_STREAM)
-                .body(BusWire.encodeReads(ranges)).retrieve().body(byte[].class));
+        ResponseEntity<byte[]> answer = mm.read(BusWire.encodeReads(ranges));
+        byte[] body = answer == null ? null : answer.getBody();
         if (body == null) {
             body = new byte[0];
         }
@@ -83,36 +74,26 @@ public class MemoryBusClient implements MemoryBus {
             return;
         }
         byte[] body = BusWire.encodeWrites(writes);
-        call(() -> mm.post().uri(WRITE).contentType(MediaType.APPLICATION_OCTET_STREAM).body(body)
-                .retrieve().toBodilessEntity());
+        mm.write(body);
     }
 
     @Override
     public long compareAndSwap64(long pa, long expected, long update) {
-        MmViews.CasResult r = call(() -> mm.post().uri(CAS).contentType(MediaType.APPLICATION_JSON)
-                .body(new MmRequests.Cas(Addr.of(pa), Word64.of(expected), Word64.of(update)))
-                .retrieve().body(MmViews.CasResult.class));
+        MmViews.CasResult r = mm.cas(new MmRequests.Cas(Addr.of(pa), Word64.of(expected), Word64.of(update)));
         return r.found().value();
     }
 
     @Override
     public long allocKernelPages(String owner, int count) {
-        MmViews.KernelPages r = call(() -> mm.post().uri(PAGES).contentType(MediaType.APPLICATION_JSON)
-                .body(new MmRequests.AllocPages(owner, count)).retrieve().body(MmViews.KernelPages.class));
+        MmViews.KernelPages r = mm.allocPages(new MmRequests.AllocPages(owner, count)).getBody();
+        if (r == null || r.pa() == null) {
+            throw new ErrnoException(Errno.EIO, "bus-bad-answer", "mm-service allocated pages without saying where");
+        }
         return r.pa().value();
     }
 
     @Override
     public void freeKernelPages(String owner, long pa, int count) {
-        call(() -> mm.post().uri(PAGES_FREE).contentType(MediaType.APPLICATION_JSON)
-                .body(new MmRequests.FreePages(owner, Addr.of(pa), count)).retrieve().toBodilessEntity());
-    }
-
-    private static <T> T call(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (RuntimeException e) {
-            throw ServiceClients.translate(e);
-        }
+        mm.freePages(new MmRequests.FreePages(owner, Addr.of(pa), count));
     }
 }

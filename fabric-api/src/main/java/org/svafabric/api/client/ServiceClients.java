@@ -2,8 +2,11 @@ package org.svafabric.api.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,32 +15,53 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import org.svafabric.api.boot.BootId;
 import org.svafabric.api.boot.PeerBoots;
+import org.svafabric.api.bus.MemoryBusApi;
+import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.error.Problems;
+import org.svafabric.api.iommu.IommuApi;
+import org.svafabric.api.iommu.SmmuPortApi;
+import org.svafabric.api.iommu.TransactionTerminated;
+import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmApi;
 import org.svafabric.api.web.FabricProperties;
-import org.svafabric.api.web.ServiceCredentialFilter;
+import org.svafabric.api.wire.Headers;
 
-import tools.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * RestClients for service-to-service calls: the service credential on every request, connect
- * and read timeouts, and a downstream problem+json re-raised as the same {@link ErrnoException}
- * (type, status, errno, detail), so the gateway relays the kernel's answer unchanged.
+ * The typed clients of the fabric's service APIs ({@link MmApi}, {@link MemoryBusApi}, {@link IommuApi},
+ * {@link SmmuPortApi}, {@link DeviceApi}, ...): HTTP service proxies of the fabric-api interfaces, each with the
+ * service credential and this service's boot id ({@link BootId#HEADER}, {@link BootId#SERVICE_HEADER}) on every
+ * request, every answer's boot id reported to {@link PeerBoots}, connect and read timeouts, a downstream
+ * problem+json re-raised as the same {@link ErrnoException} (type, status, errno, detail, Retry-After) so the
+ * gateway relays the kernel's answer unchanged, and every call run through the remote service's circuit breaker
+ * ({@link ServiceGuard}).
  */
 public final class ServiceClients {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** How long the breaker's health probe waits for a service's {@code /actuator/health}. */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
+
+    /** The problem slug of a service that did not answer. */
+    public static final String SERVICE_UNAVAILABLE = ServiceGuard.SERVICE_UNAVAILABLE;
 
     private final FabricProperties props;
     private final HttpClient http;
+    private final ServiceGuard guard;
     /** This service's boot, sent on every call; null: calls carry none (tools, tests). */
     private final BootId self;
     /** Where the peers' boot ids seen in answers go; null: not watched. */
     private final PeerBoots boots;
-    /** RestClients are immutable and thread-safe: one per base URL and read timeout, built once. */
-    private final Map<String, RestClient> byUrlAndTimeout = new ConcurrentHashMap<>();
+    /** Clients are immutable and thread-safe: one per service, interface and read timeout, built once. */
+    private final Map<String, Object> clients = new ConcurrentHashMap<>();
 
     public ServiceClients(FabricProperties props) {
         this(props, null, null);
@@ -45,37 +69,76 @@ public final class ServiceClients {
 
     /** Calls carry {@code self}'s boot id and name; answers' boot ids go to {@code boots} (see {@link PeerBoots}). */
     public ServiceClients(FabricProperties props, BootId self, PeerBoots boots) {
+        this(props, self, boots, new ServiceGuard());
+    }
+
+    public ServiceClients(FabricProperties props, ServiceGuard guard) {
+        this(props, null, null, guard);
+    }
+
+    public ServiceClients(FabricProperties props, BootId self, PeerBoots boots, ServiceGuard guard) {
         this.props = props;
         this.self = self;
         this.boots = boots;
+        this.guard = guard;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(props.timeouts().connect())
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+        guard.baseUrls(s -> s.baseUrl(props));
+        guard.healthProbe(this::answersHealth);
     }
 
-    public RestClient mm() {
-        return forBaseUrl(props.services().mm());
+    public ServiceGuard guard() {
+        return guard;
     }
 
-    public RestClient iommu() {
-        return forBaseUrl(props.services().iommu());
+    public MmApi mm() {
+        return of(RemoteService.MM, MmApi.class);
     }
 
-    public RestClient device() {
-        return forBaseUrl(props.services().device());
+    public MemoryBusApi memoryBus() {
+        return of(RemoteService.MM, MemoryBusApi.class);
     }
 
-    public RestClient forBaseUrl(String baseUrl) {
-        return forBaseUrl(baseUrl, props.timeouts().read());
+    public IommuApi iommu() {
+        return of(RemoteService.IOMMU, IommuApi.class);
     }
 
-    /** A client for calls that legitimately take long (a DMA job the caller waits for). */
-    public RestClient forBaseUrl(String baseUrl, java.time.Duration readTimeout) {
-        return byUrlAndTimeout.computeIfAbsent(baseUrl + " " + readTimeout, k -> build(baseUrl, readTimeout));
+    public DeviceApi device() {
+        return of(RemoteService.DEVICE, DeviceApi.class);
     }
 
-    private RestClient build(String baseUrl, java.time.Duration readTimeout) {
+    /** {@code api} of {@code service} with the configured read timeout. */
+    public <T> T of(RemoteService service, Class<T> api) {
+        return of(service, api, props.timeouts().read());
+    }
+
+    /** The same for calls that legitimately take long (a DMA job the caller waits for, a stalled transaction). */
+    public <T> T of(RemoteService service, Class<T> api, Duration readTimeout) {
+        Object c = clients.computeIfAbsent(service + " " + api.getName() + " " + readTimeout,
+                k -> guard.guard(service, api, proxy(service.baseUrl(props), api, readTimeout)));
+        return api.cast(c);
+    }
+
+    /**
+     * A plain RestClient of {@code service} (credential, boot ids, problem decoding), for the few calls no
+     * fabric-api interface declares yet. Run its calls through {@link ServiceGuard#call} so the breaker sees them.
+     */
+    public RestClient rest(RemoteService service) {
+        return rest(service, props.timeouts().read());
+    }
+
+    public RestClient rest(RemoteService service, Duration readTimeout) {
+        return (RestClient) clients.computeIfAbsent(service + " rest " + readTimeout, k -> restClient(service.baseUrl(props), readTimeout));
+    }
+
+    private <T> T proxy(String baseUrl, Class<T> api, Duration readTimeout) {
+        RestClient rest = restClient(baseUrl, readTimeout);
+        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(rest)).build().createClient(api);
+    }
+
+    private RestClient restClient(String baseUrl, Duration readTimeout) {
         String peer = serviceAt(baseUrl);
         JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
         rf.setReadTimeout(readTimeout);
@@ -86,12 +149,9 @@ public final class ServiceClients {
                     throw problemOf(req.getURI(), resp);
                 })
                 .requestInterceptor((req, body, exec) -> {
-                    ClientHttpResponse resp;
-                    try {
-                        resp = exec.execute(req, body);
-                    } catch (IOException e) {
-                        throw unreachableService(req.getURI(), e);
-                    }
+                    // A transport failure stays an IOException (RestClient's ResourceAccessException), which
+                    // ServiceGuard counts against the service and words as its 503.
+                    ClientHttpResponse resp = exec.execute(req, body);
                     if (boots != null && peer != null) {
                         boots.observe(peer, resp.getHeaders().getFirst(BootId.HEADER));
                     }
@@ -102,9 +162,27 @@ public final class ServiceClients {
             b.defaultHeader(BootId.SERVICE_HEADER, self.service());
         }
         if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
-            b.defaultHeader(ServiceCredentialFilter.HEADER, props.serviceToken());
+            b.defaultHeader(Headers.SERVICE_TOKEN, props.serviceToken());
         }
         return b.build();
+    }
+
+    /**
+     * Whether {@code service} answers its health endpoint now: lets a breaker opened while it was down close as
+     * soon as it is back (after {@code ./fabric up} reports it healthy, the next call goes through).
+     */
+    private boolean answersHealth(RemoteService service) {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(service.baseUrl(props) + "/actuator/health"))
+                    .timeout(HEALTH_TIMEOUT).GET().build();
+            HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The service configured at {@code baseUrl} (by {@link BootId} name), or null for another address. */
@@ -126,46 +204,9 @@ public final class ServiceClients {
         return null;
     }
 
-    /**
-     * Wraps a call so that a connection failure reads as the fabric's EIO problem, not a 500. The detail
-     * names the service by what it holds, since that is what the caller lost ("mm-service (RAM,
-     * processes) did not answer ..."); {@code ProblemAdvice} adds a Retry-After to this problem.
-     */
-    public ErrnoException unreachableService(URI uri, Exception e) {
-        String at = uri.getScheme() + "://" + uri.getAuthority();
-        String name = serviceAt(at);
-        String who = name == null ? "service at " + at : name + " (" + holds(name) + ") at " + at;
-        return new ErrnoException(Errno.EIO, SERVICE_UNAVAILABLE, HttpStatusCode.valueOf(503),
-                who + " did not answer: " + why(e) + "; retry once it is back (./fabric up restarts it)");
-    }
-
-    /** The problem slug of a service that did not answer. */
-    public static final String SERVICE_UNAVAILABLE = "service-unavailable";
-
-    private static String holds(String service) {
-        return switch (service) {
-            case BootId.MM -> "RAM, processes";
-            case BootId.IOMMU -> "the SMMU, bonds and PASIDs";
-            case BootId.DEVICE -> "the devices and their DMA jobs";
-            default -> "the public API, VFIO containers and workloads";
-        };
-    }
-
-    /** Why, in the caller's terms: the JDK's exceptions often carry no message at all. */
-    private static String why(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException) {
-                return "connection refused";
-            }
-            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
-                return "no answer within the timeout";
-            }
-            if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.io.EOFException) {
-                return "the connection was closed";
-            }
-        }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? "no answer" : m;
+    /** The members of a problem document a client reads back; others are ignored. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ProblemDocument(String type, String detail, String errno, String event, String addr, Integer stalls) {
     }
 
     static ErrnoException problemOf(URI uri, ClientHttpResponse resp) throws IOException {
@@ -174,21 +215,52 @@ public final class ServiceClients {
         try (InputStream in = resp.getBody()) {
             body = in.readAllBytes();
         }
+        ProblemDocument p;
         try {
-            JsonNode n = JSON.readTree(body);
-            String type = n.path("type").asString("");
-            String slug = type.substring(type.lastIndexOf('/') + 1);
-            String errnoName = n.path("errno").asString("");
-            Errno errno = errnoName.isEmpty() ? Errno.EIO : Errno.valueOf(errnoName);
-            String detail = n.path("detail").asString("");
-            return new ErrnoException(errno, slug.isEmpty() ? "downstream-error" : slug, status, detail);
+            p = JSON.readValue(body, ProblemDocument.class);
         } catch (RuntimeException notProblem) {
+            p = null;
+        }
+        if (p == null || p.type() == null) {
             return new ErrnoException(Errno.EIO, "downstream-error", HttpStatusCode.valueOf(502),
                     uri.getPath() + " answered " + status.value() + " without a problem document");
         }
+        String slug = Problems.slugOf(p.type());
+        String detail = p.detail() == null ? "" : p.detail();
+        // An EFAULT naming an SMMU event is the SMMU terminating a transaction (the device's outcome, not an error).
+        if (Errno.EFAULT.name().equals(p.errno()) && p.event() != null) {
+            long addr = p.addr() == null ? 0 : Addr.parseHex(p.addr());
+            int stalls = p.stalls() != null ? p.stalls() : intHeader(resp.getHeaders().getFirst(Headers.SMMU_STALLS));
+            return new TransactionTerminated(p.event(), addr, stalls, detail,
+                    resp.getHeaders().getFirst(Headers.SMMU_WORK), resp.getHeaders().getFirst(Headers.SMMU_FAULT_KINDS));
+        }
+        Errno errno = Errno.EIO;
+        for (Errno e : Errno.values()) {
+            if (e.name().equals(p.errno())) {
+                errno = e;
+            }
+        }
+        return new ErrnoException(errno, slug.isEmpty() ? "downstream-error" : slug, status, detail,
+                retryAfter(resp.getHeaders().getFirst(Headers.RETRY_AFTER)));
     }
 
-    /** Unwraps RestClient's transport failure into the fabric's problem. */
+    private static int intHeader(String header) {
+        Long v = retryAfter(header);
+        return v == null ? 0 : v.intValue();
+    }
+
+    private static Long retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Unwraps RestClient's transport failure into the fabric's problem (for {@link #rest} calls made outside the guard). */
     public static RuntimeException translate(RuntimeException e) {
         if (e instanceof ResourceAccessException rae && rae.getCause() instanceof ErrnoException ee) {
             return ee;

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * Request bodies of device-service. Fields are boxed so that a missing field is seen as
@@ -54,8 +55,8 @@ public final class DeviceRequests {
      * took for the group's pages (minor, major, swap-in); absent when the SMMU side does not tell.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record PrgResponse(Integer prgIndex, Integer pasid, String code, DmaEvent.FaultKinds faults) {
-        public PrgResponse(Integer prgIndex, Integer pasid, String code) {
+    public record PrgResponse(Integer prgIndex, Integer pasid, PrgResponseCode code, DmaEvent.FaultKinds faults) {
+        public PrgResponse(Integer prgIndex, Integer pasid, PrgResponseCode code) {
             this(prgIndex, pasid, code, null);
         }
     }

@@ -1,13 +1,13 @@
 package org.svafabric.api.device;
 
 import java.util.List;
-import java.util.Map;
 
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.ModelTime;
 import org.svafabric.api.topology.DeviceDescription;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** What device-service answers. */
 public final class DeviceViews {
@@ -20,7 +20,23 @@ public final class DeviceViews {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Device(String id, String type, int sid, Capabilities capabilities, DeviceDescription description,
-                         Pcie pcie, Map<String, Object> metrics) {
+                         Pcie pcie, Metrics metrics) {
+    }
+
+    /** A device's counters since the service started. */
+    public record Metrics(JobCounts jobs, long bytes, long pageRequests, long groups, long outstandingPageRequests,
+                          long maxOutstandingPageRequests, PrgResponses prgResponses, long atcHits, long atcMisses,
+                          long atcInvalidations, long stalls, long jobLatencyMeanMicros) {
+    }
+
+    /** Jobs submitted, refused, and finished by final status. */
+    public record JobCounts(long submitted, long refused, @JsonProperty("COMPLETED") long completed,
+                            @JsonProperty("FAULTED") long faulted, @JsonProperty("ABORTED") long aborted) {
+    }
+
+    /** PRG Responses received by code, those that never came (timeouts), and those for no outstanding group. */
+    public record PrgResponses(@JsonProperty("SUCCESS") long success, @JsonProperty("INVALID") long invalid,
+                               @JsonProperty("FAILURE") long failure, long timeouts, long unexpected) {
     }
 
     /** {@code pasidBits} 0: no PASID; {@code stall}: a platform device with dma-can-stall. */
@@ -35,8 +51,8 @@ public final class DeviceViews {
                        boolean priFailed) {
     }
 
-    /** 202 answer to a job submission. */
-    public record JobAccepted(String jobId, String status) {
+    /** The ATC entries an ATS Invalidation Request dropped. */
+    public record AtcInvalidated(int invalidated) {
     }
 
     /**
@@ -72,5 +88,9 @@ public final class DeviceViews {
 
     /** mm_exit's return value: 0, or non-zero when the handler did not stop DMA ("possible PASID leak"). */
     public record MmExitAck(int ret) {
+    }
+
+    /** {@code GET /device/v1/timing}: the IOPF workers and each cost's nanoseconds (TimingTable's names). */
+    public record Timing(int iopfWorkers, java.util.Map<String, Long> costs) {
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
+import org.svafabric.api.wire.AtsStatus;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -42,7 +43,7 @@ public final class IommuCalls {
      * Request / Completer Abort, {@code event} names why (C_BAD_SUBSTREAMID, F_BAD_ATS_TREQ, ...).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AtsResult(Addr addr, String status, Addr pa, Long size, Boolean read, Boolean write, Boolean exec,
+    public record AtsResult(Addr addr, AtsStatus status, Addr pa, Long size, Boolean read, Boolean write, Boolean exec,
                             Boolean priv, String event) {
     }
 

@@ -23,7 +23,14 @@ public final class Problems {
     }
 
     public static ProblemDetail of(ErrnoException e) {
-        return of(e.status(), e.slug(), titleOf(e.slug()), e.getMessage(), e.errno());
+        ProblemDetail pd = of(e.status(), e.slug(), titleOf(e.slug()), e.getMessage(), e.errno());
+        e.addProperties(pd);
+        return pd;
+    }
+
+    /** The slug of a problem type URI ({@code .../problems/pasid-exhausted} -> {@code pasid-exhausted}). */
+    public static String slugOf(String type) {
+        return type == null ? "" : type.substring(type.lastIndexOf('/') + 1);
     }
 
     /** "pasid-exhausted" -> "Pasid exhausted". */

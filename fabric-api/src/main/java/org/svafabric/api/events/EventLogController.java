@@ -5,10 +5,9 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.wire.Headers;
 
 /**
  * GET /internal/v1/events: this service's event log, for the gateway to gather. {@code after}
@@ -17,22 +16,16 @@ import org.svafabric.api.error.ErrnoException;
  * match. Either way oldest first.
  */
 @RestController
-public class EventLogController {
+public class EventLogController implements EventLogApi {
     private final EventLog events;
 
     public EventLogController(EventLog events) {
         this.events = events;
     }
 
-    @GetMapping("/internal/v1/events")
-    public ResponseEntity<List<FabricEvent>> events(@RequestParam(defaultValue = "0") long after,
-                                    @RequestParam(defaultValue = "false") boolean newest,
-                                    @RequestParam(required = false) String type,
-                                    @RequestParam(required = false) String device,
-                                    @RequestParam(required = false) Integer pasid,
-                                    @RequestParam(required = false) Long pid,
-                                    @RequestParam(required = false) String since,
-                                    @RequestParam(defaultValue = "1000") int limit) {
+    @Override
+    public ResponseEntity<List<FabricEvent>> events(long after, boolean newest, String type, String device, Integer pasid, Long pid,
+                                                    String since, int limit) {
         if (limit < 1 || limit > 10_000) {
             throw ErrnoException.invalid("limit must be 1..10000");
         }
@@ -46,10 +39,10 @@ public class EventLogController {
         }
         if (newest) {
             EventLog.Window w = events.newest(type, device, pasid, pid, from, limit);
-            return ResponseEntity.ok().header("X-Total-Count", String.valueOf(w.total()))
-                    .header("X-Last-Seq", String.valueOf(events.lastSeq())).body(w.events());
+            return ResponseEntity.ok().header(Headers.TOTAL_COUNT, String.valueOf(w.total()))
+                    .header(Headers.LAST_SEQ, String.valueOf(events.lastSeq())).body(w.events());
         }
-        return ResponseEntity.ok().header("X-Last-Seq", String.valueOf(events.lastSeq()))
+        return ResponseEntity.ok().header(Headers.LAST_SEQ, String.valueOf(events.lastSeq()))
                 .body(events.query(after, type, device, pasid, pid, from, limit));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.wire.ProcessState;
 
 /** Response bodies of mm-service's internal API. */
 public final class MmViews {
@@ -17,9 +18,9 @@ public final class MmViews {
      * adds the VMAs and page counts. {@code asid} and {@code pgd} are absent once the mm is gone.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Process(long pid, String name, long uid, String state, Integer asid, Addr pgd, String exitReason,
+    public record Process(long pid, String name, long uid, ProcessState state, Integer asid, Addr pgd, String exitReason,
                           List<Vma> vmas, Long residentPages, Long swappedPages, Long pinnedPages) {
-        public static Process summary(long pid, String name, long uid, String state, Integer asid, Addr pgd, String exitReason) {
+        public static Process summary(long pid, String name, long uid, ProcessState state, Integer asid, Addr pgd, String exitReason) {
             return new Process(pid, name, uid, state, asid, pgd, exitReason, null, null, null, null);
         }
     }

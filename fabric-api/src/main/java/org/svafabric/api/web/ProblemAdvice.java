@@ -24,7 +24,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.client.ServiceGuard;
 import org.svafabric.api.error.Problems;
+import org.svafabric.api.wire.Headers;
 
 /**
  * Turns every failure into RFC 9457 problem+json with the kernel errno: the fabric's own
@@ -39,10 +41,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ErrnoException.class)
     public ResponseEntity<ProblemDetail> errno(ErrnoException e) {
         ResponseEntity<ProblemDetail> r = problem(Problems.of(e));
-        if (org.svafabric.api.client.ServiceClients.SERVICE_UNAVAILABLE.equals(e.slug())) {
+        if (e.retryAfterSeconds() != null || ServiceGuard.SERVICE_UNAVAILABLE.equals(e.slug())) {
             // A service that is down is usually back within seconds (./fabric up, a restart).
+            long seconds = e.retryAfterSeconds() != null ? e.retryAfterSeconds() : 2;
             return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
-                    .header(HttpHeaders.RETRY_AFTER, "2").body(r.getBody());
+                    .header(Headers.RETRY_AFTER, Long.toString(seconds)).body(r.getBody());
         }
         return r;
     }

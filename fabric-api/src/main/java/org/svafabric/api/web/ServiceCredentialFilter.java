@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.svafabric.api.wire.Headers;
 
 /**
  * Internal services answer only callers that hold the fabric's service credential, so nobody
@@ -18,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code ./fabric status}).
  */
 public class ServiceCredentialFilter extends OncePerRequestFilter {
-    public static final String HEADER = "X-Fabric-Service-Token";
+    /** The credential's header (defined in {@link Headers}). */
+    public static final String HEADER = Headers.SERVICE_TOKEN;
 
     private final byte[] expected;
 

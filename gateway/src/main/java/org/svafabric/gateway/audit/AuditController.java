@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.audit.AuditFinding;
@@ -24,9 +23,6 @@ import org.svafabric.gateway.vfio.VfioDmas;
 /** {@code GET /api/v1/fabric/audit} (admin): the invariant audit over every service's state. */
 @RestController
 public class AuditController {
-    private static final ParameterizedTypeReference<List<AuditViews.Translation>> TRANSLATIONS = new ParameterizedTypeReference<>() {
-    };
-
     private final ServiceClients clients;
     private final VfioContainers containers;
     private final VfioDmas dmas;
@@ -43,29 +39,24 @@ public class AuditController {
         if (!caller.isAdmin()) {
             throw new ErrnoException(Errno.EPERM, "admin-only", "the audit reads every process's state: it needs the admin role");
         }
-        try {
-            // The views are read one after another while the fabric runs, so a munmap between two reads can make
-            // an entry look stale for a moment. A finding counts only if a second, later pass finds it again.
-            FabricAudit.Report first = once();
-            if (first.clean()) {
-                return first;
-            }
-            FabricAudit.Report second = once();
-            Set<String> again = new HashSet<>();
-            second.findings().forEach(f -> again.add(f.kind() + "|" + f.where()));
-            List<AuditFinding> both = first.findings().stream().filter(f -> again.contains(f.kind() + "|" + f.where())).toList();
-            return new FabricAudit.Report(both.isEmpty(), both, second.checked());
-        } catch (RuntimeException e) {
-            throw ServiceClients.translate(e);
+        // The views are read one after another while the fabric runs, so a munmap between two reads can make
+        // an entry look stale for a moment. A finding counts only if a second, later pass finds it again.
+        FabricAudit.Report first = once();
+        if (first.clean()) {
+            return first;
         }
+        FabricAudit.Report second = once();
+        Set<String> again = new HashSet<>();
+        second.findings().forEach(f -> again.add(f.kind() + "|" + f.where()));
+        List<AuditFinding> both = first.findings().stream().filter(f -> again.contains(f.kind() + "|" + f.where())).toList();
+        return new FabricAudit.Report(both.isEmpty(), both, second.checked());
     }
 
     private FabricAudit.Report once() {
-        AuditViews.Device devices = clients.device().get().uri("/device/v1/audit").retrieve().body(AuditViews.Device.class);
-        AuditViews.Iommu iommu = clients.iommu().get().uri("/iommu/v1/audit").retrieve().body(AuditViews.Iommu.class);
-        AuditViews.Mm mm = clients.mm().get().uri("/mm/v1/audit").retrieve().body(AuditViews.Mm.class);
-        return audit.audit(mm, iommu, devices, vfioDmas(),
-                asked -> clients.mm().post().uri("/mm/v1/audit/translations").body(asked).retrieve().body(TRANSLATIONS));
+        AuditViews.Device devices = clients.device().audit();
+        AuditViews.Iommu iommu = clients.iommu().audit();
+        AuditViews.Mm mm = clients.mm().audit();
+        return audit.audit(mm, iommu, devices, vfioDmas(), asked -> clients.mm().translations(asked));
     }
 
     private List<FabricAudit.Dma> vfioDmas() {

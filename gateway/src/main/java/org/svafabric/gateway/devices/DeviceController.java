@@ -1,6 +1,7 @@
 package org.svafabric.gateway.devices;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -12,16 +13,19 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DeviceApi;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.iommu.IommuApi;
+import org.svafabric.api.iommu.IommuViews;
+import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Answers;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Devices as the fabric's firmware describes them (device-service), each with its SVA state
@@ -31,54 +35,42 @@ import tools.jackson.databind.node.ObjectNode;
 @RequestMapping("/api/v1/devices")
 @Tag(name = "Devices", description = "The fabric's PCIe and platform devices, hotplug")
 public class DeviceController {
-    private final ServiceClients clients;
+    private final DeviceApi devices;
+    private final IommuApi iommu;
 
     public DeviceController(ServiceClients clients) {
-        this.clients = clients;
+        this.devices = clients.device();
+        this.iommu = clients.iommu();
     }
 
     @GetMapping
     @Operation(summary = "Every device with its capabilities and SVA state")
-    public ArrayNode list(Caller caller) {
-        JsonNode devices = clients.device().get().uri("/device/v1/devices").retrieve().body(JsonNode.class);
-        JsonNode svaStates = clients.iommu().get().uri("/iommu/v1/devices").retrieve().body(JsonNode.class);
-        Map<String, JsonNode> svaById = new HashMap<>();
-        if (svaStates != null) {
-            svaStates.forEach(s -> svaById.put(s.path("id").asString(), s.path("sva")));
+    @Answers(status = 200)
+    public List<DeviceView> list(Caller caller) {
+        List<DeviceViews.Device> all = devices.devices();
+        Map<String, IommuViews.SvaState> svaById = new HashMap<>();
+        for (IommuViews.Device d : iommu.devices()) {
+            svaById.put(d.id(), d.sva());
         }
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        if (devices != null) {
-            devices.forEach(d -> out.add(withSva(d, svaById.get(d.path("id").asString()))));
-        }
-        return out;
+        return all.stream().map(d -> DeviceView.of(d, svaById.get(d.id()))).toList();
     }
 
     @GetMapping("/{dev}")
     @Operation(summary = "One device")
-    public JsonNode get(Caller caller, @PathVariable String dev) {
-        JsonNode d = clients.device().get().uri("/device/v1/devices/{dev}", dev).retrieve().body(JsonNode.class);
-        JsonNode s = clients.iommu().get().uri("/iommu/v1/devices/{dev}", dev).retrieve().body(JsonNode.class);
-        return withSva(d, s == null ? null : s.path("sva"));
+    @Answers(status = 200, problems = {404})
+    public DeviceView get(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev) {
+        DeviceViews.Device d = devices.device(dev);
+        return DeviceView.of(d, iommu.device(dev).sva());
     }
 
     @PostMapping
     @Operation(summary = "Hotplug a device from a description, as in the topology file (admin)")
-    public ResponseEntity<JsonNode> hotplug(Caller caller, @RequestBody JsonNode description) {
+    @Answers(status = 201, problems = {400, 403, 409})
+    public ResponseEntity<DeviceView> hotplug(Caller caller, @RequestBody DeviceDescription description) {
         if (!caller.isAdmin()) {
             throw new ErrnoException(Errno.EPERM, "hotplug-not-permitted", "only an admin token may hot-plug devices");
         }
-        JsonNode d = clients.device().post().uri("/device/v1/devices").body(description).retrieve().body(JsonNode.class);
-        return ResponseEntity.status(HttpStatus.CREATED).body(d);
-    }
-
-    private static JsonNode withSva(JsonNode device, JsonNode sva) {
-        if (!(device instanceof ObjectNode o)) {
-            return device;
-        }
-        ObjectNode copy = o.deepCopy();
-        if (sva != null && !sva.isMissingNode()) {
-            copy.set("sva", sva);
-        }
-        return copy;
+        DeviceViews.Device d = devices.hotplug(description).getBody();
+        return ResponseEntity.status(HttpStatus.CREATED).body(d == null ? null : DeviceView.of(d, null));
     }
 }

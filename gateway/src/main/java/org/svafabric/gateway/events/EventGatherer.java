@@ -2,17 +2,19 @@ package org.svafabric.gateway.events;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.events.EventLogApi;
 import org.svafabric.api.events.FabricEvent;
-import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.sva.PasidOwnership;
 import org.svafabric.gateway.security.Caller;
 
-import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Gathers the event logs of mm-service, iommu-service and device-service into one timeline,
@@ -22,17 +24,19 @@ import org.springframework.core.ParameterizedTypeReference;
  */
 @Component
 public class EventGatherer {
-    private static final ParameterizedTypeReference<List<FabricEvent>> LIST = new ParameterizedTypeReference<>() {
-    };
-
-    private final ServiceClients clients;
-    private final Map<String, String> services;
+    /** The services whose logs are gathered, by the name their events carry. */
+    private final Map<String, RemoteService> services = new LinkedHashMap<>();
+    private final Map<RemoteService, EventLogApi> logs = new EnumMap<>(RemoteService.class);
     private final PasidOwnership ownership;
 
-    public EventGatherer(ServiceClients clients, FabricProperties props, PasidOwnership ownership) {
-        this.clients = clients;
+    public EventGatherer(ServiceClients clients, PasidOwnership ownership) {
         this.ownership = ownership;
-        this.services = Map.of("mm", props.services().mm(), "iommu", props.services().iommu(), "device", props.services().device());
+        services.put("mm", RemoteService.MM);
+        services.put("iommu", RemoteService.IOMMU);
+        services.put("device", RemoteService.DEVICE);
+        for (RemoteService s : RemoteService.values()) {
+            logs.put(s, clients.of(s, EventLogApi.class));
+        }
     }
 
     public record Filter(String type, String device, Integer pasid, Long pid, String since) {
@@ -41,8 +45,8 @@ public class EventGatherer {
     /** The newest {@code limit} events of every service that match {@code f} and the caller may see, merged oldest first. */
     public List<FabricEvent> gather(Caller caller, Filter f, int limit) {
         List<FabricEvent> all = new ArrayList<>();
-        for (String base : services.values()) {
-            all.addAll(newest(base, f, limit));
+        for (RemoteService s : services.values()) {
+            all.addAll(newest(s, f, limit));
         }
         all.sort(Comparator.comparing(FabricEvent::time).thenComparing(FabricEvent::service).thenComparing(FabricEvent::seq));
         all.removeIf(e -> !visible(caller, e));
@@ -50,42 +54,22 @@ public class EventGatherer {
     }
 
     /** One service's events after seq {@code afterSeq}, oldest first. */
-    public List<FabricEvent> fetch(String base, long afterSeq, Filter f, int limit) {
-        return query(base, afterSeq, false, f, limit);
+    public List<FabricEvent> fetch(RemoteService service, long afterSeq, Filter f, int limit) {
+        return query(service, afterSeq, false, f, limit);
     }
 
     /** One service's newest {@code limit} events that match, oldest first. */
-    public List<FabricEvent> newest(String base, Filter f, int limit) {
-        return query(base, 0, true, f, limit);
+    public List<FabricEvent> newest(RemoteService service, Filter f, int limit) {
+        return query(service, 0, true, f, limit);
     }
 
-    private List<FabricEvent> query(String base, long afterSeq, boolean newest, Filter f, int limit) {
-        List<FabricEvent> got = clients.forBaseUrl(base).get().uri(b -> {
-            b.path("/internal/v1/events").queryParam("after", afterSeq).queryParam("limit", limit);
-            if (newest) {
-                b.queryParam("newest", true);
-            }
-            if (f.type() != null) {
-                b.queryParam("type", f.type());
-            }
-            if (f.device() != null) {
-                b.queryParam("device", f.device());
-            }
-            if (f.pasid() != null) {
-                b.queryParam("pasid", f.pasid());
-            }
-            if (f.pid() != null) {
-                b.queryParam("pid", f.pid());
-            }
-            if (f.since() != null) {
-                b.queryParam("since", f.since());
-            }
-            return b.build();
-        }).retrieve().body(LIST);
+    private List<FabricEvent> query(RemoteService service, long afterSeq, boolean newest, Filter f, int limit) {
+        List<FabricEvent> got = logs.get(service).events(afterSeq, newest, f.type(), f.device(), f.pasid(), f.pid(), f.since(), limit)
+                .getBody();
         return got == null ? List.of() : got;
     }
 
-    public Map<String, String> services() {
+    public Map<String, RemoteService> services() {
         return services;
     }
 

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.gateway.security.Caller;
@@ -60,7 +61,7 @@ public class EventStream implements DisposableBean {
     /** @param lastEventId the {@code Last-Event-ID} a reconnecting client sends, or null for a new stream */
     public SseEmitter subscribe(Caller caller, EventGatherer.Filter filter, String lastEventId) {
         Map<String, Long> position = new ConcurrentHashMap<>(lastEventId == null ? Map.of() : parse(lastEventId));
-        for (Map.Entry<String, String> svc : gatherer.services().entrySet()) {
+        for (Map.Entry<String, RemoteService> svc : gatherer.services().entrySet()) {
             // A service the client has no position in starts at its newest event: no replay unasked.
             position.computeIfAbsent(svc.getKey(), k -> newestSeq(svc.getValue()));
         }
@@ -102,7 +103,7 @@ public class EventStream implements DisposableBean {
         return j.toString();
     }
 
-    private long newestSeq(String base) {
+    private long newestSeq(RemoteService base) {
         try {
             List<FabricEvent> last = gatherer.newest(base, ALL, 1);
             return last.isEmpty() ? 0 : last.get(last.size() - 1).seq();
@@ -121,7 +122,7 @@ public class EventStream implements DisposableBean {
         }
         List<FabricEvent> fresh = new ArrayList<>();
         Map<String, String> serviceOfEvents = new ConcurrentHashMap<>();
-        for (Map.Entry<String, String> svc : gatherer.services().entrySet()) {
+        for (Map.Entry<String, RemoteService> svc : gatherer.services().entrySet()) {
             long from = now.stream().mapToLong(s -> s.position().getOrDefault(svc.getKey(), 0L)).min().orElse(0);
             try {
                 for (FabricEvent e : gatherer.fetch(svc.getValue(), from, ALL, BATCH)) {

@@ -1,19 +1,22 @@
 package org.svafabric.gateway.fabric;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.client.HealthApi;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Answers;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import tools.jackson.databind.JsonNode;
 
 /** The machine at a glance: the SMMU's decoded features and why SVA is or is not available, the devices, each service's health. */
 @RestController
@@ -32,44 +35,34 @@ public class FabricController {
 
     @GetMapping
     @Operation(summary = "Topology: SMMU features (decoded ID registers), stream table and CD formats, devices, services and their health")
-    public Map<String, Object> fabric(Caller caller) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("smmu", orError(() -> clients.iommu().get().uri("/iommu/v1/smmu").retrieve().body(JsonNode.class)));
-        out.put("devices", orError(() -> clients.device().get().uri("/device/v1/devices").retrieve().body(JsonNode.class)));
-        Map<String, Object> services = new LinkedHashMap<>();
-        services.put("gateway", Map.of("url", props.services().gateway(), "status", "UP"));
-        services.put("mm", health(props.services().mm()));
-        services.put("iommu", health(props.services().iommu()));
-        services.put("device", health(props.services().device()));
-        out.put("services", services);
-        out.put("faults", faults.summary());
-        return out;
+    @Answers(status = 200)
+    public FabricView fabric(Caller caller) {
+        List<FabricView.Unavailable> unavailable = new ArrayList<>();
+        var smmu = orNull("smmu", () -> clients.iommu().smmu(), unavailable);
+        var devices = orNull("devices", () -> clients.device().devices(), unavailable);
+        FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
+                health(RemoteService.MM), health(RemoteService.IOMMU), health(RemoteService.DEVICE));
+        return new FabricView(smmu, devices, services, faults.summary(), unavailable.isEmpty() ? null : unavailable);
     }
 
-    private Map<String, Object> health(String url) {
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("url", url);
+    private FabricView.Health health(RemoteService s) {
+        String url = s.baseUrl(props);
         try {
-            JsonNode r = clients.forBaseUrl(url).get().uri("/actuator/health").retrieve().body(JsonNode.class);
-            h.put("status", r == null ? "UNKNOWN" : r.path("status").asString("UNKNOWN"));
+            HealthApi.Health h = clients.of(s, HealthApi.class).health();
+            return new FabricView.Health(url, h == null || h.status() == null ? "UNKNOWN" : h.status(), null);
         } catch (RuntimeException e) {
-            h.put("status", "DOWN");
-            h.put("error", e.getMessage());
+            return new FabricView.Health(url, "DOWN", e.getMessage());
         }
-        return h;
     }
 
-    private interface Call {
-        JsonNode get();
-    }
-
-    private static Object orError(Call c) {
+    private static <T> T orNull(String part, Supplier<T> call, List<FabricView.Unavailable> unavailable) {
         try {
-            return c.get();
+            return call.get();
         } catch (ErrnoException e) {
-            return Map.of("error", e.getMessage(), "errno", e.errno().name());
+            unavailable.add(new FabricView.Unavailable(part, e.getMessage(), e.errno().name()));
         } catch (RuntimeException e) {
-            return Map.of("error", String.valueOf(e.getMessage()));
+            unavailable.add(new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null));
         }
+        return null;
     }
 }

@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.faults.ArmedFault;
+import org.svafabric.api.faults.FaultApi;
 import org.svafabric.api.faults.FaultKind;
 import org.svafabric.api.faults.FaultSpec;
-import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.security.Caller;
 
 /**
@@ -26,8 +26,6 @@ import org.svafabric.gateway.security.Caller;
  */
 @Component
 public class FabricFaults {
-    private static final ParameterizedTypeReference<List<ArmedFault>> LIST = new ParameterizedTypeReference<>() {
-    };
 
     /** What the API lists about each kind. */
     public record Kind(String kind, String service, String scope, boolean delayMillis) {
@@ -42,12 +40,12 @@ public class FabricFaults {
     }
 
     private final ServiceClients clients;
-    private final Map<String, String> services = new LinkedHashMap<>();
+    private final Map<String, FaultApi> services = new LinkedHashMap<>();
 
-    public FabricFaults(ServiceClients clients, FabricProperties props) {
+    public FabricFaults(ServiceClients clients) {
         this.clients = clients;
-        services.put("iommu-service", props.services().iommu());
-        services.put("device-service", props.services().device());
+        services.put(RemoteService.IOMMU.serviceName(), clients.of(RemoteService.IOMMU, FaultApi.class));
+        services.put(RemoteService.DEVICE.serviceName(), clients.of(RemoteService.DEVICE, FaultApi.class));
     }
 
     public View view(Caller caller) {
@@ -95,7 +93,7 @@ public class FabricFaults {
         clearAll();
         byService.forEach((service, specs) -> {
             if (!specs.isEmpty()) {
-                clients.forBaseUrl(services.get(service)).put().uri("/internal/v1/faults").body(specs).retrieve().toBodilessEntity();
+                services.get(service).arm(specs);
             }
         });
         return view(caller);
@@ -107,13 +105,13 @@ public class FabricFaults {
     }
 
     private void clearAll() {
-        services.values().forEach(url -> clients.forBaseUrl(url).delete().uri("/internal/v1/faults").retrieve().toBodilessEntity());
+        services.values().forEach(FaultApi::clear);
     }
 
     private List<ArmedFault> armed() {
         List<ArmedFault> out = new ArrayList<>();
-        for (String url : services.values()) {
-            List<ArmedFault> got = clients.forBaseUrl(url).get().uri("/internal/v1/faults").retrieve().body(LIST);
+        for (FaultApi service : services.values()) {
+            List<ArmedFault> got = service.list();
             if (got != null) {
                 out.addAll(got);
             }
@@ -123,7 +121,7 @@ public class FabricFaults {
 
     private void requireDevice(String at, String device) {
         try {
-            clients.device().get().uri("/device/v1/devices/{id}", device).retrieve().toBodilessEntity();
+            clients.device().device(device);
         } catch (ErrnoException e) {
             if (e.status().value() == 404) {
                 throw ErrnoException.invalid(at + ".device: no device '" + device + "' (GET /api/v1/devices lists them)");

@@ -2,20 +2,23 @@ package org.svafabric.gateway.jobs;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DeviceApi;
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
-import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.iommu.IommuViews;
+import org.svafabric.api.wire.Headers;
 import org.svafabric.gateway.security.Caller;
 import org.svafabric.gateway.sva.PasidOwnership;
 import org.svafabric.gateway.web.Paging;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Submits jobs to device-service and answers who may see them; shared by the kernel and VFIO job
@@ -27,32 +30,32 @@ import tools.jackson.databind.node.ObjectNode;
 public class JobSubmission {
     private static final Duration WAIT_TIMEOUT = Duration.ofMinutes(10);
 
-    private final ServiceClients clients;
+    private final DeviceApi devices;
+    /** ?wait=true holds the call until the job completes, page faults and stalls included. */
+    private final DeviceApi patientDevices;
     private final PasidOwnership pasids;
-    private final FabricProperties props;
 
-    public JobSubmission(ServiceClients clients, PasidOwnership pasids, FabricProperties props) {
-        this.clients = clients;
-        this.props = props;
+    public JobSubmission(ServiceClients clients, PasidOwnership pasids) {
+        this.devices = clients.device();
+        this.patientDevices = clients.of(RemoteService.DEVICE, DeviceApi.class, WAIT_TIMEOUT);
         this.pasids = pasids;
     }
 
     /** The PASID's io_mm ({@code pid}, devices) when it belongs to one of the caller's processes. */
-    public JsonNode requirePasidOwned(Caller caller, JsonNode pasid) {
-        if (!pasid.canConvertToInt() || pasid.asInt() < 0) {
+    public IommuViews.Pasid requirePasidOwned(Caller caller, int pasid) {
+        if (pasid < 0) {
             throw ErrnoException.invalid("pasid must be a non-negative integer");
         }
-        return pasids.requireOwned(caller, pasid.asInt());
+        return pasids.requireOwned(caller, pasid);
     }
 
-    public ResponseEntity<JsonNode> submit(Caller caller, String dev, boolean wait, JsonNode body) {
+    public ResponseEntity<DeviceViews.Job> submit(Caller caller, String dev, boolean wait, DeviceRequests.Job body) {
         return submit(caller, dev, wait, body, null);
     }
 
     /** The pid of the process the job's PASID is bound for (one call to iommu-service), or null. */
-    public Long ownerOf(JsonNode body) {
-        JsonNode pasid = body == null ? null : body.get("pasid");
-        return pasid != null && pasid.canConvertToInt() ? pasids.ownerPid(pasid.asInt()) : null;
+    public Long ownerOf(DeviceRequests.Job body) {
+        return body == null || body.pasid() == null ? null : pasids.ownerPid(body.pasid());
     }
 
     /**
@@ -60,31 +63,26 @@ public class JobSubmission {
      * carry the pid. A caller may not name it: only the gateway knows whose PASID it is. Without a
      * pid nothing is looked up here (the workloads' hot path submits that way).
      */
-    public ResponseEntity<JsonNode> submit(Caller caller, String dev, boolean wait, JsonNode body, Long pid) {
-        if (!(body instanceof ObjectNode o)) {
+    public ResponseEntity<DeviceViews.Job> submit(Caller caller, String dev, boolean wait, DeviceRequests.Job body, Long pid) {
+        if (body == null) {
             throw ErrnoException.invalid("a job is a JSON object such as {\"op\":\"memset\",\"pasid\":1,\"dst\":\"0x...\",\"length\":4096,\"value\":0}");
         }
-        if (o.has("pid")) {
+        if (body.pid() != null) {
             throw ErrnoException.invalid("unknown field 'pid': a job names its process by its pasid");
         }
-        ObjectNode forwarded = o.deepCopy();
-        if (pid != null) {
-            forwarded.put("pid", pid);
-        }
-        // ?wait=true holds the call until the job completes, page faults and stalls included.
-        ResponseEntity<JsonNode> r = clients.forBaseUrl(props.services().device(), WAIT_TIMEOUT).post()
-                .uri("/device/v1/devices/{dev}/jobs?wait={wait}&uid={uid}", dev, wait, caller.uid())
-                .body(forwarded).retrieve().toEntity(JsonNode.class);
-        JsonNode job = r.getBody();
+        DeviceRequests.Job forwarded = new DeviceRequests.Job(body.op(), body.pasid(), body.src(), body.dst(), body.length(),
+                body.value(), body.seed(), pid, body.timing());
+        ResponseEntity<DeviceViews.Job> r = (wait ? patientDevices : devices).submit(dev, forwarded, wait, caller.uid());
+        DeviceViews.Job job = r.getBody();
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(r.getStatusCode());
-        if (r.getStatusCode().value() == HttpStatus.ACCEPTED.value() && job != null && job.has("jobId")) {
-            answer.location(URI.create("/api/v1/jobs/" + job.get("jobId").asString()));
+        if (r.getStatusCode().value() == HttpStatus.ACCEPTED.value() && job != null && job.jobId() != null) {
+            answer.location(URI.create("/api/v1/jobs/" + job.jobId()));
         }
         return answer.body(job);
     }
 
-    public JsonNode get(Caller caller, String jobId) {
-        JsonNode job = clients.device().get().uri("/device/v1/jobs/{id}", jobId).retrieve().body(JsonNode.class);
+    public DeviceViews.Job get(Caller caller, String jobId) {
+        DeviceViews.Job job = devices.job(jobId);
         if (caller.isAdmin() || (job != null && mine(caller, job))) {
             return job;
         }
@@ -95,46 +93,35 @@ public class JobSubmission {
      * The caller's jobs (admin: everyone's), newest last; without {@code page} the newest
      * {@code size}. Filters are checked by device-service (an unknown device or status is EINVAL).
      */
-    public ResponseEntity<JsonNode> list(Caller caller, String device, String status, Integer page, Integer size) {
+    public ResponseEntity<List<DeviceViews.Job>> list(Caller caller, String device, String status, Integer page, Integer size) {
         Paging.check(page, size);
         int s = size == null ? Paging.DEFAULT_SIZE : size;
-        JsonNode r = clients.device().get().uri(b -> {
-            b.path("/device/v1/jobs").queryParam("size", s);
-            if (page != null) {
-                b.queryParam("page", page);
-            }
-            if (device != null && !device.isBlank()) {
-                b.queryParam("device", device);
-            }
-            if (status != null && !status.isBlank()) {
-                b.queryParam("status", status);
-            }
-            if (!caller.isAdmin()) {
-                b.queryParam("uid", caller.uid());
-            }
-            return b.build();
-        }).retrieve().body(JsonNode.class);
-        long total = r == null ? 0 : r.path("total").asLong();
-        int shown = r == null ? 0 : r.path("page").asInt();
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().header("X-Total-Count", String.valueOf(total));
+        DeviceViews.JobPage r = devices.jobs(blank(device), null, blank(status), caller.isAdmin() ? null : caller.uid(), page, s);
+        long total = r == null ? 0 : r.total();
+        int shown = r == null ? 0 : r.page();
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().header(Headers.TOTAL_COUNT, String.valueOf(total));
         if ((long) (shown + 1) * s < total) {
             StringBuilder next = new StringBuilder("</api/v1/jobs?page=").append(shown + 1).append("&size=").append(s);
-            if (device != null && !device.isBlank()) {
+            if (blank(device) != null) {
                 next.append("&device=").append(device);
             }
-            if (status != null && !status.isBlank()) {
+            if (blank(status) != null) {
                 next.append("&status=").append(status);
             }
             ok.header("Link", next.append(">; rel=\"next\"").toString());
         }
-        return ok.body(r == null ? null : r.path("items"));
+        return ok.body(r == null || r.items() == null ? List.of() : r.items());
     }
 
-    private boolean mine(Caller caller, JsonNode job) {
-        if (job.hasNonNull("uid")) {
-            return job.get("uid").asLong() == caller.uid();
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private boolean mine(Caller caller, DeviceViews.Job job) {
+        if (job.uid() != null) {
+            return job.uid() == caller.uid();
         }
-        return job.hasNonNull("pasid") && pasidVisible(caller, job.get("pasid").asInt());
+        return job.pasid() != null && pasidVisible(caller, job.pasid());
     }
 
     private boolean pasidVisible(Caller caller, int pasid) {

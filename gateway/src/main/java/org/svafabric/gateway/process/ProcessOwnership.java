@@ -8,7 +8,6 @@ import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.gateway.security.Caller;
 
-import tools.jackson.databind.JsonNode;
 
 /**
  * Decides whether a caller may touch a process. A process of another uid answers exactly like a
@@ -39,8 +38,7 @@ public class ProcessOwnership {
         if (uid != null) {
             return uid;
         }
-        JsonNode p = clients.mm().get().uri("/mm/v1/processes/{pid}", pid).retrieve().body(JsonNode.class);
-        long owner = p.path("uid").asLong();
+        long owner = clients.mm().get(pid).uid();
         ownerByPid.put(pid, owner);
         return owner;
     }

@@ -7,7 +7,10 @@ import org.svafabric.api.error.ErrnoException;
 import org.svafabric.gateway.process.ProcessOwnership;
 import org.svafabric.gateway.security.Caller;
 
-import tools.jackson.databind.JsonNode;
+import java.util.function.IntFunction;
+
+import org.svafabric.api.iommu.IommuViews;
+import org.svafabric.api.iommu.PasidView;
 
 /** A PASID belongs to whoever owns the process bound with it (iommu_sva_find -> mm -> uid). */
 @Component
@@ -23,16 +26,18 @@ public class PasidOwnership {
     /** The pid of the process PASID {@code pasid} is bound for, or null when it is bound for none. */
     public Long ownerPid(int pasid) {
         try {
-            JsonNode mm = clients.iommu().get().uri("/iommu/v1/sva/pasids/{pasid}", pasid).retrieve().body(JsonNode.class);
-            return mm == null || !mm.hasNonNull("pid") ? null : mm.get("pid").asLong();
+            IommuViews.Pasid mm = clients.iommu().find(pasid);
+            return mm == null ? null : mm.pid();
         } catch (ErrnoException e) {
             return null;
         }
     }
 
     /** The PASID's io_mm if it belongs to one of the caller's processes; ESRCH otherwise (no leak). */
-    public JsonNode requireOwned(Caller caller, int pasid) {
-        return requireOwned(caller, pasid, "/iommu/v1/sva/pasids/{pasid}");
+    public IommuViews.Pasid requireOwned(Caller caller, int pasid) {
+        IommuViews.Pasid mm = lookup(pasid, p -> clients.iommu().find(p));
+        requireVisible(caller, pasid, mm.pid());
+        return mm;
     }
 
     /**
@@ -40,24 +45,32 @@ public class PasidOwnership {
      * for it and succeeds, and only the holder (or admin) may do it. Once the exit is done the PASID is
      * free (v1: release detaches every bond), and an unbind of it is ESRCH.
      */
-    public JsonNode requireHolderOwned(Caller caller, int pasid) {
-        return requireOwned(caller, pasid, "/iommu/v1/sva/pasids/{pasid}/holder");
+    public PasidView requireHolderOwned(Caller caller, int pasid) {
+        PasidView holder = lookup(pasid, p -> clients.iommu().holder(p));
+        requireVisible(caller, pasid, holder.pid());
+        return holder;
     }
 
-    private JsonNode requireOwned(Caller caller, int pasid, String path) {
-        JsonNode mm;
+    private static <T> T lookup(int pasid, IntFunction<T> call) {
+        T found;
         try {
-            mm = clients.iommu().get().uri(path, pasid).retrieve().body(JsonNode.class);
+            found = call.apply(pasid);
         } catch (ErrnoException e) {
             if (e.status().value() == 404) {
                 throw noSuchPasid(pasid);
             }
             throw e;
         }
-        if (mm == null || !visible(caller, mm.path("pid").asLong())) {
+        if (found == null) {
             throw noSuchPasid(pasid);
         }
-        return mm;
+        return found;
+    }
+
+    private void requireVisible(Caller caller, int pasid, long pid) {
+        if (!visible(caller, pid)) {
+            throw noSuchPasid(pasid);
+        }
     }
 
     public boolean visible(Caller caller, long pid) {

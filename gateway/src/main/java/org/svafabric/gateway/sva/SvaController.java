@@ -1,8 +1,6 @@
 package org.svafabric.gateway.sva;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -21,12 +19,17 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.iommu.BondView;
+import org.svafabric.api.iommu.IommuApi;
+import org.svafabric.api.iommu.IommuRequests;
+import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.gateway.process.ProcessOwnership;
 import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Answers;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The SVA bind API of the v1 series, one endpoint per kernel function, forwarded to the iommu
@@ -37,12 +40,12 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1")
 @Tag(name = "SVA bind API", description = "iommu_sva_device_init / shutdown / register_mm_exit_handler / bind / unbind / find")
 public class SvaController {
-    private final ServiceClients clients;
+    private final IommuApi iommu;
     private final ProcessOwnership ownership;
     private final PasidOwnership pasids;
 
     public SvaController(ServiceClients clients, ProcessOwnership ownership, PasidOwnership pasids) {
-        this.clients = clients;
+        this.iommu = clients.iommu();
         this.ownership = ownership;
         this.pasids = pasids;
     }
@@ -53,74 +56,67 @@ public class SvaController {
     public record MmExitHandler(@NotNull @Size(max = 32) String policy) {
     }
 
-    public record BindRequest(@NotNull @Positive Long pid, @Size(max = 8) List<@NotNull String> flags, JsonNode drvdata) {
+    public record BindRequest(@NotNull @Positive Long pid, @Size(max = 8) List<@NotNull String> flags, @Size(max = 256) String drvdata) {
     }
 
     @PostMapping("/devices/{dev}/sva")
     @Operation(summary = "iommu_sva_device_init(dev, features, max_pasid)")
-    public JsonNode init(Caller caller, @PathVariable String dev, @Valid @RequestBody InitRequest body) {
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("features", body.features() == null ? List.of() : body.features());
-        req.put("maxPasid", body.maxPasid() == null ? 0 : body.maxPasid());
-        return clients.iommu().post().uri("/iommu/v1/devices/{dev}/sva", dev).body(req).retrieve().body(JsonNode.class);
+    @Answers(status = 200, problems = {400, 404, 409})
+    public IommuViews.SvaInitialised init(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev, @Valid @RequestBody InitRequest body) {
+        return iommu.svaInit(dev, new IommuRequests.SvaInit(body.features() == null ? List.of() : body.features(),
+                body.maxPasid() == null ? 0 : body.maxPasid()));
     }
 
     @DeleteMapping("/devices/{dev}/sva")
     @Operation(summary = "iommu_sva_device_shutdown(dev): unbinds every bond, then resets")
-    public ResponseEntity<Void> shutdown(Caller caller, @PathVariable String dev) {
-        clients.iommu().delete().uri("/iommu/v1/devices/{dev}/sva", dev).retrieve().toBodilessEntity();
+    @Answers(status = 204, problems = {404})
+    public ResponseEntity<Void> shutdown(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev) {
+        iommu.svaShutdown(dev);
         return ResponseEntity.noContent().build();
     }
 
     @PutMapping("/devices/{dev}/sva/mm-exit-handler")
     @Operation(summary = "iommu_register_mm_exit_handler(dev, handler)")
-    public ResponseEntity<Void> mmExitHandler(Caller caller, @PathVariable String dev, @Valid @RequestBody MmExitHandler body) {
-        clients.iommu().put().uri("/iommu/v1/devices/{dev}/sva/mm-exit-handler", dev)
-                .body(Map.of("policy", body.policy())).retrieve().toBodilessEntity();
+    @Answers(status = 204, problems = {400, 404})
+    public ResponseEntity<Void> mmExitHandler(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev, @Valid @RequestBody MmExitHandler body) {
+        iommu.registerMmExitHandler(dev, new IommuRequests.MmExitHandler(body.policy()));
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/devices/{dev}/sva/bonds")
     @Operation(summary = "iommu_sva_bind_device(dev, mm, &pasid, flags, drvdata)")
-    public ResponseEntity<JsonNode> bind(Caller caller, @PathVariable String dev, @Valid @RequestBody BindRequest body) {
+    @Answers(status = 201, problems = {400, 404, 409})
+    public ResponseEntity<IommuViews.Bond> bind(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev, @Valid @RequestBody BindRequest body) {
         ownership.requireOwned(caller, body.pid());
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("pid", body.pid());
-        req.put("flags", body.flags() == null ? List.of() : body.flags());
-        if (body.drvdata() != null) {
-            req.put("drvdata", body.drvdata());
-        }
-        JsonNode bond = clients.iommu().post().uri("/iommu/v1/devices/{dev}/sva/bonds", dev).body(req).retrieve().body(JsonNode.class);
+        IommuViews.Bond bond = iommu.bind(dev, new IommuRequests.Bind(body.pid(), body.flags() == null ? List.of() : body.flags(),
+                body.drvdata())).getBody();
         return ResponseEntity.status(HttpStatus.CREATED).body(bond);
     }
 
     @GetMapping("/devices/{dev}/sva/bonds")
     @Operation(summary = "The bonds of a device (the caller's processes only, unless admin)")
-    public JsonNode bonds(Caller caller, @PathVariable String dev) {
-        JsonNode all = clients.iommu().get().uri("/iommu/v1/devices/{dev}/sva/bonds", dev).retrieve().body(JsonNode.class);
-        if (caller.isAdmin() || all == null || !all.isArray()) {
-            return all;
+    @Answers(status = 200, problems = {404})
+    public List<BondView> bonds(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev) {
+        List<BondView> all = iommu.bonds(dev);
+        if (caller.isAdmin() || all == null) {
+            return all == null ? List.of() : all;
         }
-        tools.jackson.databind.node.ArrayNode mine = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        for (JsonNode b : all) {
-            if (pasids.visible(caller, b.path("pid").asLong())) {
-                mine.add(b);
-            }
-        }
-        return mine;
+        return all.stream().filter(b -> pasids.visible(caller, b.pid())).toList();
     }
 
     @DeleteMapping("/devices/{dev}/sva/bonds/{pasid}")
     @Operation(summary = "iommu_sva_unbind_device(dev, pasid)")
-    public ResponseEntity<Void> unbind(Caller caller, @PathVariable String dev, @PathVariable int pasid) {
+    @Answers(status = 204, problems = {404})
+    public ResponseEntity<Void> unbind(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev, @Parameter(description = "PASID (Process Address Space ID)", example = "1") @PathVariable int pasid) {
         pasids.requireHolderOwned(caller, pasid);
-        clients.iommu().delete().uri("/iommu/v1/devices/{dev}/sva/bonds/{pasid}", dev, pasid).retrieve().toBodilessEntity();
+        iommu.unbind(dev, pasid);
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/sva/pasids/{pasid}")
     @Operation(summary = "iommu_sva_find(pasid)")
-    public JsonNode find(Caller caller, @PathVariable int pasid) {
+    @Answers(status = 200, problems = {404})
+    public IommuViews.Pasid find(Caller caller, @Parameter(description = "PASID (Process Address Space ID)", example = "1") @PathVariable int pasid) {
         return pasids.requireOwned(caller, pasid);
     }
 }

@@ -7,10 +7,10 @@ import java.util.TreeMap;
 
 import org.springframework.stereotype.Component;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DeviceApi;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
-
-import tools.jackson.databind.JsonNode;
 
 /**
  * IOMMU groups: the smallest sets of devices the IOMMU can isolate from each other. As on a PCIe
@@ -19,29 +19,26 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 public class VfioGroups {
-    private final ServiceClients clients;
+    private final DeviceApi devices;
 
     public VfioGroups(ServiceClients clients) {
-        this.clients = clients;
+        this.devices = clients.device();
     }
 
     public record Group(int id, List<String> devices) {
     }
 
     public List<Group> all() {
-        JsonNode devices = clients.device().get().uri("/device/v1/devices").retrieve().body(JsonNode.class);
-        Map<String, List<JsonNode>> byKey = new TreeMap<>();
-        if (devices != null) {
-            for (JsonNode d : devices) {
-                String id = d.path("id").asString();
-                String key = "pci".equals(d.path("type").asString()) && id.contains(".") ? id.substring(0, id.lastIndexOf('.')) : id;
-                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
-            }
+        Map<String, List<DeviceViews.Device>> byKey = new TreeMap<>();
+        for (DeviceViews.Device d : devices.devices()) {
+            String id = d.id();
+            String key = "pci".equals(d.type()) && id.contains(".") ? id.substring(0, id.lastIndexOf('.')) : id;
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
         }
         List<Group> groups = new ArrayList<>();
-        for (List<JsonNode> members : byKey.values()) {
-            int id = members.stream().mapToInt(d -> d.path("sid").asInt()).min().orElseThrow();
-            groups.add(new Group(id, members.stream().map(d -> d.path("id").asString()).sorted().toList()));
+        for (List<DeviceViews.Device> members : byKey.values()) {
+            int id = members.stream().mapToInt(DeviceViews.Device::sid).min().orElseThrow();
+            groups.add(new Group(id, members.stream().map(DeviceViews.Device::id).sorted().toList()));
         }
         groups.sort((a, b) -> Integer.compare(a.id(), b.id()));
         return groups;

@@ -1,6 +1,5 @@
 package org.svafabric.gateway.vfio;
 
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -15,9 +14,11 @@ import org.svafabric.api.boot.PeerRebootListener;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.json.Addr;
-
-import tools.jackson.databind.JsonNode;
+import org.svafabric.api.mm.MmRequests;
+import org.svafabric.api.mm.MmViews;
+import org.svafabric.api.wire.ProcessState;
 
 /**
  * Keeps the VFIO state in the gateway's database true to what the machine holds, after a restart of the
@@ -118,7 +119,7 @@ public class VfioReconciler implements PeerRebootListener {
         }
         if (c.getDomainId() != null && domainExists(c.getDomainId())) {
             try {
-                clients.iommu().delete().uri("/iommu/v1/domains/{d}", c.getDomainId()).retrieve().toBodilessEntity();
+                clients.iommu().freeDomain(c.getDomainId());
             } catch (ErrnoException e) {
                 log.info("domain {} of container {} not freed: {}", c.getDomainId(), c.getId(), e.getMessage());
             }
@@ -129,8 +130,8 @@ public class VfioReconciler implements PeerRebootListener {
 
     private boolean running(long pid) {
         try {
-            JsonNode p = clients.mm().get().uri("/mm/v1/processes/{pid}", pid).retrieve().body(JsonNode.class);
-            return p != null && "RUNNING".equals(p.path("state").asString());
+            MmViews.Process p = clients.mm().get(pid);
+            return p != null && p.state() == ProcessState.RUNNING;
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ESRCH || e.errno() == Errno.ENOENT) {
                 return false;
@@ -141,7 +142,7 @@ public class VfioReconciler implements PeerRebootListener {
 
     private boolean domainExists(long id) {
         try {
-            clients.iommu().get().uri("/iommu/v1/domains/{d}", id).retrieve().toBodilessEntity();
+            clients.iommu().domain(id);
             return true;
         } catch (ErrnoException e) {
             if (e.status().value() == 404) {
@@ -153,8 +154,8 @@ public class VfioReconciler implements PeerRebootListener {
 
     private boolean pasidHeldBy(int pasid, long pid) {
         try {
-            JsonNode p = clients.iommu().get().uri("/iommu/v1/sva/pasids/{p}", pasid).retrieve().body(JsonNode.class);
-            return p != null && p.path("pid").asLong(-1) == pid;
+            IommuViews.Pasid p = clients.iommu().find(pasid);
+            return p != null && p.pid() == pid;
         } catch (ErrnoException e) {
             if (e.status().value() == 404) {
                 return false;
@@ -165,8 +166,7 @@ public class VfioReconciler implements PeerRebootListener {
 
     private void unpin(long pid, long vaddr, long size) {
         try {
-            clients.mm().post().uri("/mm/v1/processes/{pid}/unpin", pid).body(Map.of("addr", Addr.hex(vaddr), "length", size))
-                    .retrieve().toBodilessEntity();
+            clients.mm().unpin(pid, new MmRequests.Range(Addr.of(vaddr), size));
         } catch (ErrnoException e) {
             log.debug("unpin of pid {} [{}+{}] failed: {}", pid, Addr.hex(vaddr), size, e.getMessage());
         }

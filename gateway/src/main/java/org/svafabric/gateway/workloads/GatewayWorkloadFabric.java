@@ -4,18 +4,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.FabricEvent;
+import org.svafabric.api.iommu.IommuRequests;
+import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmRequests;
+import org.svafabric.api.mm.MmViews;
 import org.svafabric.api.timing.TimingTable;
-import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.gateway.events.EventGatherer;
 import org.svafabric.gateway.jobs.JobSubmission;
 import org.svafabric.gateway.process.ProcessOwnership;
@@ -23,8 +28,10 @@ import org.svafabric.gateway.security.Caller;
 import org.svafabric.gateway.vfio.VfioContainer;
 import org.svafabric.gateway.vfio.VfioGroups;
 import org.svafabric.gateway.vfio.VfioService;
+import org.svafabric.gateway.vfio.VfioViews;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -35,6 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class GatewayWorkloadFabric implements WorkloadFabric {
     private static final int EVENT_PAGE = 10_000;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ServiceClients clients;
     private final ProcessOwnership ownership;
@@ -42,32 +50,30 @@ class GatewayWorkloadFabric implements WorkloadFabric {
     private final VfioGroups groups;
     private final JobSubmission jobs;
     private final EventGatherer events;
-    private final FabricProperties props;
 
     GatewayWorkloadFabric(ServiceClients clients, ProcessOwnership ownership, VfioService vfio, VfioGroups groups,
-                          JobSubmission jobs, EventGatherer events, FabricProperties props) {
+                          JobSubmission jobs, EventGatherer events) {
         this.clients = clients;
         this.ownership = ownership;
         this.vfio = vfio;
         this.groups = groups;
         this.jobs = jobs;
         this.events = events;
-        this.props = props;
     }
 
     @Override
     public DeviceInfo device(String id) {
-        JsonNode d;
+        DeviceViews.Device d;
         try {
-            d = clients.device().get().uri("/device/v1/devices/{dev}", id).retrieve().body(JsonNode.class);
+            d = clients.device().device(id);
         } catch (ErrnoException e) {
             if (e.status().value() == 404) {
                 throw new ErrnoException(Errno.ENODEV, "no-such-device", "no device " + id + " (GET /api/v1/devices lists them)");
             }
             throw e;
         }
-        JsonNode engine = d.path("description").path("engine");
-        JsonNode caps = d.path("capabilities");
+        DeviceDescription.Engine engine = d.description() == null ? null : d.description().engine();
+        DeviceViews.Capabilities caps = d.capabilities();
         int group = -1;
         for (VfioGroups.Group g : groups.all()) {
             if (g.devices().contains(id)) {
@@ -75,35 +81,35 @@ class GatewayWorkloadFabric implements WorkloadFabric {
             }
         }
         boolean taken = false;
-        for (Map<String, Object> g : vfio.groupList()) {
-            if (Integer.valueOf(group).equals(g.get("id")) && g.get("container") != null) {
+        for (VfioViews.Group g : vfio.groupList()) {
+            if (g.id() == group && g.container() != null) {
                 taken = true;
             }
         }
-        return new DeviceInfo(id, engine.path("queueDepth").asInt(1), engine.path("engines").asInt(1), caps.path("pasidBits").asInt(),
-                caps.path("pri").asBoolean(), caps.path("stall").asBoolean(), caps.path("ats").asBoolean(), group, taken);
+        int queueDepth = engine == null || engine.queueDepth() == null ? 1 : engine.queueDepth();
+        int engines = engine == null || engine.engines() == null ? 1 : engine.engines();
+        return new DeviceInfo(id, queueDepth, engines, caps.pasidBits(), caps.pri(), caps.stall(), caps.ats(), group, taken);
     }
 
     @Override
     public TimingTable timing() {
-        JsonNode t = clients.device().get().uri("/device/v1/timing").retrieve().body(JsonNode.class);
-        Map<String, Long> costs = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : t.path("costs").properties()) {
-            costs.put(e.getKey(), e.getValue().asLong());
-        }
-        return TimingTable.defaults().with(costs).withIopfWorkers(t.path("iopfWorkers").asInt(TimingTable.DEFAULT_IOPF_WORKERS));
+        DeviceViews.Timing t = clients.device().timing();
+        return TimingTable.defaults().with(t.costs() == null ? java.util.Map.of() : t.costs())
+                .withIopfWorkers(t.iopfWorkers() > 0 ? t.iopfWorkers() : TimingTable.DEFAULT_IOPF_WORKERS);
     }
 
     @Override
     public long freeFrames() {
-        return clients.mm().get().uri("/mm/v1/ram").retrieve().body(JsonNode.class).path("freeFrames").asLong();
+        return clients.mm().ram().freeFrames();
     }
 
     @Override
     public long createProcess(Caller caller, String name) {
-        JsonNode p = clients.mm().post().uri("/mm/v1/processes").body(Map.of("name", name, "uid", caller.uid()))
-                .retrieve().body(JsonNode.class);
-        long pid = p.path("pid").asLong();
+        MmViews.Process p = clients.mm().create(new MmRequests.CreateProcess(name, caller.uid())).getBody();
+        if (p == null) {
+            throw new ErrnoException(Errno.EIO, "no-process", "mm-service created a process without saying which");
+        }
+        long pid = p.pid();
         ownership.remember(pid, caller.uid());
         return pid;
     }
@@ -111,51 +117,48 @@ class GatewayWorkloadFabric implements WorkloadFabric {
     @Override
     public void exitProcess(Caller caller, long pid) {
         ownership.requireOwned(caller, pid);
-        clients.mm().delete().uri("/mm/v1/processes/{pid}", pid).retrieve().toBodilessEntity();
+        clients.mm().exit(pid);
     }
 
     @Override
     public long mmap(Caller caller, long pid, long length, boolean populate) {
         ownership.requireOwned(caller, pid);
-        JsonNode r = clients.mm().post().uri("/mm/v1/processes/{pid}/mmap", pid)
-                .body(Map.of("length", length, "prot", "rw", "populate", populate)).retrieve().body(JsonNode.class);
-        return Addr.parseHex(r.path("addr").asString());
+        MmViews.Mapping r = clients.mm().mmap(pid, new MmRequests.Mmap(length, "rw", populate, null)).getBody();
+        if (r == null || r.addr() == null) {
+            throw new ErrnoException(Errno.EIO, "no-mapping", "mm-service mapped memory without saying where");
+        }
+        return r.addr().value();
     }
 
     @Override
     public void munmap(Caller caller, long pid, long addr, long length) {
         ownership.requireOwned(caller, pid);
-        clients.mm().post().uri("/mm/v1/processes/{pid}/munmap", pid).body(Map.of("addr", Addr.hex(addr), "length", length))
-                .retrieve().toBodilessEntity();
+        clients.mm().munmap(pid, new MmRequests.Range(Addr.of(addr), length));
     }
 
     @Override
     public void write(Caller caller, long pid, long addr, byte[] data) {
         ownership.requireOwned(caller, pid);
-        clients.mm().put().uri("/mm/v1/processes/{pid}/memory?addr={addr}", pid, Addr.hex(addr))
-                .contentType(MediaType.APPLICATION_OCTET_STREAM).body(data).retrieve().toBodilessEntity();
+        clients.mm().write(pid, Addr.hex(addr), data);
     }
 
     @Override
     public byte[] read(Caller caller, long pid, long addr, int length) {
         ownership.requireOwned(caller, pid);
-        byte[] b = clients.mm().get().uri("/mm/v1/processes/{pid}/memory?addr={addr}&length={length}", pid, Addr.hex(addr), length)
-                .accept(MediaType.APPLICATION_OCTET_STREAM).retrieve().body(byte[].class);
+        byte[] b = clients.mm().read(pid, Addr.hex(addr), length).getBody();
         return b == null ? new byte[0] : b;
     }
 
     @Override
     public long reclaim(Caller caller, long pid, long addr, long length) {
         ownership.requireOwned(caller, pid);
-        return clients.mm().post().uri("/mm/v1/processes/{pid}/reclaim", pid).body(Map.of("addr", Addr.hex(addr), "length", length))
-                .retrieve().body(JsonNode.class).path("reclaimed").asLong();
+        return clients.mm().reclaim(pid, new MmRequests.Reclaim(Addr.of(addr), length, null)).reclaimed();
     }
 
     @Override
     public void svaInit(String device) {
         try {
-            clients.iommu().post().uri("/iommu/v1/devices/{dev}/sva", device)
-                    .body(Map.of("features", List.of("IOPF"), "maxPasid", 0)).retrieve().toBodilessEntity();
+            clients.iommu().svaInit(device, new IommuRequests.SvaInit(List.of("IOPF"), 0));
         } catch (ErrnoException e) {
             if (e.errno() != Errno.EEXIST) {
                 throw e;
@@ -166,13 +169,16 @@ class GatewayWorkloadFabric implements WorkloadFabric {
     @Override
     public int bind(Caller caller, String device, long pid) {
         ownership.requireOwned(caller, pid);
-        return clients.iommu().post().uri("/iommu/v1/devices/{dev}/sva/bonds", device)
-                .body(Map.of("pid", pid, "flags", List.of())).retrieve().body(JsonNode.class).path("pasid").asInt();
+        IommuViews.Bond bond = clients.iommu().bind(device, new IommuRequests.Bind(pid, List.of(), null)).getBody();
+        if (bond == null) {
+            throw new ErrnoException(Errno.EIO, "no-bond", "iommu-service bound " + device + " without a PASID");
+        }
+        return bond.pasid();
     }
 
     @Override
     public void unbind(Caller caller, String device, int pasid) {
-        clients.iommu().delete().uri("/iommu/v1/devices/{dev}/sva/bonds/{pasid}", device, pasid).retrieve().toBodilessEntity();
+        clients.iommu().unbind(device, pasid);
     }
 
     @Override
@@ -214,7 +220,8 @@ class GatewayWorkloadFabric implements WorkloadFabric {
         if (viaContainer) {
             vfio.requireDeviceInCallersContainer(caller, device, null);
         }
-        return jobs.submit(caller, device, true, body).getBody();
+        DeviceViews.Job job = jobs.submit(caller, device, true, JSON.treeToValue(body, DeviceRequests.Job.class)).getBody();
+        return job == null ? null : JSON.valueToTree(job);
     }
 
     @Override
@@ -224,7 +231,7 @@ class GatewayWorkloadFabric implements WorkloadFabric {
         for (String device : scope) {
             long after = 0;
             while (true) {
-                List<FabricEvent> page = events.fetch(props.services().iommu(), after,
+                List<FabricEvent> page = events.fetch(RemoteService.IOMMU, after,
                         new EventGatherer.Filter(type, device, pasid, null, from.toString()), EVENT_PAGE);
                 for (FabricEvent e : page) {
                     if (pasid != null || e.pasid() == null) {

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Answers;
 import org.svafabric.gateway.web.Paging;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -39,6 +40,7 @@ public class WorkloadController {
 
     @PostMapping
     @Operation(summary = "Start a workload: checked first (4xx, nothing created), then run asynchronously; 202 with Location")
+    @Answers(status = 202, problems = {400, 403, 404, 409})
     public ResponseEntity<Map<String, Object>> submit(Caller caller, @Valid @RequestBody WorkloadRequest body) {
         WorkloadEntity w = workloads.submit(caller, body);
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/workloads/" + w.getId()))
@@ -47,6 +49,7 @@ public class WorkloadController {
 
     @GetMapping
     @Operation(summary = "The caller's workloads (admin: all), oldest first, paged: ?page=&size=, X-Total-Count and Link headers")
+    @Answers(status = 200, problems = {400})
     public ResponseEntity<List<Map<String, Object>>> list(Caller caller, @RequestParam(required = false) Integer page,
                                                           @RequestParam(required = false) Integer size) {
         Paging.check(page, size);
@@ -62,18 +65,21 @@ public class WorkloadController {
 
     @GetMapping("/{id}")
     @Operation(summary = "A workload: status, request, progress while it runs, report once it ended")
+    @Answers(status = 200, problems = {404})
     public Map<String, Object> get(Caller caller, @PathVariable String id) {
         return workloads.view(caller, id);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Cancel: jobs in flight finish, then everything the workload created is torn down; 202")
+    @Answers(status = 202, problems = {404})
     public ResponseEntity<Map<String, Object>> cancel(Caller caller, @PathVariable String id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(workloads.cancel(caller, id));
     }
 
     @GetMapping("/{id}/report.html")
     @Operation(summary = "The report as a page: throughput, latency percentiles, faults per job, model vs wall clock (self-contained)")
+    @Answers(status = 200, problems = {404})
     public ResponseEntity<String> reportPage(Caller caller, @PathVariable String id) {
         return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(page.render(workloads.view(caller, id)));
     }

@@ -1,23 +1,21 @@
 package org.svafabric.iommu.api;
 
+import org.svafabric.api.iommu.IommuRequests;
+
+import org.svafabric.api.iommu.IommuViews;
+
 import java.util.Comparator;
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.iommu.IommuDeviceApi;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
-import org.svafabric.iommu.api.remote.DeviceServiceClient;
+import org.svafabric.iommu.client.DeviceServiceClient;
 import org.svafabric.iommu.core.port.Device;
-import org.svafabric.iommu.core.sva.BondView;
+import org.svafabric.api.iommu.BondView;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.core.sva.SvaDeviceView;
 import org.svafabric.iommu.driver.ArmSmmuV3;
@@ -25,8 +23,7 @@ import org.svafabric.iommu.driver.Master;
 
 /** The devices behind the SMMU and the SVA bind API on them (v1's iommu_sva_* calls, one per endpoint). */
 @RestController
-@RequestMapping("/iommu/v1/devices")
-public class DeviceController {
+public class DeviceController implements IommuDeviceApi {
     private final ArmSmmuV3 driver;
     private final DeviceCatalog catalog;
     private final IommuSva sva;
@@ -39,20 +36,20 @@ public class DeviceController {
         this.deviceService = deviceService;
     }
 
-    @GetMapping
-    public List<IommuViews.Device> list() {
+    @Override
+    public List<IommuViews.Device> devices() {
         return driver.masters().stream().sorted(Comparator.comparingInt(Master::sid)).map(this::view).toList();
     }
 
-    @GetMapping("/{dev}")
-    public IommuViews.Device get(@PathVariable String dev) {
+    @Override
+    public IommuViews.Device device(String dev) {
         catalog.device(dev);
         return view(driver.master(dev).orElseThrow());
     }
 
     /** Hotplug (device-service forwards the description it accepted). */
-    @PostMapping
-    public ResponseEntity<IommuViews.Device> hotplug(@RequestBody DeviceDescription description) {
+    @Override
+    public ResponseEntity<IommuViews.Device> hotplug(DeviceDescription description) {
         if (description == null) {
             throw ErrnoException.invalid("a device description is required");
         }
@@ -60,23 +57,23 @@ public class DeviceController {
         return ResponseEntity.status(HttpStatus.CREATED).body(view(driver.master(d.id()).orElseThrow()));
     }
 
-    @PostMapping("/{dev}/sva")
-    public IommuViews.SvaInitialised init(@PathVariable String dev, @RequestBody(required = false) IommuRequests.SvaInit body) {
+    @Override
+    public IommuViews.SvaInitialised svaInit(String dev, IommuRequests.SvaInit body) {
         IommuRequests.SvaInit req = body == null ? new IommuRequests.SvaInit(List.of(), 0) : body;
         SvaDeviceView v = sva.deviceInit(catalog.device(dev), SvaFeatures.parse(req.features()),
                 req.maxPasid() == null ? 0 : req.maxPasid());
         return new IommuViews.SvaInitialised(v.minPasid(), v.maxPasid(), SvaFeatures.names(v.features()));
     }
 
-    @DeleteMapping("/{dev}/sva")
-    public ResponseEntity<Void> shutdown(@PathVariable String dev) {
+    @Override
+    public ResponseEntity<Void> svaShutdown(String dev) {
         sva.deviceShutdown(catalog.device(dev));
         return ResponseEntity.noContent().build();
     }
 
     /** The handler itself runs in device-service: registered there, then with the core. */
-    @PutMapping("/{dev}/sva/mm-exit-handler")
-    public ResponseEntity<Void> mmExitHandler(@PathVariable String dev, @RequestBody IommuRequests.MmExitHandler body) {
+    @Override
+    public ResponseEntity<Void> registerMmExitHandler(String dev, IommuRequests.MmExitHandler body) {
         Device d = catalog.device(dev);
         if (body == null || body.policy() == null || body.policy().isBlank()) {
             throw ErrnoException.invalid("policy is required (stop-dma or ignore)");
@@ -86,25 +83,25 @@ public class DeviceController {
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping("/{dev}/sva/bonds")
-    public ResponseEntity<IommuViews.Bond> bind(@PathVariable String dev, @RequestBody IommuRequests.Bind body) {
+    @Override
+    public ResponseEntity<IommuViews.Bond> bind(String dev, IommuRequests.Bind body) {
         if (body == null || body.pid() == null || body.pid() <= 0) {
             throw ErrnoException.invalid("pid is required and positive");
         }
         Device d = catalog.device(dev);
-        String drvdata = body.drvdata() == null || body.drvdata().isNull() ? null : body.drvdata().toString();
+        String drvdata = body.drvdata();
         int pasid = sva.bind(d, body.pid(), SvaFeatures.parse(body.flags()), drvdata);
         return ResponseEntity.status(HttpStatus.CREATED).body(new IommuViews.Bond(pasid, body.pid(), d.id()));
     }
 
-    @GetMapping("/{dev}/sva/bonds")
-    public List<BondView> bonds(@PathVariable String dev) {
+    @Override
+    public List<BondView> bonds(String dev) {
         catalog.device(dev);
         return sva.device(dev).map(SvaDeviceView::bonds).orElse(List.of());
     }
 
-    @DeleteMapping("/{dev}/sva/bonds/{pasid}")
-    public ResponseEntity<Void> unbind(@PathVariable String dev, @PathVariable int pasid) {
+    @Override
+    public ResponseEntity<Void> unbind(String dev, int pasid) {
         sva.unbind(catalog.device(dev), pasid);
         return ResponseEntity.noContent().build();
     }

@@ -17,8 +17,12 @@ import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.error.Problems;
+import org.svafabric.api.iommu.SmmuPortApi;
+import org.svafabric.api.iommu.TransactionTerminated;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
+import org.svafabric.api.wire.AtsStatus;
+import org.svafabric.api.wire.Headers;
 import org.svafabric.iommu.hw.TransactionRequest;
 import org.svafabric.iommu.hw.ats.AtsCompletion;
 import org.svafabric.iommu.hw.ats.AtsRequest;
@@ -28,18 +32,19 @@ import org.svafabric.iommu.hw.port.DmaResult;
 import org.svafabric.iommu.hw.pri.PageRequest;
 
 /**
- * What devices send the SMMU (device-service calls these): ATS Translation Requests, PRI Page Requests and
+ * What devices send the SMMU (device-service calls these through {@link SmmuPortApi}; a contract test holds
+ * these mappings to it, since the transaction answers asynchronously): ATS Translation Requests, PRI Page Requests and
  * untranslated transactions. A terminated transaction answers EFAULT with the SMMU event that ended it; a
  * stalled one answers when CMD_RESUME (or the watchdog) lets it go, without holding a request thread.
  */
 @RestController
 public class DevicePortsController {
     /** How many times the transaction stalled (device-service counts stalls from it). */
-    public static final String STALLS_HEADER = "X-Smmu-Stalls";
+    public static final String STALLS_HEADER = Headers.SMMU_STALLS;
     /** What the transaction's translations cost the SMMU, for the device's timing model (see {@link #workHeader}). */
-    public static final String WORK_HEADER = "X-Smmu-Work";
+    public static final String WORK_HEADER = Headers.SMMU_WORK;
     /** What handle_mm_fault took for the transaction's stalls: {@code minor=..;major=..;swapIn=..}. */
-    public static final String FAULT_KINDS_HEADER = "X-Smmu-Fault-Kinds";
+    public static final String FAULT_KINDS_HEADER = Headers.SMMU_FAULT_KINDS;
     static final int MAX_TRANSACTION = 16 << 20;
     private static final int PAGE = 4096;
 
@@ -77,15 +82,15 @@ public class DevicePortsController {
     static IommuCalls.AtsResult result(AtsCompletion c) {
         String cause = c.cause() == null ? null : c.cause().name();
         if (c.status() != AtsCompletion.Status.SUCCESS) {
-            return new IommuCalls.AtsResult(Addr.of(c.addr()), "ERROR", null, null, null, null, null, null,
+            return new IommuCalls.AtsResult(Addr.of(c.addr()), AtsStatus.ERROR, null, null, null, null, null, null,
                     cause == null ? c.status().name() : cause);
         }
         if (c.noTranslation()) {
-            return new IommuCalls.AtsResult(Addr.of(c.addr()), "NO_TRANSLATION", null, null, false, false, false, c.priv(), cause);
+            return new IommuCalls.AtsResult(Addr.of(c.addr()), AtsStatus.NO_TRANSLATION, null, null, false, false, false, c.priv(), cause);
         }
         long size = 1L << c.sizeShift();
         long page = c.pa() + ((c.addr() & (size - 1)) & -PAGE);
-        return new IommuCalls.AtsResult(Addr.of(c.addr()), "OK", Addr.of(page), size, c.read(), c.write(), c.exec(), c.priv(), null);
+        return new IommuCalls.AtsResult(Addr.of(c.addr()), AtsStatus.OK, Addr.of(page), size, c.read(), c.write(), c.exec(), c.priv(), null);
     }
 
     @PostMapping("/iommu/v1/pri/requests")
@@ -114,12 +119,12 @@ public class DevicePortsController {
                                                           @RequestBody(required = false) byte[] data) {
         long va = Addr.parseHex(addr);
         DmaAccess access;
-        if ("write".equals(op)) {
+        if (SmmuPortApi.WRITE.equals(op)) {
             if (data == null || data.length == 0 || data.length > MAX_TRANSACTION) {
                 throw ErrnoException.invalid("a write carries 1.." + MAX_TRANSACTION + " bytes");
             }
             access = new DmaAccess(va, true, data, data.length, priv, false);
-        } else if ("read".equals(op)) {
+        } else if (SmmuPortApi.READ.equals(op)) {
             if (length == null || length <= 0 || length > MAX_TRANSACTION) {
                 throw ErrnoException.invalid("a read needs length 1.." + MAX_TRANSACTION);
             }
@@ -158,11 +163,7 @@ public class DevicePortsController {
         }
         DmaResult.Aborted a = (DmaResult.Aborted) t.result();
         String event = a.event() == null ? "ABORT" : a.event().type().name();
-        ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "transaction-terminated", "Transaction terminated",
-                "the SMMU terminated the transaction at " + Addr.hex(a.va()) + ": " + event
-                        + (a.reason() == null ? "" : " (" + a.reason() + ")"), Errno.EFAULT);
-        pd.setProperty("event", event);
-        pd.setProperty("addr", Addr.hex(a.va()));
+        ProblemDetail pd = Problems.of(TransactionTerminated.of(event, a.va(), t.stalls(), a.reason()));
         return ResponseEntity.status(HttpStatus.BAD_REQUEST).header(STALLS_HEADER, stalls).header(WORK_HEADER, work)
                 .header(FAULT_KINDS_HEADER, kinds)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);

@@ -4,27 +4,26 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.iommu.IommuEventsApi;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.EventLog;
 import org.svafabric.api.events.FabricEvent;
 
 /** GET /iommu/v1/events: this service's event log (SMMU events, faults, invalidations), oldest first, paged. */
 @RestController
-public class EventsController {
+public class EventsController implements IommuEventsApi {
     private final EventLog events;
 
     public EventsController(EventLog events) {
         this.events = events;
     }
 
-    @GetMapping("/iommu/v1/events")
-    public List<FabricEvent> events(@RequestParam(required = false) String type, @RequestParam(required = false) String device,
-                                    @RequestParam(required = false) Integer pasid, @RequestParam(required = false) Long pid,
-                                    @RequestParam(required = false) String since, @RequestParam(defaultValue = "0") int page,
-                                    @RequestParam(defaultValue = "100") int size) {
+    @Override
+    public List<FabricEvent> events(String type, String device,
+                                    Integer pasid, Long pid,
+                                    String since, int page,
+                                    int size) {
         if (page < 0 || size < 1 || size > 10_000) {
             throw ErrnoException.invalid("page must be >= 0 and size 1..10000");
         }

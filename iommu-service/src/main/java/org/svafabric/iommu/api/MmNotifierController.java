@@ -1,11 +1,8 @@
 package org.svafabric.iommu.api;
 
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.iommu.MmNotifierCallbackApi;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.mm.NotifierCallbacks;
 import org.svafabric.iommu.core.sva.IommuSva;
@@ -15,8 +12,7 @@ import org.svafabric.iommu.core.sva.IommuSva;
  * effect is complete: mm-service frees nothing before that.
  */
 @RestController
-@RequestMapping("/iommu/v1/mm-notifier/{pid}")
-public class MmNotifierController {
+public class MmNotifierController implements MmNotifierCallbackApi {
     private final IommuSva sva;
     private final BroadcastTlbi broadcast;
 
@@ -26,8 +22,8 @@ public class MmNotifierController {
     }
 
     /** invalidate_range: after TLBI (unless BTM did it), ATC_INV and CMD_SYNC with the ATC completions. */
-    @PostMapping("/invalidate-range")
-    public ResponseEntity<Void> invalidateRange(@PathVariable long pid, @RequestBody NotifierCallbacks.InvalidateRange body) {
+    @Override
+    public ResponseEntity<Void> invalidateRange(long pid, NotifierCallbacks.InvalidateRange body) {
         if (body == null || body.start() == null || body.end() == null || body.end().value() < body.start().value()) {
             throw ErrnoException.invalid("start and end are required, start <= end");
         }
@@ -36,15 +32,15 @@ public class MmNotifierController {
     }
 
     /** release: mm_exit handlers, fault flush and CD teardown for every bond of the exiting process. */
-    @PostMapping("/release")
-    public ResponseEntity<Void> release(@PathVariable long pid) {
+    @Override
+    public ResponseEntity<Void> release(long pid) {
         sva.notifier().release(pid);
         return ResponseEntity.noContent().build();
     }
 
     /** The CPU's broadcast TLBI, reaching the SMMU's TLB directly (BTM). */
-    @PostMapping("/tlbi")
-    public ResponseEntity<Void> tlbi(@PathVariable long pid, @RequestBody NotifierCallbacks.Tlbi body) {
+    @Override
+    public ResponseEntity<Void> tlbi(long pid, NotifierCallbacks.Tlbi body) {
         if (body == null) {
             throw ErrnoException.invalid("a TLBI body is required");
         }

@@ -1,11 +1,12 @@
 package org.svafabric.iommu.api;
 
+import org.svafabric.api.iommu.IommuViews;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.iommu.SmmuApi;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 import org.svafabric.iommu.driver.SmmuFeatures;
@@ -15,8 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /** GET /iommu/v1/smmu: what the driver found at probe (decoded ID registers) and whether SVA is available. */
 @RestController
-@RequestMapping("/iommu/v1/smmu")
-public class SmmuController {
+public class SmmuController implements SmmuApi {
     private final ArmSmmuV3 driver;
     private final String name;
     private final MeterRegistry meters;
@@ -27,7 +27,7 @@ public class SmmuController {
         this.meters = meters;
     }
 
-    @GetMapping
+    @Override
     public IommuViews.Smmu smmu() {
         SmmuFeatures f = driver.features();
         IommuViews.Features features = new IommuViews.Features(f.ssidBits(), f.sidBits(), f.pri(), f.ats(),
@@ -43,7 +43,7 @@ public class SmmuController {
     }
 
     /** The SMMU's counters (smmu.*) as name -> value, summed over tags. */
-    private Map<String, Object> metrics() {
+    private Map<String, Long> metrics() {
         Map<String, Double> sums = new LinkedHashMap<>();
         for (Meter m : meters.getMeters()) {
             String n = m.getId().getName();
@@ -56,7 +56,7 @@ public class SmmuController {
                 }
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Long> out = new LinkedHashMap<>();
         sums.forEach((k, v) -> out.put(k, v.longValue()));
         return out;
     }

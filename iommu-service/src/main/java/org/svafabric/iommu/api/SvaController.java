@@ -1,19 +1,20 @@
 package org.svafabric.iommu.api;
 
+import org.svafabric.api.iommu.IommuViews;
+
 import org.svafabric.iommu.core.port.MmPort;
 
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.iommu.IommuSvaApi;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
-import org.svafabric.iommu.core.sva.BondView;
+import org.svafabric.api.iommu.BondView;
 import org.svafabric.iommu.core.sva.IommuSva;
-import org.svafabric.iommu.core.sva.PasidView;
+import org.svafabric.api.iommu.PasidView;
 
 /** GET /iommu/v1/sva/pasids/{pasid}: iommu_sva_find, with the devices bound at that PASID. */
 @RestController
-public class SvaController {
+public class SvaController implements IommuSvaApi {
     private final IommuSva sva;
     private final MmPort mm;
 
@@ -27,8 +28,8 @@ public class SvaController {
      * starts exiting in mm-service a moment before its release reaches the core, so this also
      * asks mm-service: a process that is no longer running has no live address space here either.
      */
-    @GetMapping("/iommu/v1/sva/pasids/{pasid}")
-    public IommuViews.Pasid find(@PathVariable int pasid) {
+    @Override
+    public IommuViews.Pasid find(int pasid) {
         long pid = sva.find(pasid).orElseThrow(() -> notFound(pasid));
         if (mm.process(pid).map(p -> !p.isRunning()).orElse(true)) {
             throw notFound(pasid);
@@ -43,8 +44,8 @@ public class SvaController {
      * arrives while the process exits waits for the exit and succeeds, and its caller must be able to tell
      * whose PASID it was. 404 once the PASID is free, which in v1 is as soon as the exit is done.
      */
-    @GetMapping("/iommu/v1/sva/pasids/{pasid}/holder")
-    public PasidView holder(@PathVariable int pasid) {
+    @Override
+    public PasidView holder(int pasid) {
         return sva.pasid(pasid).orElseThrow(() -> new ErrnoException(Errno.ESRCH, "no-such-pasid", "PASID " + pasid + " is not allocated"));
     }
 

@@ -2,23 +2,23 @@ package org.svafabric.iommu.audit;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.audit.AuditViews;
+import org.svafabric.api.audit.IommuAuditApi;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 
 /** The audit's view of iommu-service (service credential only, as every internal path). */
 @RestController
-public class AuditController {
+public class AuditController implements IommuAuditApi {
     private final SmmuAudit audit;
 
     public AuditController(SmmuAudit audit) {
         this.audit = audit;
     }
 
-    @GetMapping("/iommu/v1/audit")
-    public AuditViews.Iommu view() {
+    @Override
+    public AuditViews.Iommu audit() {
         return audit.view();
     }
 

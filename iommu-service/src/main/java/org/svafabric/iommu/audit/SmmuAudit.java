@@ -7,7 +7,7 @@ import java.util.Map;
 import org.svafabric.api.audit.AuditFinding;
 import org.svafabric.api.audit.AuditViews;
 import org.svafabric.api.json.Addr;
-import org.svafabric.iommu.core.sva.BondView;
+import org.svafabric.api.iommu.BondView;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.core.sva.SvaDeviceView;
 import org.svafabric.iommu.driver.ArmSmmuV3;

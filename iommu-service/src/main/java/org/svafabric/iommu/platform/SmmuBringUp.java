@@ -9,7 +9,7 @@ import org.springframework.context.SmartLifecycle;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.api.DeviceCatalog;
-import org.svafabric.iommu.api.remote.DeviceServiceClient;
+import org.svafabric.iommu.client.DeviceServiceClient;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 
 /**

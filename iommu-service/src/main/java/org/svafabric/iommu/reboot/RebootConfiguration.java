@@ -5,7 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.svafabric.api.boot.ServiceReboot;
 import org.svafabric.iommu.api.DeviceCatalog;
-import org.svafabric.iommu.api.remote.DeviceServiceClient;
+import org.svafabric.iommu.client.DeviceServiceClient;
 import org.svafabric.iommu.core.sva.IommuSva;
 
 @Configuration

@@ -105,7 +105,7 @@ final class FakeNeighbours implements AutoCloseable {
         if (path.equals("/device/v1/devices") && method.equals("GET")) {
             List<DeviceViews.Device> list = new ArrayList<>();
             Topology.loadDefault().devices().forEach(d -> list.add(new DeviceViews.Device(d.id(), d.type(), d.streamId(),
-                    new DeviceViews.Capabilities(d.pasidBits(), d.hasPri(), d.hasAts(), d.canStall()), d, null, Map.of())));
+                    new DeviceViews.Capabilities(d.pasidBits(), d.hasPri(), d.hasAts(), d.canStall()), d, null, null)));
             reply(x, 200, list);
         } else if (pm.matches()) {
             mm(x, method, Long.parseLong(pm.group(1)), pm.group(2) == null ? "" : pm.group(2), body);

@@ -322,4 +322,20 @@ class IommuApiTest {
         }
         throw new AssertionError("no call to " + pathPart);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+    org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping contractMappings;
+
+    /** What Spring MVC maps is exactly what the fabric-api contract declares: the implemented interfaces' exchanges, and no others. */
+    @Test
+    void theControllersServeTheContractAndNothingElse() {
+        java.util.Set<String> served = new java.util.TreeSet<>();
+        contractMappings.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().forEach(p ->
+                info.getMethodsCondition().getMethods().forEach(m -> served.add(m + " " + p))));
+        java.util.Set<String> declared = org.svafabric.api.contract.Contracts.exchanges(org.svafabric.api.iommu.IommuApi.class, org.svafabric.api.iommu.SmmuPortApi.class, org.svafabric.api.iommu.MmNotifierCallbackApi.class, org.svafabric.api.events.EventLogApi.class, org.svafabric.api.faults.FaultApi.class);
+        org.assertj.core.api.Assertions.assertThat(served).containsAll(declared);
+        org.assertj.core.api.Assertions.assertThat(served.stream().filter(s -> s.contains("/iommu/v1/") || s.contains("/internal/v1/")))
+                .containsExactlyInAnyOrderElementsOf(declared);
+    }
 }

@@ -1,8 +1,5 @@
 package org.svafabric.mm.api;
 
-import java.io.IOException;
-import java.io.InputStream;
-
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
@@ -39,9 +36,9 @@ final class Args {
         }
     }
 
-    /** Reads a request body of at most {@code max} bytes; E2BIG beyond. */
-    static byte[] body(InputStream in, long max) throws IOException {
-        byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    /** A request body of at most {@code max} bytes; E2BIG beyond. */
+    static byte[] bounded(byte[] body, long max) {
+        byte[] b = body == null ? new byte[0] : body;
         if (b.length > max) {
             throw new ErrnoException(Errno.E2BIG, "body-too-large", "the request body exceeds " + max + " bytes");
         }

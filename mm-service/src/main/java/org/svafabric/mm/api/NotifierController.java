@@ -2,15 +2,11 @@ package org.svafabric.mm.api;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmNotifierApi;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.mm.asid.AsidAllocator;
@@ -20,8 +16,7 @@ import org.svafabric.mm.process.ProcessTable;
 
 /** MMU-notifier subscriptions (mmu_notifier_register / unregister) by callback URL. */
 @RestController
-@RequestMapping("/mm/v1/processes/{pid}/notifiers")
-public class NotifierController {
+public class NotifierController implements MmNotifierApi {
     private final ProcessTable table;
     private final AsidAllocator asids;
 
@@ -30,16 +25,16 @@ public class NotifierController {
         this.asids = asids;
     }
 
-    @PostMapping
-    public ResponseEntity<MmViews.Subscription> subscribe(@PathVariable long pid, @RequestBody MmRequests.Subscribe body) {
+    @Override
+    public ResponseEntity<MmViews.Subscription> subscribe(long pid, MmRequests.Subscribe body) {
         Mm mm = table.running(pid).mm();
         Subscription s = mm.notifiers().subscribe(Args.required("callbackUrl", body.callbackUrl()), Boolean.TRUE.equals(body.btm()));
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new MmViews.Subscription(s.id(), Addr.of(mm.pageTable().pgd()), asids.asidOf(mm.context())));
     }
 
-    @DeleteMapping("/{id}")
-    public ResponseEntity<Void> unsubscribe(@PathVariable long pid, @PathVariable long id) {
+    @Override
+    public ResponseEntity<Void> unsubscribe(long pid, long id) {
         if (!table.any(pid).mm().notifiers().unsubscribe(id)) {
             throw new ErrnoException(Errno.ENOENT, "no-such-notifier", "process " + pid + " has no notifier " + id);
         }

@@ -5,16 +5,10 @@ import java.util.List;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmProcessApi;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.mm.asid.AsidAllocator;
@@ -32,8 +26,7 @@ import org.svafabric.mm.swap.PageReclaim;
 
 /** Processes and their address spaces: the system calls of the CPU side, and the kernel entry points other services use. */
 @RestController
-@RequestMapping("/mm/v1/processes")
-public class ProcessController {
+public class ProcessController implements MmProcessApi {
     /** More addresses than any page request group can carry; keeps one call bounded. */
     static final int MAX_FAULTS = 4096;
 
@@ -62,16 +55,16 @@ public class ProcessController {
         return table.running(pid).mm();
     }
 
-    @PostMapping
-    public ResponseEntity<MmViews.Process> create(@RequestBody MmRequests.CreateProcess body) {
+    @Override
+    public ResponseEntity<MmViews.Process> create(MmRequests.CreateProcess body) {
         Process p = table.create(Args.required("name", body.name()), Args.required("uid", body.uid()));
         events.created(p);
         return ResponseEntity.status(HttpStatus.CREATED).body(views.summary(p));
     }
 
-    @GetMapping
-    public MmViews.ProcessPage list(@RequestParam(required = false) Long uid, @RequestParam(defaultValue = "0") int page,
-                                    @RequestParam(defaultValue = "50") int size) {
+    @Override
+    public MmViews.ProcessPage list(Long uid, int page,
+                                    int size) {
         if (page < 0 || size < 1 || size > 1000) {
             throw ErrnoException.invalid("page must be >= 0 and size between 1 and 1000");
         }
@@ -82,20 +75,20 @@ public class ProcessController {
         return new MmViews.ProcessPage(p.items().stream().map(views::summary).toList(), page, size, p.total());
     }
 
-    @GetMapping("/{pid}")
-    public MmViews.Process get(@PathVariable long pid) {
+    @Override
+    public MmViews.Process get(long pid) {
         return views.detail(pid);
     }
 
-    @DeleteMapping("/{pid}")
-    public ResponseEntity<MmViews.Process> exit(@PathVariable long pid) {
+    @Override
+    public ResponseEntity<MmViews.Process> exit(long pid) {
         Process p = table.exit(pid);
         events.exited(p);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(views.summary(p));
     }
 
-    @PostMapping("/{pid}/mmap")
-    public ResponseEntity<MmViews.Mapping> mmap(@PathVariable long pid, @RequestBody MmRequests.Mmap body) {
+    @Override
+    public ResponseEntity<MmViews.Mapping> mmap(long pid, MmRequests.Mmap body) {
         long length = Args.required("length", body.length());
         Prot prot = Prot.parse(body.prot() == null ? "rw" : body.prot());
         long hint = body.addr() == null ? 0 : body.addr().value();
@@ -106,8 +99,8 @@ public class ProcessController {
         return ResponseEntity.status(HttpStatus.CREATED).body(new MmViews.Mapping(Addr.of(addr), mapped, prot.toString()));
     }
 
-    @PostMapping("/{pid}/munmap")
-    public ResponseEntity<Void> munmap(@PathVariable long pid, @RequestBody MmRequests.Range body) {
+    @Override
+    public ResponseEntity<Void> munmap(long pid, MmRequests.Range body) {
         long addr = Args.addr("addr", body.addr());
         long length = Args.required("length", body.length());
         memoryMap.munmap(running(pid), addr, length);
@@ -115,8 +108,8 @@ public class ProcessController {
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping("/{pid}/mprotect")
-    public ResponseEntity<Void> mprotect(@PathVariable long pid, @RequestBody MmRequests.Mprotect body) {
+    @Override
+    public ResponseEntity<Void> mprotect(long pid, MmRequests.Mprotect body) {
         long addr = Args.addr("addr", body.addr());
         long length = Args.required("length", body.length());
         Prot prot = Prot.parse(Args.required("prot", body.prot()));
@@ -125,8 +118,8 @@ public class ProcessController {
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping("/{pid}/reclaim")
-    public MmViews.Reclaimed reclaim(@PathVariable long pid, @RequestBody MmRequests.Reclaim body) {
+    @Override
+    public MmViews.Reclaimed reclaim(long pid, MmRequests.Reclaim body) {
         boolean range = body.addr() != null || body.length() != null;
         if (range == (body.pages() != null)) {
             throw ErrnoException.invalid("reclaim takes either {addr, length} or {pages}");
@@ -139,8 +132,8 @@ public class ProcessController {
         return new MmViews.Reclaimed(n);
     }
 
-    @PostMapping("/{pid}/fault")
-    public MmViews.FaultResults fault(@PathVariable long pid, @RequestBody MmRequests.Faults body) {
+    @Override
+    public MmViews.FaultResults fault(long pid, MmRequests.Faults body) {
         List<MmRequests.Fault> list = Args.required("faults", body.faults());
         if (list.size() > MAX_FAULTS) {
             throw ErrnoException.invalid("at most " + MAX_FAULTS + " faults per call");
@@ -167,8 +160,8 @@ public class ProcessController {
         return new MmViews.FaultResults(results);
     }
 
-    @PostMapping("/{pid}/pin")
-    public MmViews.Pinned pin(@PathVariable long pid, @RequestBody MmRequests.Pin body) {
+    @Override
+    public MmViews.Pinned pin(long pid, MmRequests.Pin body) {
         long addr = Args.addr("addr", body.addr());
         long length = Args.positive("length", body.length());
         List<Long> pas = gup.pin(running(pid), addr, length, Boolean.TRUE.equals(body.write()));
@@ -176,22 +169,22 @@ public class ProcessController {
     }
 
     /** Unpinning works on an exited process too: the pinner releases what it still holds. */
-    @PostMapping("/{pid}/unpin")
-    public ResponseEntity<Void> unpin(@PathVariable long pid, @RequestBody MmRequests.Range body) {
+    @Override
+    public ResponseEntity<Void> unpin(long pid, MmRequests.Range body) {
         long addr = Args.addr("addr", body.addr());
         long length = Args.positive("length", body.length());
         gup.unpin(table.any(pid).mm(), addr, length);
         return ResponseEntity.noContent().build();
     }
 
-    @PostMapping("/{pid}/asid/pin")
-    public MmViews.Asid pinAsid(@PathVariable long pid) {
+    @Override
+    public MmViews.Asid pinAsid(long pid) {
         return new MmViews.Asid(asids.pin(running(pid).context()));
     }
 
     /** Like arm64_mm_context_put: allowed after exit, since the SMMU context may outlive the process. */
-    @PostMapping("/{pid}/asid/unpin")
-    public ResponseEntity<Void> unpinAsid(@PathVariable long pid) {
+    @Override
+    public ResponseEntity<Void> unpinAsid(long pid) {
         asids.unpin(table.any(pid).mm().context());
         return ResponseEntity.noContent().build();
     }

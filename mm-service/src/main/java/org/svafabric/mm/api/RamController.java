@@ -1,7 +1,7 @@
 package org.svafabric.mm.api;
 
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.mm.MmRamApi;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.mm.ram.FrameAllocator;
 import org.svafabric.mm.ram.KernelPages;
@@ -10,7 +10,7 @@ import org.svafabric.mm.swap.SwapStore;
 
 /** The state of physical memory. */
 @RestController
-public class RamController {
+public class RamController implements MmRamApi {
     private final FrameAllocator frames;
     private final KernelPages kernelPages;
     private final SwapStore swap;
@@ -21,7 +21,7 @@ public class RamController {
         this.swap = swap;
     }
 
-    @GetMapping("/mm/v1/ram")
+    @Override
     public MmViews.Ram ram() {
         Watermarks w = frames.watermarks();
         return new MmViews.Ram(frames.ram().frameCount(), frames.freeFrames(), new MmViews.Watermarks(w.min(), w.low(), w.high()),

@@ -27,13 +27,13 @@ class Views {
     MmViews.Process summary(Process p) {
         Mm mm = p.mm();
         boolean live = !mm.isTorn();
-        return MmViews.Process.summary(p.pid(), p.name(), p.uid(), p.state().name(),
+        return MmViews.Process.summary(p.pid(), p.name(), p.uid(), p.state(),
                 live ? asids.asidOf(mm.context()) : null, live ? Addr.of(mm.pageTable().pgd()) : null, p.exitReason());
     }
 
     MmViews.Process summary(ProcessJournal.Stored s) {
         return table.find(s.pid()).map(this::summary)
-                .orElseGet(() -> MmViews.Process.summary(s.pid(), s.name(), s.uid(), s.state().name(), null, null, s.exitReason()));
+                .orElseGet(() -> MmViews.Process.summary(s.pid(), s.name(), s.uid(), s.state(), null, null, s.exitReason()));
     }
 
     /** The process with its VMAs and page counts; ESRCH if neither this run nor the journal knows it. */
@@ -41,7 +41,7 @@ class Views {
         Process p = table.find(pid).orElse(null);
         if (p == null) {
             ProcessJournal.Stored s = table.journal().find(pid).orElseThrow(() -> ErrnoException.noProcess(pid));
-            return new MmViews.Process(s.pid(), s.name(), s.uid(), s.state().name(), null, null, s.exitReason(),
+            return new MmViews.Process(s.pid(), s.name(), s.uid(), s.state(), null, null, s.exitReason(),
                     List.of(), 0L, 0L, 0L);
         }
         Mm mm = p.mm();

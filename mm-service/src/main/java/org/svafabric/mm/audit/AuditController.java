@@ -2,30 +2,26 @@ package org.svafabric.mm.audit;
 
 import java.util.List;
 
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.audit.AuditViews;
+import org.svafabric.api.audit.MmAuditApi;
 
 /** The audit's view of mm-service (service credential only, as every internal path). */
 @RestController
-@RequestMapping("/mm/v1/audit")
-public class AuditController {
+public class AuditController implements MmAuditApi {
     private final MmAudit audit;
 
     public AuditController(MmAudit audit) {
         this.audit = audit;
     }
 
-    @GetMapping
-    public AuditViews.Mm view() {
+    @Override
+    public AuditViews.Mm audit() {
         return audit.view();
     }
 
-    @PostMapping("/translations")
-    public List<AuditViews.Translation> translations(@RequestBody List<AuditViews.Translation> asked) {
+    @Override
+    public List<AuditViews.Translation> translations(List<AuditViews.Translation> asked) {
         return audit.translate(asked);
     }
 }

@@ -9,7 +9,7 @@ import org.svafabric.api.audit.AuditViews;
 import org.svafabric.api.json.Addr;
 import org.svafabric.mm.pagetable.Walk;
 import org.svafabric.mm.process.Process;
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.ProcessTable;
 import org.svafabric.mm.ram.KernelPages;
 import org.svafabric.mm.ram.Ram;

@@ -1,5 +1,7 @@
 package org.svafabric.mm.process;
 
+import org.svafabric.api.wire.ProcessState;
+
 /** A process of this run of the machine: identity, lifecycle state and its address space. */
 public final class Process {
     private final long pid;

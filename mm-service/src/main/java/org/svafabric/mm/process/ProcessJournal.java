@@ -1,5 +1,7 @@
 package org.svafabric.mm.process;
 
+import org.svafabric.api.wire.ProcessState;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -12,7 +12,7 @@ import org.svafabric.mm.asid.AsidAllocator;
 import org.svafabric.mm.notifier.Subscription;
 import org.svafabric.mm.process.Mm;
 import org.svafabric.mm.process.Process;
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.ProcessTable;
 import org.svafabric.mm.ram.KernelPages;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.svafabric.api.boot.BootId;
 import org.svafabric.api.boot.PeerReboot;
 import org.svafabric.mm.process.Mm;
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.Prot;
 import org.svafabric.mm.process.TestMachine;
 import org.svafabric.mm.ram.KernelPages;

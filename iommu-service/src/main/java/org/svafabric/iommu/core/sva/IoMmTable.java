@@ -1,5 +1,9 @@
 package org.svafabric.iommu.core.sva;
 
+import org.svafabric.api.iommu.PasidView;
+
+import org.svafabric.api.iommu.BondView;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package org.svafabric.iommu.core.sva;
 
+import org.svafabric.api.iommu.BondView;
+import org.svafabric.api.iommu.PasidView;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

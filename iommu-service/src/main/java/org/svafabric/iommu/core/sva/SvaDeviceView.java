@@ -1,5 +1,7 @@
 package org.svafabric.iommu.core.sva;
 
+import org.svafabric.api.iommu.BondView;
+
 import java.util.List;
 import java.util.Set;
 

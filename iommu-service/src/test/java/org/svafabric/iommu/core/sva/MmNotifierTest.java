@@ -1,5 +1,7 @@
 package org.svafabric.iommu.core.sva;
 
+import org.svafabric.api.iommu.BondView;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.svafabric.mm.process.Process;
 import org.svafabric.mm.process.ProcessJournal;
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.Vma;
 
 /** The process journal in the service's database (Spring Data JPA; H2 by default, PostgreSQL by profile). */

@@ -9,7 +9,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 
 /** A process as persisted (table {@code process}). */
 @Entity

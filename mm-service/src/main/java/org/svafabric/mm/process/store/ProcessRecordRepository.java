@@ -7,7 +7,7 @@ import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 
 public interface ProcessRecordRepository extends JpaRepository<ProcessRecord, Long> {
 

@@ -14,7 +14,7 @@ import org.svafabric.mm.process.MemoryMap;
 import org.svafabric.mm.process.Mm;
 import org.svafabric.mm.process.Process;
 import org.svafabric.mm.process.ProcessJournal;
-import org.svafabric.mm.process.ProcessState;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.ProcessTable;
 import org.svafabric.mm.process.Prot;
 import org.svafabric.mm.process.TestMachine;

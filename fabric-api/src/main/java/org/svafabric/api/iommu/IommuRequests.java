@@ -1,10 +1,8 @@
-package org.svafabric.iommu.api;
+package org.svafabric.api.iommu;
 
 import java.util.List;
 
 import org.svafabric.api.json.Addr;
-
-import tools.jackson.databind.JsonNode;
 
 /** Request bodies of iommu-service's internal API; boxed fields so a missing one is refused, not read as zero. */
 public final class IommuRequests {
@@ -19,8 +17,8 @@ public final class IommuRequests {
     public record MmExitHandler(String policy) {
     }
 
-    /** POST .../sva/bonds: iommu_sva_bind_device; {@code drvdata} is the driver's opaque cookie. */
-    public record Bind(Long pid, List<String> flags, JsonNode drvdata) {
+    /** POST .../sva/bonds: iommu_sva_bind_device; {@code drvdata} is the driver's opaque cookie, handed back to its mm_exit handler. */
+    public record Bind(Long pid, List<String> flags, String drvdata) {
     }
 
     /** POST /iommu/v1/domains. */
@@ -28,7 +26,7 @@ public final class IommuRequests {
     }
 
     /** POST .../map: consecutive pages from {@code iova}. */
-    public record Map(Addr iova, List<Addr> pages, Boolean read, Boolean write) {
+    public record MapPages(Addr iova, List<Addr> pages, Boolean read, Boolean write) {
     }
 
     /** POST .../unmap. */

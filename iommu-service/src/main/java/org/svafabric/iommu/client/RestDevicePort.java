@@ -1,4 +1,4 @@
-package org.svafabric.iommu.api.remote;
+package org.svafabric.iommu.client;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -7,8 +7,7 @@ import java.util.function.IntFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.client.RestClient;
-import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DevicePcieApi;
 import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -17,6 +16,7 @@ import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.hw.cmd.CmdAtcInv;
 import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * The SMMU's PCIe side ({@link PcieLink}) over device-service: ATS Invalidation Requests and PRG Responses.
@@ -26,18 +26,18 @@ import org.svafabric.iommu.hw.pri.PriResponseCode;
 public final class RestDevicePort implements PcieLink {
     private static final Logger log = LoggerFactory.getLogger(RestDevicePort.class);
 
-    private final RestClient device;
+    private final DevicePcieApi device;
     private final IntFunction<String> deviceOfSid;
     private final Executor executor;
     private final FaultKindNotes faultKinds;
 
     /** @param deviceOfSid the device id behind a StreamID, or null for a StreamID nobody uses */
-    public RestDevicePort(RestClient device, IntFunction<String> deviceOfSid, Executor executor) {
+    public RestDevicePort(DevicePcieApi device, IntFunction<String> deviceOfSid, Executor executor) {
         this(device, deviceOfSid, executor, new FaultKindNotes());
     }
 
     /** {@code faultKinds}: what the IOPF handler noted for each group, carried on its PRG response for the device's timing model. */
-    public RestDevicePort(RestClient device, IntFunction<String> deviceOfSid, Executor executor, FaultKindNotes faultKinds) {
+    public RestDevicePort(DevicePcieApi device, IntFunction<String> deviceOfSid, Executor executor, FaultKindNotes faultKinds) {
         this.faultKinds = faultKinds;
         this.device = device;
         this.deviceOfSid = deviceOfSid;
@@ -56,8 +56,7 @@ public final class RestDevicePort implements PcieLink {
         long size = log2Pages >= CmdAtcInv.SIZE_ALL ? 0 : 4096L << log2Pages;
         DeviceRequests.AtcInvalidation body = new DeviceRequests.AtcInvalidation(ssid < 0 ? null : ssid, Addr.of(addr),
                 size, global);
-        return CompletableFuture.runAsync(() -> call(() -> device.post()
-                .uri("/device/v1/devices/{id}/ats/invalidate", id).body(body).retrieve().toBodilessEntity()), executor);
+        return CompletableFuture.runAsync(() -> device.atcInvalidate(id, body), executor);
     }
 
     @Override
@@ -71,7 +70,7 @@ public final class RestDevicePort implements PcieLink {
                 faultKinds.takeGroup(sid, prgIndex));
         executor.execute(() -> {
             try {
-                call(() -> device.post().uri("/device/v1/devices/{id}/pri/responses", id).body(body).retrieve().toBodilessEntity());
+                device.prgResponse(id, body);
             } catch (RuntimeException e) {
                 // Fire and forget, as on PCIe: the device's own PRG response timeout covers a lost message.
                 log.warn("PRG response {} to {} PRGI {} not delivered: {}", code, id, prgIndex, e.getMessage());
@@ -79,19 +78,12 @@ public final class RestDevicePort implements PcieLink {
         });
     }
 
-    static String wireCode(PriResponseCode code) {
+    /** The one conversion at the link: the CMD_PRI_RESP encoding to the PRG Response Message's code. */
+    static PrgResponseCode wireCode(PriResponseCode code) {
         return switch (code) {
-            case SUCCESS -> "SUCCESS";
-            case INVALID_REQUEST -> "INVALID";
-            case RESPONSE_FAILURE -> "FAILURE";
+            case SUCCESS -> PrgResponseCode.SUCCESS;
+            case INVALID_REQUEST -> PrgResponseCode.INVALID;
+            case RESPONSE_FAILURE -> PrgResponseCode.FAILURE;
         };
-    }
-
-    private static <T> T call(java.util.function.Supplier<T> c) {
-        try {
-            return c.get();
-        } catch (RuntimeException e) {
-            throw ServiceClients.translate(e);
-        }
     }
 }

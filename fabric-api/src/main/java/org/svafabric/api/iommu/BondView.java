@@ -1,4 +1,4 @@
-package org.svafabric.iommu.core.sva;
+package org.svafabric.api.iommu;
 
 /**
  * A bond as the API shows it.

@@ -1,21 +1,20 @@
-package org.svafabric.iommu.api;
+package org.svafabric.api.iommu;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.svafabric.iommu.core.sva.BondView;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** What iommu-service answers. */
+/** What iommu-service answers (the SMMU, the devices behind it, the SVA core's bonds and PASIDs, private domains). */
 public final class IommuViews {
     private IommuViews() {
     }
 
     /** GET /iommu/v1/smmu. */
     public record Smmu(String name, Map<String, String> registers, Features features, StrtabView streamTable,
-                       CdTableView cdTable, Sva sva, Map<String, Object> metrics) {
+                       CdTableView cdTable, Sva sva, Map<String, Long> metrics) {
     }
 
     public record Features(int ssidBits, int sidBits, boolean pri, boolean ats, String stallModel, boolean btm,
@@ -45,7 +44,7 @@ public final class IommuViews {
 
     /** The device's SVA state (iommu_sva_device_init done or not). */
     public record SvaState(boolean enabled, Set<String> features, int minPasid, int maxPasid, List<BondView> bonds) {
-        static final SvaState DISABLED = new SvaState(false, Set.of(), 0, 0, List.of());
+        public static final SvaState DISABLED = new SvaState(false, Set.of(), 0, 0, List.of());
     }
 
     /** POST .../sva answer. */

@@ -1,0 +1,49 @@
+package org.svafabric.api.device;
+
+import java.util.List;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.service.annotation.DeleteExchange;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.PostExchange;
+import org.springframework.web.service.annotation.PutExchange;
+import org.svafabric.api.topology.DeviceDescription;
+
+/** device-service's devices, hotplug, DMA job submission and the device drivers' mm_exit handlers. */
+public interface DeviceDevicesApi {
+
+    @GetExchange("/device/v1/devices")
+    List<DeviceViews.Device> devices();
+
+    /** ENODEV for an unknown device. */
+    @GetExchange("/device/v1/devices/{id}")
+    DeviceViews.Device device(@PathVariable("id") String id);
+
+    /** 201: the device exists (and is behind the SMMU: device-service told iommu-service first). */
+    @PostExchange("/device/v1/devices")
+    ResponseEntity<DeviceViews.Device> hotplug(@RequestBody DeviceDescription description);
+
+    /**
+     * 202 with the job as queued and its Location; {@code wait}: 200 with its completion record once it is final.
+     * {@code uid}: whom the gateway submits for (the job record keeps it).
+     */
+    @PostExchange("/device/v1/devices/{id}/jobs")
+    ResponseEntity<DeviceViews.Job> submit(@PathVariable("id") String id, @RequestBody DeviceRequests.Job body,
+                                           @RequestParam(name = "wait", defaultValue = "false") boolean wait,
+                                           @RequestParam(name = "uid", required = false) Long uid);
+
+    /** The driver's iommu_register_mm_exit_handler: {@code stop-dma} or {@code ignore}. */
+    @PutExchange("/device/v1/devices/{id}/mm-exit-handler")
+    ResponseEntity<Void> registerMmExitHandler(@PathVariable("id") String id, @RequestBody DeviceRequests.MmExitHandler body);
+
+    /** The bound mm of {@code pasid} is going away: the handler's return value. */
+    @PostExchange("/device/v1/devices/{id}/mm-exit")
+    DeviceViews.MmExitAck mmExit(@PathVariable("id") String id, @RequestBody DeviceRequests.MmExit body);
+
+    /** The exited PASID is released (its bond is gone): jobs for it are taken again. */
+    @DeleteExchange("/device/v1/devices/{id}/mm-exit/{pasid}")
+    ResponseEntity<Void> release(@PathVariable("id") String id, @PathVariable("pasid") int pasid);
+}

@@ -1,0 +1,30 @@
+package org.svafabric.gateway.fabric;
+
+import java.util.List;
+import java.util.Map;
+
+import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.iommu.IommuViews;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The machine at a glance. {@code smmu} or {@code devices} is absent when the service that holds it did not
+ * answer; {@code unavailable} then says why.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FabricView(IommuViews.Smmu smmu, List<DeviceViews.Device> devices, Services services, Map<String, Object> faults,
+                         List<Unavailable> unavailable) {
+
+    /** Each service of the fabric with its health (the actuator's status: UP, DOWN, ...). */
+    public record Services(Health gateway, Health mm, Health iommu, Health device) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Health(String url, String status, String error) {
+    }
+
+    /** A part of the view that could not be read: {@code part} is "smmu" or "devices". */
+    public record Unavailable(String part, String error, String errno) {
+    }
+}

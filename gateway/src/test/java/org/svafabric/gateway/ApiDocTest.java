@@ -1,0 +1,74 @@
+package org.svafabric.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * docs/API.md documents the public API the gateway's OpenAPI describes: the same operations, both ways; and
+ * the OpenAPI shows what the public API really is (no caller parameter, no internal endpoint, real success codes).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.config.name=gateway",
+        "spring.datasource.url=jdbc:h2:mem:gw-apidoc;DB_CLOSE_DELAY=-1",
+        "fabric.security.tokens[0].token=t-1000",
+        "fabric.security.tokens[0].uid=1000"})
+class ApiDocTest {
+    private static final Pattern OPERATION = Pattern.compile("^\\| `(GET|POST|PUT|DELETE|PATCH) (/api/v1/[^`]*)`", Pattern.MULTILINE);
+
+    @LocalServerPort
+    int port;
+
+    private JsonNode openApi() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JsonMapper.builder().build().readTree(r.body());
+    }
+
+    @Test
+    void everyOperationOfTheOpenApiIsInDocsApiMdAndViceVersa() throws Exception {
+        Set<String> live = new TreeSet<>();
+        openApi().path("paths").properties().forEach(p -> p.getValue().properties()
+                .forEach(op -> live.add(op.getKey().toUpperCase() + " " + p.getKey())));
+        Set<String> documented = new TreeSet<>();
+        Matcher m = OPERATION.matcher(Files.readString(Path.of("..", "docs", "API.md")));
+        while (m.find()) {
+            documented.add(m.group(1) + " " + m.group(2));
+        }
+        assertThat(live).hasSizeGreaterThan(30);
+        assertThat(documented).as("docs/API.md").containsExactlyInAnyOrderElementsOf(live);
+    }
+
+    @Test
+    void theOpenApiHasNoCallerParameterNoInternalPathAndTheRealSuccessCodes() throws Exception {
+        JsonNode doc = openApi();
+        assertThat(doc.toString()).doesNotContain("\"caller\"").doesNotContain("tokenName");
+        doc.path("paths").properties().forEach(p -> assertThat(p.getKey()).startsWith("/api/v1/"));
+        JsonNode paths = doc.path("paths");
+        assertThat(paths.at("/~1api~1v1~1processes/post/responses").has("201")).isTrue();
+        assertThat(paths.at("/~1api~1v1~1processes~1{pid}/delete/responses").has("202")).isTrue();
+        assertThat(paths.at("/~1api~1v1~1processes~1{pid}~1munmap/post/responses").has("204")).isTrue();
+        assertThat(paths.at("/~1api~1v1~1processes~1{pid}~1munmap/post/responses").has("200")).isFalse();
+        assertThat(paths.at("/~1api~1v1~1vfio~1groups/get/responses").has("409")).isFalse();
+        assertThat(paths.at("/~1api~1v1~1devices~1{dev}~1jobs/post/requestBody/content/application~1json/schema/$ref").asString())
+                .isNotEmpty();
+        assertThat(paths.at("/~1api~1v1~1processes~1{pid}/get/parameters/0/description").asString()).isNotEmpty();
+    }
+}
