@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
@@ -119,18 +118,6 @@ public final class ServiceClients {
         Object c = clients.computeIfAbsent(service + " " + api.getName() + " " + readTimeout,
                 k -> guard.guard(service, api, proxy(service.baseUrl(props), api, readTimeout)));
         return api.cast(c);
-    }
-
-    /**
-     * A plain RestClient of {@code service} (credential, boot ids, problem decoding), for the few calls no
-     * fabric-api interface declares yet. Run its calls through {@link ServiceGuard#call} so the breaker sees them.
-     */
-    public RestClient rest(RemoteService service) {
-        return rest(service, props.timeouts().read());
-    }
-
-    public RestClient rest(RemoteService service, Duration readTimeout) {
-        return (RestClient) clients.computeIfAbsent(service + " rest " + readTimeout, k -> restClient(service.baseUrl(props), readTimeout));
     }
 
     private <T> T proxy(String baseUrl, Class<T> api, Duration readTimeout) {
@@ -258,13 +245,5 @@ public final class ServiceClients {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Unwraps RestClient's transport failure into the fabric's problem (for {@link #rest} calls made outside the guard). */
-    public static RuntimeException translate(RuntimeException e) {
-        if (e instanceof ResourceAccessException rae && rae.getCause() instanceof ErrnoException ee) {
-            return ee;
-        }
-        return e;
     }
 }

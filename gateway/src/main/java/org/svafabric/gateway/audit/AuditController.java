@@ -15,13 +15,18 @@ import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.gateway.security.Caller;
+import org.svafabric.gateway.web.Answers;
 import org.svafabric.gateway.vfio.VfioContainer;
 import org.svafabric.gateway.vfio.VfioContainers;
 import org.svafabric.gateway.vfio.VfioDma;
 import org.svafabric.gateway.vfio.VfioDmas;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 /** {@code GET /api/v1/fabric/audit} (admin): the invariant audit over every service's state. */
 @RestController
+@Tag(name = "Fabric", description = "Topology, SMMU features, services' health")
 public class AuditController {
     private final ServiceClients clients;
     private final VfioContainers containers;
@@ -35,6 +40,8 @@ public class AuditController {
     }
 
     @GetMapping("/api/v1/fabric/audit")
+    @Operation(summary = "The invariant audit (admin): joins every service's state and lists what disagrees (a pin without a mapping, a CD without a bond, ...)")
+    @Answers(status = 200, problems = {403})
     public FabricAudit.Report audit(Caller caller) {
         if (!caller.isAdmin()) {
             throw new ErrnoException(Errno.EPERM, "admin-only", "the audit reads every process's state: it needs the admin role");
