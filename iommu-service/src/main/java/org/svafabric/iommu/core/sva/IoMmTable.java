@@ -332,13 +332,20 @@ final class IoMmTable {
     }
 
     /**
-     * Marks every BOUND bond EXITING and returns them. Called once no bond is transient; since nothing
-     * attaches to an EXITING io_mm, none becomes transient afterwards except through unbind, which waits
-     * for EXITING bonds.
+     * Marks every BOUND bond EXITING and returns them, or returns null, marking nothing, while a bond is
+     * transient. The check and the marking are one step under the lock: an unbind that turned a BOUND bond
+     * DETACHING after the releaser last waited would otherwise be skipped here, and release would return
+     * while that unbind still had the CD installed. Nothing attaches to an EXITING io_mm, and unbind waits
+     * for EXITING bonds, so once this returns a list no bond of the io_mm becomes transient again.
      */
     List<Bond> markExiting(IoMm io) {
         lock.lock();
         try {
+            for (Bond b : io.bonds) {
+                if (b.isTransient()) {
+                    return null;
+                }
+            }
             List<Bond> out = new ArrayList<>();
             for (Bond b : io.bonds) {
                 if (b.state == Bond.State.BOUND) {

@@ -83,8 +83,12 @@ public final class SvaMmNotifier {
             return;
         }
         try {
-            settleBonds(io);
-            for (Bond bond : table.markExiting(io)) {
+            // Wait out binds and unbinds in flight until the bonds can be marked EXITING in one step.
+            List<Bond> exiting;
+            while ((exiting = table.markExiting(io)) == null) {
+                settleBonds(io);
+            }
+            for (Bond bond : exiting) {
                 tearDown(bond);
             }
         } finally {
