@@ -59,17 +59,17 @@ class PriTracepointTest {
 
         @Override
         public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not part of this test: the fake only answers what the test drives");
         }
 
         @Override
         public TransactionOutcome transact(int sid, Integer pasid, Transaction transaction) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not part of this test: the fake only answers what the test drives");
         }
 
         @Override
         public void hotplug(DeviceDescription description) {
-            throw new UnsupportedOperationException();
+            throw new AssertionError("not part of this test: the fake only answers what the test drives");
         }
     };
 
