@@ -118,7 +118,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         long syncWord = bus.allocKernelPages(settings.owner(), 1);
         boolean msi = f.msi() && f.coherent();
         cmdq = new Cmdq(bus, regs, allocQueue(f.cmdqs(), 16), f.cmdqs(), syncWord, msi, settings.syncTimeout());
-        strtab = new StrtabCfg(bus, settings.owner(), cmdq, f);
+        strtab = new StrtabCfg(bus, settings.owner(), cmdq, f, settings.skipPrefetch());
         asids = new AsidSpace(f.asidBits(), cmdq, tlbi, events);
         domains = new PrivateDomains(bus, settings.owner(), cmdq, tlbi, asids, invalidations, Math.min(f.oasBits(), 48),
                 f.stallModel() == StallModel.STALL_FORCED);

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.cmd.CmdCfgiSte;
+import org.svafabric.iommu.hw.cmd.CmdPrefetchConfig;
 import org.svafabric.iommu.hw.layout.L1Std;
 import org.svafabric.iommu.hw.layout.Ste;
 import org.svafabric.iommu.hw.layout.StrtabBase;
@@ -16,9 +17,12 @@ import org.svafabric.iommu.hw.layout.StrtabBase;
  * StreamID space is no wider than one level-2 table, otherwise two levels with SPLIT = 8 (256 STEs per
  * level-2 table, one PCI bus) whose level-2 tables are allocated when a device first needs one.
  *
- * <p>STE writes follow the architecture's single-copy atomicity of 64-bit accesses: the words the SMMU
- * reads only once V is set go first, word 0 (V, Config) last, then CMD_CFGI_STE and CMD_SYNC so that no
- * cached copy of the old entry survives. Callers serialise writes per StreamID (the driver's master lock).
+ * <p>STE writes follow Linux 4.x {@code arm_smmu_write_strtab_ent} and the architecture's single-copy
+ * atomicity of 64-bit accesses (IHI 0070 §4.3.1): the words the SMMU reads only once V is set go
+ * first, then CMD_CFGI_STE and CMD_SYNC so that no cached copy of the entry mixes old and new words; then
+ * word 0 (V, Config), CMD_CFGI_STE and CMD_SYNC again; then CMD_PREFETCH_CONFIG (§4.2.1), since the new STE
+ * is likely to be used soon — unless firmware says the SMMU's prefetch is broken
+ * ({@code ARM_SMMU_OPT_SKIP_PREFETCH}). Callers serialise writes per StreamID (the driver's master lock).
  */
 final class StrtabCfg {
     /** Linux {@code STRTAB_SPLIT}. */
@@ -30,14 +34,16 @@ final class StrtabCfg {
     private final String owner;
     private final Cmdq cmdq;
     private final boolean twoLevel;
+    private final boolean skipPrefetch;
     private final int log2Size;
     private final long base;
     private final ConcurrentMap<Integer, Long> l2Tables = new ConcurrentHashMap<>();
 
-    StrtabCfg(MemoryBus bus, String owner, Cmdq cmdq, SmmuFeatures f) {
+    StrtabCfg(MemoryBus bus, String owner, Cmdq cmdq, SmmuFeatures f, boolean skipPrefetch) {
         this.bus = bus;
         this.owner = owner;
         this.cmdq = cmdq;
+        this.skipPrefetch = skipPrefetch;
         this.twoLevel = f.twoLevelStrtab() && f.sidBits() > SPLIT;
         if (twoLevel) {
             int l1Log2 = Math.min(MAX_L1_LOG2, f.sidBits() - SPLIT);
@@ -86,7 +92,9 @@ final class StrtabCfg {
         return l2 + (long) (sid & ((1 << SPLIT) - 1)) * Ste.SIZE;
     }
 
-    /** Installs {@code ste} for {@code sid}: words 1..7, then word 0, then CMD_CFGI_STE and CMD_SYNC. */
+    /**
+     * Installs {@code ste} for {@code sid}: words 1..7; CFGI_STE; SYNC; word 0; CFGI_STE; SYNC; PREFETCH_CONFIG.
+     */
     void write(int sid, Ste ste) {
         long at = steAddress(sid);
         byte[] upper = new byte[(Ste.WORDS - 1) * 8];
@@ -94,9 +102,15 @@ final class StrtabCfg {
             Words.putLong(upper, (i - 1) * 8, ste.word(i));
         }
         bus.write(at + 8, upper);
-        bus.write64(at, ste.word(0));
         // Leaf = 0: a level-1 descriptor written for this StreamID may be cached as well.
-        cmdq.issueSync(List.of(new CmdCfgiSte(sid, !twoLevel)));
+        CmdCfgiSte cfgi = new CmdCfgiSte(sid, !twoLevel);
+        cmdq.issueSync(List.of(cfgi));
+        bus.write64(at, ste.word(0));
+        cmdq.issueSync(List.of(cfgi));
+        if (!skipPrefetch) {
+            // A hint, not waited for (Linux issues it without a CMD_SYNC).
+            cmdq.issue(List.of(new CmdPrefetchConfig(sid, false, 0)));
+        }
     }
 
     Ste read(int sid) {

@@ -84,6 +84,11 @@ class ContextAndStreamTableTest {
         assertThat(L1Std.L2PTR.getAddress(l1)).isNotZero();
     }
 
+    /**
+     * Linux 4.x {@code arm_smmu_write_strtab_ent}: words 1..7, CFGI_STE + SYNC, word 0 (V), CFGI_STE + SYNC,
+     * then CMD_PREFETCH_CONFIG. This test used to expect "W +8 56", "W +0 8", "CFGI_STE 16/0" (no CFGI before V,
+     * no prefetch).
+     */
     @Test
     void steWordsGoToRamBeforeWord0AndCfgiSteFollows() {
         DriverHarness h = new DriverHarness(SmmuConfig.builder().sidBits(8).build(), DriverSettings.defaults());
@@ -91,7 +96,7 @@ class ContextAndStreamTableTest {
         long ste = strtab + 64L * 0x10;
         h.watch(ste, ste + 64);
         h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
-        assertThat(h.journal).containsExactly("W +8 56", "W +0 8", "CFGI_STE 16/0");
+        assertThat(h.journal).containsExactly("W +8 56", "CFGI_STE 16/0", "W +0 8", "CFGI_STE 16/0", "PREFETCH 16/-1");
         long[] words = h.driver.steOf(0x10);
         assertThat(Ste.S1STALLD.isSet(words)).as("dma-can-stall").isFalse();
         assertThat(Ste.EATS.get(words)).isEqualTo(Ste.EATS_ABT);
@@ -185,5 +190,44 @@ class ContextAndStreamTableTest {
         assertThat(m.cdTable.s1CdMax()).isEqualTo(10);
         assertThat(Ste.S1CDMAX.get(h.driver.steOf(m.sid()))).isEqualTo(10);
         assertThat(h.driver.svaSupport(m.device).orElseThrow().ssidBits()).isEqualTo(10);
+    }
+
+    /**
+     * The commands an STE install leaves in the command queue, as Linux 4.x issues them (IHI 0070 §4.3.1
+     * CMD_CFGI_STE, §4.7.3 CMD_SYNC, §4.2.1 CMD_PREFETCH_CONFIG opcode 0x01 with the StreamID in [63:32]).
+     */
+    @Test
+    void ihi0070s421_steInstallIsCfgiSyncThenValidThenCfgiSyncThenPrefetchConfig() {
+        DriverHarness h = new DriverHarness(SmmuConfig.builder().sidBits(8).build(), DriverSettings.defaults());
+        assertThat(installCommands(h)).containsExactly(
+                "0x03 sid=16", "0x46", "0x03 sid=16", "0x46", "0x01 sid=16");
+    }
+
+    /** With firmware's ARM_SMMU_OPT_SKIP_PREFETCH (hisilicon,broken-prefetch-cmd) no CMD_PREFETCH_CONFIG is sent. */
+    @Test
+    void skipPrefetchOptionLeavesThePrefetchOut() {
+        DriverHarness h = new DriverHarness(SmmuConfig.builder().sidBits(8).build(),
+                DriverSettings.defaults().withSkipPrefetch(true));
+        assertThat(installCommands(h)).containsExactly("0x03 sid=16", "0x46", "0x03 sid=16", "0x46");
+    }
+
+    /** Adds smmute0 (SID 16, no ATS) and decodes the entries the driver queued for it. */
+    private static List<String> installCommands(DriverHarness h) {
+        long base = org.svafabric.iommu.hw.layout.QueueRegisters.BASE_ADDR.getAddress(h.regs.read(SmmuReg.CMDQ_BASE));
+        int log2 = (int) org.svafabric.iommu.hw.layout.QueueRegisters.BASE_LOG2SIZE.get(h.regs.read(SmmuReg.CMDQ_BASE));
+        int mask = (1 << log2) - 1;
+        int from = (int) h.regs.read(SmmuReg.CMDQ_PROD) & mask;
+        h.driver.addMaster(DriverHarness.platform("smmute0", 0x10, 8, true));
+        int to = (int) h.regs.read(SmmuReg.CMDQ_PROD) & mask;
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = from; i != to; i = (i + 1) & mask) {
+            long w0 = h.ram.read64(base + 16L * i);
+            long op = org.svafabric.iommu.hw.cmd.CommandFields.OPCODE.get(w0);
+            out.add(String.format("0x%02x", op) + (op == 0x46 ? "" : " sid=" + (w0 >>> 32)));
+            if (op == 0x01) {
+                assertThat(h.ram.read64(base + 16L * i + 8)).as("PREFETCH_CONFIG dw1 is RES0").isZero();
+            }
+        }
+        return out;
     }
 }
