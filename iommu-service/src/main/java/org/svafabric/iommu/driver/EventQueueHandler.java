@@ -75,6 +75,11 @@ final class EventQueueHandler {
     }
 
     private static String describe(Event e) {
+        if (e.atsTreq() != null) {
+            Event.AtsTreq t = e.atsTreq();
+            return "ATS Translation Request refused: " + (t.r() ? "R" : "") + (t.w() ? "W" : "") + (t.x() ? "X" : "")
+                    + (t.priv() ? " privileged" : " unprivileged") + ", " + t.span() + " STU(s)";
+        }
         StringBuilder b = new StringBuilder();
         b.append(e.rnw() ? "read" : "write");
         if (e.ind()) {

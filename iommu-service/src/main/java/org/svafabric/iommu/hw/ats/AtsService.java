@@ -58,7 +58,7 @@ public final class AtsService {
             return out;
         }
         if (!smmu.enabled()) {
-            events.record(Event.config(EventType.F_BAD_ATS_TREQ, sid, ssv, Math.max(ssid, 0)));
+            events.record(withRequest(Event.config(EventType.F_BAD_ATS_TREQ, sid, ssv, Math.max(ssid, 0)), ssv, pages));
             pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), EventType.F_BAD_ATS_TREQ)));
             return out;
         }
@@ -66,7 +66,7 @@ public final class AtsService {
         long fill = smmu.startFill();
         StreamConfig c = smmu.resolveForAts(sid, ssid, configCost, fill);
         if (c instanceof StreamConfig.Stop) {
-            refuse((StreamConfig.Stop) c, sid, pages, out);
+            refuse((StreamConfig.Stop) c, sid, ssv, pages, out);
             smmu.accountAts(sid, configCost, true);
             work.add(configCost);
             return out;
@@ -121,7 +121,7 @@ public final class AtsService {
     }
 
     /** A stop before any page was translated: UR or CA for every page, and the event if the rules say so. */
-    private void refuse(StreamConfig.Stop stop, int sid, List<AtsRequest> pages, List<AtsCompletion> out) {
+    private void refuse(StreamConfig.Stop stop, int sid, boolean ssv, List<AtsRequest> pages, List<AtsCompletion> out) {
         if (stop.result() instanceof Translation.Aborted) {
             pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), null)));
             return;
@@ -129,7 +129,7 @@ public final class AtsService {
         Translation.Fault f = (Translation.Fault) stop.result();
         EventType type = f.event().type();
         if (type == EventType.F_BAD_ATS_TREQ) {
-            events.record(f.event());
+            events.record(withRequest(f.event(), ssv, pages));
             pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), type)));
             return;
         }
@@ -139,5 +139,17 @@ public final class AtsService {
             events.record(f.event());
         }
         pages.forEach(p -> out.add(AtsCompletion.abort(p.addr(), type)));
+    }
+
+    /**
+     * The batch as the one Translation Request it stands for (IHI 0070 §7.3.6): InputAddr its first page, R = 1,
+     * W = !NW, X and PRIV as requested (only with a PASID prefix), Span its number of STUs (4 KiB pages here).
+     */
+    private static Event withRequest(Event e, boolean ssv, List<AtsRequest> pages) {
+        boolean w = pages.stream().anyMatch(AtsRequest::write);
+        boolean x = ssv && pages.stream().anyMatch(AtsRequest::exec);
+        boolean priv = ssv && pages.stream().anyMatch(AtsRequest::priv);
+        long addr = pages.isEmpty() ? 0 : pages.get(0).addr() & -(1L << AtsCompletion.STU_SHIFT);
+        return e.withAtsRequest(addr, new Event.AtsTreq(true, w, x, priv, Math.min(pages.size(), 0xffff)));
     }
 }

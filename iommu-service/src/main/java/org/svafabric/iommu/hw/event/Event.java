@@ -17,10 +17,24 @@ package org.svafabric.iommu.hw.event;
  * @param clss      CLASS: 0 CD fetch, 1 translation-table walk, 2 input address
  * @param inputAddr the input (virtual) address of the transaction
  * @param fetchAddr the physical address of the fetch that failed, for fetch/walk errors
+ * @param atsTreq   for F_BAD_ATS_TREQ, what the refused ATS Translation Request asked for; null otherwise
  */
 public record Event(EventType type, int sid, boolean ssv, int ssid, boolean stall, int stag,
                     boolean rnw, boolean pnu, boolean ind, boolean s2, int clss,
-                    long inputAddr, long fetchAddr) {
+                    long inputAddr, long fetchAddr, AtsTreq atsTreq) {
+
+    /**
+     * The request fields of an F_BAD_ATS_TREQ record (IHI 0070 §7.3.6): the permissions the ATS Translation
+     * Request asked for, before STE.INSTCFG/PRIVCFG overrides — {@code w} is !NW, {@code r} is always 1 for
+     * PCIe ATS — and {@code span}, the number of STUs requested.
+     */
+    public record AtsTreq(boolean r, boolean w, boolean x, boolean priv, int span) {
+    }
+
+    public Event(EventType type, int sid, boolean ssv, int ssid, boolean stall, int stag, boolean rnw, boolean pnu,
+                 boolean ind, boolean s2, int clss, long inputAddr, long fetchAddr) {
+        this(type, sid, ssv, ssid, stall, stag, rnw, pnu, ind, s2, clss, inputAddr, fetchAddr, null);
+    }
 
     public static final int CLASS_CD = 0;
     public static final int CLASS_TT = 1;
@@ -39,10 +53,15 @@ public record Event(EventType type, int sid, boolean ssv, int ssid, boolean stal
 
     /** The same event, for a transaction held with STAG {@code stag}. */
     public Event stalled(int stag) {
-        return new Event(type, sid, ssv, ssid, true, stag, rnw, pnu, ind, s2, clss, inputAddr, fetchAddr);
+        return new Event(type, sid, ssv, ssid, true, stag, rnw, pnu, ind, s2, clss, inputAddr, fetchAddr, atsTreq);
     }
 
     public Event withFetchAddr(long pa) {
-        return new Event(type, sid, ssv, ssid, stall, stag, rnw, pnu, ind, s2, clss, inputAddr, pa);
+        return new Event(type, sid, ssv, ssid, stall, stag, rnw, pnu, ind, s2, clss, inputAddr, pa, atsTreq);
+    }
+
+    /** An F_BAD_ATS_TREQ for a Translation Request of {@code span} STUs from {@code addr}. */
+    public Event withAtsRequest(long addr, AtsTreq request) {
+        return new Event(type, sid, ssv, ssid, stall, stag, rnw, pnu, ind, s2, clss, addr, fetchAddr, request);
     }
 }

@@ -31,6 +31,21 @@ public final class EventRecord {
     /** FetchAddr[51:3] in place, for F_STE_FETCH, F_CD_FETCH and F_WALK_EABT. */
     public static final Field FETCH_ADDR = Field.bits("FetchAddr", 3, 51, 3);
 
+    // F_BAD_ATS_TREQ (IHI 0070 §7.3.6): the refused ATS Translation Request's R/W/X/PRIV and Span, InputAddr in
+    // dw2. The names and meanings are §7.3.6's; the record figure was not available as text here, so the
+    // positions are the attribute bits of the other records (PnU 97, InD 98, RnW 99) extended by one (R 100)
+    // and Span in the low half of dw1's upper word — unverified against the figure.
+    /** Priv requested (bit 97, where other records have PnU). */
+    public static final Field ATS_PRIV = Field.bit("PRIV", 1, 33);
+    /** Execute requested (bit 98, where other records have InD). */
+    public static final Field ATS_X = Field.bit("X", 1, 34);
+    /** Write requested: !NW (bit 99, where other records have RnW). */
+    public static final Field ATS_W = Field.bit("W", 1, 35);
+    /** Read requested: always 1 for PCIe ATS (bit 100). */
+    public static final Field ATS_R = Field.bit("R", 1, 36);
+    /** Span: the number of STUs requested (bits [79:64]). */
+    public static final Field ATS_SPAN = Field.bits("Span", 1, 15, 0);
+
     public static long[] encode(Event e) {
         long[] w = new long[DWORDS];
         EVENT_ID.set(w, e.type().code());
@@ -47,11 +62,27 @@ public final class EventRecord {
         CLASS.set(w, e.clss());
         INPUT_ADDR.set(w, e.inputAddr());
         FETCH_ADDR.setAddress(w, e.fetchAddr());
+        if (e.atsTreq() != null) {
+            Event.AtsTreq t = e.atsTreq();
+            ATS_R.set(w, t.r());
+            ATS_W.set(w, t.w());
+            ATS_X.set(w, t.x());
+            ATS_PRIV.set(w, t.priv());
+            ATS_SPAN.set(w, t.span());
+        }
         return w;
     }
 
     public static Event decode(long[] w) {
-        return new Event(EventType.ofCode((int) EVENT_ID.get(w)), (int) STREAM_ID.get(w), SSV.isSet(w),
+        EventType type = EventType.ofCode((int) EVENT_ID.get(w));
+        if (type == EventType.F_BAD_ATS_TREQ) {
+            // Its dw1 holds the request's fields, not STAG/Stall/PnU/InD/RnW.
+            return new Event(type, (int) STREAM_ID.get(w), SSV.isSet(w), (int) SUBSTREAM_ID.get(w), false, 0,
+                    false, false, false, false, 0, INPUT_ADDR.get(w), 0,
+                    new Event.AtsTreq(ATS_R.isSet(w), ATS_W.isSet(w), ATS_X.isSet(w), ATS_PRIV.isSet(w),
+                            (int) ATS_SPAN.get(w)));
+        }
+        return new Event(type, (int) STREAM_ID.get(w), SSV.isSet(w),
                 (int) SUBSTREAM_ID.get(w), STALL.isSet(w), (int) STAG.get(w), RNW.isSet(w), PNU.isSet(w),
                 IND.isSet(w), S2.isSet(w), (int) CLASS.get(w), INPUT_ADDR.get(w), FETCH_ADDR.getAddress(w));
     }

@@ -13,6 +13,7 @@ import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
 import org.svafabric.iommu.hw.fixture.Structures;
 import org.svafabric.iommu.hw.layout.Cr2;
+import org.svafabric.iommu.hw.layout.EventRecord;
 import org.svafabric.iommu.hw.layout.Ste;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 
@@ -161,6 +162,27 @@ class AtsServiceTest {
     void smmuDisabledGivesUnsupportedRequestAndFBadAtsTreq() {
         assertThat(one(-1, read(VA)).status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
         assertThat(events).extracting(Event::type).containsExactly(EventType.F_BAD_ATS_TREQ);
+    }
+
+    /**
+     * IHI 0070 §7.3.6: the record says what was asked — R (always 1), W = !NW, X and PRIV (from the PASID
+     * prefix) and Span, the STUs requested — at the request's address, so a refused request can be debugged.
+     */
+    @Test
+    void ihi0070s736_fBadAtsTreqRecordsTheRequestsPermissionsAndSpan() {
+        f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, Ste.EATS_ABT, 0));
+        f.enable(0);
+        ats.translate(SID, -1, List.of(new AtsRequest(VA + 0x123, false, false, false),
+                new AtsRequest(VA + 0x1000, true, true, true), new AtsRequest(VA + 0x2000, false, false, false)));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.F_BAD_ATS_TREQ);
+            assertThat(e.inputAddr()).isEqualTo(VA);
+            assertThat(e.atsTreq()).as("no PASID prefix: X and PRIV are 0").isEqualTo(new Event.AtsTreq(true, true, false, false, 3));
+            long[] record = EventRecord.encode(e);
+            assertThat(EventRecord.ATS_SPAN.get(record)).isEqualTo(3);
+            assertThat(EventRecord.ATS_W.isSet(record)).isTrue();
+            assertThat(EventRecord.ATS_R.isSet(record)).isTrue();
+        });
     }
 
     @Test

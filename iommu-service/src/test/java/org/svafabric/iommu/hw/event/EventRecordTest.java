@@ -59,4 +59,16 @@ class EventRecordTest {
         assertThat(w).containsExactly(0x00000003_fffff008L, 0, 0, 0);
         assertThat(EventRecord.decode(w).ssid()).isEqualTo(0xfffff);
     }
+
+    /**
+     * IHI 0070 §7.3.6: F_BAD_ATS_TREQ carries the refused request's R/W/X/PRIV (W = !NW, R always 1 for PCIe)
+     * and Span, the number of STUs requested, with InputAddr. dw0: SID 0x21 | SSID 0x5 | SSV | 0x05; dw1: R 1<<36
+     * | W 1<<35 | PRIV 1<<33 | Span 3 (positions: see EventRecord); dw2: the request's address.
+     */
+    @Test
+    void ihi0070s736_badAtsTreqCarriesTheRequestsPermissionsAndSpan() {
+        Event e = Event.config(EventType.F_BAD_ATS_TREQ, 0x21, true, 5)
+                .withAtsRequest(0x7f00_0000_1000L, new Event.AtsTreq(true, true, false, true, 3));
+        golden(e, 0x00000021_00005805L, 0x0000001a_00000003L, 0x7f00_0000_1000L, 0);
+    }
 }
