@@ -25,7 +25,15 @@ public final class Cd extends Structure<Cd> {
     public static final Field V = Field.bit("V", 0, 31);
     public static final Field IPS = Field.bits("IPS", 0, 34, 32);
     public static final Field AFFD = Field.bit("AFFD", 0, 35);
+    /** Write Execute Never: an instruction read of a writable page is a Permission fault (§5.4). */
+    public static final Field WXN = Field.bit("WXN", 0, 36);
+    /** Unprivileged WXN: IGNORED for VMSAv8-64, where EL0-writable memory is always PXN (§5.4). */
+    public static final Field UWXN = Field.bit("UWXN", 0, 37);
     public static final Field TBI0 = Field.bit("TBI0", 0, 38);
+    /** Top Byte Ignore for TTB1; RES0 in the any-EL2 StreamWorlds (§5.4). */
+    public static final Field TBI1 = Field.bit("TBI1", 0, 39);
+    /** Privileged Access Never: privileged data accesses to EL0-accessible pages fault (§5.4). */
+    public static final Field PAN = Field.bit("PAN", 0, 40);
     public static final Field AA64 = Field.bit("AA64", 0, 41);
     public static final Field HD = Field.bit("HD", 0, 42);
     public static final Field HA = Field.bit("HA", 0, 43);

@@ -54,6 +54,23 @@ public final class Perm {
         return t;
     }
 
+    /**
+     * The permissions under the CD's WXN and PAN (IHI 0070 §5.4, Arm ARM D8.4): with WXN, memory writable at
+     * any level — writable-clean included, since a write would make it writable — is never executable; with
+     * PAN, privileged data reads and writes of memory that EL0 may access are not permitted (instruction
+     * fetches are not data accesses: PAN leaves PX alone).
+     */
+    public static int of(long leaf, int table, boolean hd, boolean wxn, boolean pan) {
+        int p = of(leaf, table, hd);
+        if (wxn && (p & (UW | PW | UWC | PWC)) != 0) {
+            p &= ~(UX | PX);
+        }
+        if (pan && (p & UR) != 0) {
+            p &= ~(PR | PW | PWC);
+        }
+        return p;
+    }
+
     /** The permissions a leaf (page or block) descriptor grants under table attributes {@code table}. */
     public static int of(long leaf, int table, boolean hd) {
         boolean el0 = Pte.AP_USER.isSet(leaf) && (table & TABLE_NO_EL0) == 0;

@@ -20,10 +20,15 @@ import org.svafabric.iommu.hw.layout.Idr5;
  * @param stall      faults stall (CD.S; STE.S1STALLD = 1 with CD.S = 1 is ILLEGAL, so never both)
  * @param record     translation faults are recorded (CD.R; always when stalling)
  * @param abort      terminated transactions abort (CD.A), otherwise complete as RAZ/WI
+ * @param wxn        CD.WXN: writable memory is never executable (IHI 0070 §5.4; Arm ARM SCTLR_ELx.WXN)
+ * @param pan        CD.PAN in effect: privileged data accesses to EL0-accessible memory fault (§5.4); IGNORED
+ *                   in the NS-EL2 StreamWorld, where every access is privileged and there is no EL0
+ * @param tbi1       CD.TBI1 (RES0 in the EL2 StreamWorlds): decoded, but the TTB1 range is not walked by this
+ *                   model, so an address there faults whatever its top byte
  */
 public record Stage1Context(boolean el2, int asid, boolean aset, long ttb0, int t0sz, int startLevel,
                             boolean epd0, boolean tbi0, int oasBits, boolean ha, boolean hd, boolean affd,
-                            boolean stall, boolean record, boolean abort) {
+                            boolean stall, boolean record, boolean abort, boolean wxn, boolean pan, boolean tbi1) {
 
     /** No input address is valid: see {@link #inputAddress}. */
     public static final long OUT_OF_RANGE = -1;
@@ -47,7 +52,8 @@ public record Stage1Context(boolean el2, int asid, boolean aset, long ttb0, int 
         // With EPD0 = 1, T0SZ is IGNORED and may hold anything; bound it so range checks stay meaningful.
         int t0sz = Math.max(Cd.T0SZ_MIN, Math.min(Cd.T0SZ_MAX, (int) cd.get(Cd.T0SZ)));
         return new Stage1Context(el2, el2 && !e2h ? 0 : (int) cd.get(Cd.ASID), cd.isSet(Cd.ASET), cd.address(Cd.TTB0), t0sz, Vmsa.startLevel(t0sz),
-                cd.isSet(Cd.EPD0), cd.isSet(Cd.TBI0), oas, ha, hd, cd.isSet(Cd.AFFD), cd.isSet(Cd.S), cd.isSet(Cd.R) || cd.isSet(Cd.S), cd.isSet(Cd.A));
+                cd.isSet(Cd.EPD0), cd.isSet(Cd.TBI0), oas, ha, hd, cd.isSet(Cd.AFFD), cd.isSet(Cd.S), cd.isSet(Cd.R) || cd.isSet(Cd.S), cd.isSet(Cd.A),
+                cd.isSet(Cd.WXN), cd.isSet(Cd.PAN) && !(el2 && !e2h), !el2 && cd.isSet(Cd.TBI1));
     }
 
     /**
@@ -56,6 +62,11 @@ public record Stage1Context(boolean el2, int asid, boolean aset, long ttb0, int 
      * range. Addresses outside TTB0's range would go to TTB1, which SVA disables (EPD1) and this model does
      * not walk: a Translation fault either way.
      */
+    /** The permissions of a leaf in this context: {@link Perm#of} with this CD's WXN and PAN. */
+    public int perms(long leaf, int tableAttrs) {
+        return Perm.of(leaf, tableAttrs, hd, wxn, pan);
+    }
+
     public long inputAddress(long va) {
         long in = va;
         if (tbi0 && (va & (1L << 55)) == 0) {

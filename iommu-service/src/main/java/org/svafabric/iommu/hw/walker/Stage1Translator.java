@@ -93,7 +93,7 @@ public final class Stage1Translator {
             if (!af && !ctx.ha() && !ctx.affd()) {
                 return ACCESS;
             }
-            int perms = Perm.of(d, leaf.tableAttrs(), ctx.hd());
+            int perms = ctx.perms(d, leaf.tableAttrs());
             boolean dirtying = !Perm.permits(perms, access) && Perm.writableClean(perms, access);
             if (!Perm.permits(perms, access) && !dirtying) {
                 return PERMISSION;
@@ -138,7 +138,7 @@ public final class Stage1Translator {
             if (!af && !ctx.ha() && !ctx.affd()) {
                 return ACCESS;
             }
-            int perms = Perm.of(d, leaf.tableAttrs(), ctx.hd());
+            int perms = ctx.perms(d, leaf.tableAttrs());
             if (!Perm.canRead(perms, priv)) {
                 return new Mapped(leaf.outputAddress(in), perms, Vmsa.levelShift(leaf.level()));
             }
@@ -175,7 +175,7 @@ public final class Stage1Translator {
             if (r == ABORTED) {
                 return new Faulted(EventType.F_WALK_EABT, leaf.descPa());
             }
-            perms = Perm.of(updated, leaf.tableAttrs(), ctx.hd());
+            perms = ctx.perms(updated, leaf.tableAttrs());
         }
         return fill(ctx, in, leaf, perms, fill);
     }

@@ -29,7 +29,11 @@ class CdTest {
                 Arguments.of("V [31]", Z.with(Cd.V, true), 0, 0x8000_0000L),
                 Arguments.of("IPS 0b101 [34:32]", Z.with(Cd.IPS, 0b101), 0, 0x5_0000_0000L),
                 Arguments.of("AFFD [35]", Z.with(Cd.AFFD, true), 0, 0x8_0000_0000L),
+                Arguments.of("WXN [36]", Z.with(Cd.WXN, true), 0, 0x10_0000_0000L),
+                Arguments.of("UWXN [37]", Z.with(Cd.UWXN, true), 0, 0x20_0000_0000L),
                 Arguments.of("TBI0 [38]", Z.with(Cd.TBI0, true), 0, 0x40_0000_0000L),
+                Arguments.of("TBI1 [39]", Z.with(Cd.TBI1, true), 0, 0x80_0000_0000L),
+                Arguments.of("PAN [40]", Z.with(Cd.PAN, true), 0, 0x100_0000_0000L),
                 Arguments.of("AA64 [41]", Z.with(Cd.AA64, true), 0, 0x200_0000_0000L),
                 Arguments.of("HD [42]", Z.with(Cd.HD, true), 0, 0x400_0000_0000L),
                 Arguments.of("HA [43]", Z.with(Cd.HA, true), 0, 0x800_0000_0000L),
@@ -56,5 +60,28 @@ class CdTest {
     void l1CdValidAndPointer() {
         // V [0] | L2Ptr [55:12]
         assertThat(L1Cd.encode(0x12_3456_7000L)).isEqualTo(0x12_3456_7001L);
+    }
+
+    /**
+     * IHI 0070 §5.4, a CD word 0 with every permission control set: WXN [36] | UWXN [37] | TBI0 [38] | TBI1 [39]
+     * | PAN [40] | AA64 [41] | V [31] = 0x3f8_8000_0000; the model's stage-1 context decodes each.
+     */
+    @Test
+    void ihi0070s54_wxnPanTbi1AreDecodedWhereTheCdIsRead() {
+        Cd cd = Cd.decode(new long[] {0x0000_03f8_8000_0010L, 0, 0, 0, 0, 0, 0, 0});
+        assertThat(cd.isSet(Cd.WXN)).isTrue();
+        assertThat(cd.isSet(Cd.UWXN)).isTrue();
+        assertThat(cd.isSet(Cd.TBI1)).isTrue();
+        assertThat(cd.isSet(Cd.PAN)).isTrue();
+        org.svafabric.iommu.hw.walker.Stage1Context el1 = org.svafabric.iommu.hw.walker.Stage1Context.of(cd, false,
+                org.svafabric.iommu.hw.regs.SmmuConfig.defaults());
+        assertThat(el1.wxn()).isTrue();
+        assertThat(el1.pan()).isTrue();
+        assertThat(el1.tbi0()).isTrue();
+        assertThat(el1.tbi1()).isTrue();
+        org.svafabric.iommu.hw.walker.Stage1Context nsEl2 = org.svafabric.iommu.hw.walker.Stage1Context.of(cd, true, false,
+                org.svafabric.iommu.hw.regs.SmmuConfig.defaults());
+        assertThat(nsEl2.pan()).as("NS-EL2: every access is privileged, PAN is IGNORED").isFalse();
+        assertThat(nsEl2.tbi1()).as("TBI1 is RES0 in the EL2 StreamWorlds").isFalse();
     }
 }

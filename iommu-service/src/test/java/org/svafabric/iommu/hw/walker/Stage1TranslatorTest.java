@@ -133,6 +133,45 @@ class Stage1TranslatorTest {
         assertThat(pa(translate(c, VA, Access.EXEC | Access.PRIV))).isEqualTo(PA);
     }
 
+    /**
+     * IHI 0070 §5.4 CD.WXN: "Instruction read to writable page raises a Permission fault" — a read-write,
+     * executable page (AP = 0b01, UXN = 0) executes without WXN and faults with it; a read-only executable page
+     * still executes. A writable-clean page (DBM with HD) counts as writable.
+     */
+    @Test
+    void ihi0070s54_wxnMakesWritableMemoryExecuteNever() {
+        pt.map(VA, leaf(0b01, false, true, true, false));
+        assertThat(pa(translate(ctx(cd(false, false)), VA, Access.EXEC))).isEqualTo(PA);
+        Stage1Context wxn = ctx(cd(false, false).with(Cd.WXN, true));
+        tlb.invalidate(InvalidationScope.of(TlbInvalidation.all(TlbInvalidation.Regime.NH), false));
+        assertFault(translate(wxn, VA, Access.EXEC), EventType.F_PERMISSION);
+        assertThat(pa(translate(wxn, VA, Access.WRITE))).as("data accesses unchanged").isEqualTo(PA);
+        long ro = VA + 0x1000;
+        pt.map(ro, Pte.OA.withAddress(leaf(0b11, false, true, true, false), PA + 0x1000));
+        assertThat(pa(translate(wxn, ro, Access.EXEC))).as("read-only stays executable").isEqualTo(PA + 0x1000);
+        long clean = VA + 0x2000;
+        pt.map(clean, Pte.OA.withAddress(leaf(0b11, false, true, true, true), PA + 0x2000));
+        assertFault(translate(ctx(cd(true, true).with(Cd.WXN, true)), clean, Access.EXEC), EventType.F_PERMISSION);
+    }
+
+    /**
+     * IHI 0070 §5.4 CD.PAN: privileged data reads and writes of memory EL0 may access are not permitted;
+     * unprivileged accesses, privileged accesses to kernel-only memory and instruction fetches are unaffected.
+     */
+    @Test
+    void ihi0070s54_panDeniesPrivilegedDataAccessToUserMemory() {
+        pt.map(VA, leaf(0b01, true, false, true, false));
+        Stage1Context pan = ctx(cd(false, false).with(Cd.PAN, true));
+        assertFault(translate(pan, VA, Access.READ | Access.PRIV), EventType.F_PERMISSION);
+        assertFault(translate(pan, VA, Access.WRITE | Access.PRIV), EventType.F_PERMISSION);
+        assertThat(pa(translate(pan, VA, Access.WRITE))).as("unprivileged").isEqualTo(PA);
+        long kernel = VA + 0x1000;
+        pt.map(kernel, Pte.OA.withAddress(leaf(0b00, true, false, true, false), PA + 0x1000));
+        assertThat(pa(translate(pan, kernel, Access.WRITE | Access.PRIV))).isEqualTo(PA + 0x1000);
+        assertThat(pa(translate(ctx(cd(false, false)), VA, Access.READ | Access.PRIV)))
+                .as("without PAN").isEqualTo(PA);
+    }
+
     @Test
     void accessFlagZeroWithHaIsSetInRamByCompareAndSwap() {
         pt.map(VA, Pte.userPage(PA, true, false, false, false, false));
