@@ -12,7 +12,7 @@ import org.svafabric.device.platform.StallListener;
 
 /**
  * One device's tracepoints kept as its meters ({@link DeviceMetrics}: {@code device.pri.*}, {@code device.atc.*},
- * {@code device.ats.*}, {@code device.stalls}) and as event-log entries (PRI_REQUEST, PRI_RESPONSE, PRI_TIMEOUT).
+ * {@code device.ats.*}, {@code device.stalls}) and as event-log entries (PRI_REQUEST, PRI_RESPONSE, PRI_TIMEOUT, PRI_STOP_MARKER).
  * The event consumer queues and never blocks.
  */
 public final class DeviceTelemetry implements PriListener, AtcListener, StallListener {
@@ -49,6 +49,12 @@ public final class DeviceTelemetry implements PriListener, AtcListener, StallLis
     @Override
     public void unexpectedResponse(int prgIndex, Integer pasid) {
         metrics.prgUnexpected.increment();
+    }
+
+    @Override
+    public void stopMarkerSent(int pasid) {
+        events.accept(FabricEvent.of("PRI_STOP_MARKER", device, sid, pasid, null, null,
+                "Stop Marker (L=1, R=W=0): the function sends no more page requests for PASID " + pasid));
     }
 
     @Override

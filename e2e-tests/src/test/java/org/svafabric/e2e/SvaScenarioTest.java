@@ -24,8 +24,10 @@ import tools.jackson.databind.JsonNode;
 class SvaScenarioTest {
     private static final int MIB16 = 16 << 20;
     private final Story s;
+    private final Fabric fabric;
 
     SvaScenarioTest(Fabric fabric) {
+        this.fabric = fabric;
         this.s = new Story(new Api(fabric.gateway(), Fabric.USER_TOKEN));
     }
 
@@ -153,6 +155,7 @@ class SvaScenarioTest {
         s.svaInit(Story.SVA_DEV2);
         int pasid = s.bind(Story.SVA_DEV, pid);
         assertThat(s.bind(Story.SVA_DEV2, pid)).isEqualTo(pasid);
+        double stopMarkersBefore = iopfStopMarkers();
         assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -161,6 +164,11 @@ class SvaScenarioTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(bondsAt(Story.SVA_DEV, pasid)).as("the exit freed the bond").isZero());
         assertThat(bondsAt(Story.SVA_DEV2, pasid)).isZero();
+        // PCIe PASID stop on the PRI device's mm_exit path: its Stop Marker (L = 1, R = W = 0) went through the
+        // SMMU's PRI queue into the IOPF queue, which took it without a response.
+        assertThat(s.api().as(Fabric.ADMIN_TOKEN).get("/events?type=PRI_STOP_MARKER&device=" + Story.SVA_DEV + "&pasid=" + pasid)
+                .json().size()).as("the device's Stop Marker").isPositive();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(iopfStopMarkers()).isGreaterThan(stopMarkersBefore));
 
         for (String dev : List.of(Story.SVA_DEV, Story.SVA_DEV2)) {
             Api.Response late = s.api().delete("/devices/" + dev + "/sva/bonds/" + pasid);
@@ -171,6 +179,12 @@ class SvaScenarioTest {
         long other = s.process("newcomer");
         int next = s.bind(Story.SVA_DEV, other);
         assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + next).status()).isEqualTo(204);
+    }
+
+    private double iopfStopMarkers() {
+        String metrics = new Api(fabric.url("iommu"), null).withServiceToken(Fabric.SERVICE_TOKEN).get("/actuator/prometheus").text();
+        return metrics.lines().filter(l -> l.startsWith("sva_iopf_stop_markers_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private int bondsAt(String dev, int pasid) {

@@ -25,8 +25,10 @@ import org.svafabric.device.engine.JobTable;
  *
  * <p>mm_exit(pasid) with the stop-dma policy, in this order: (1) stop taking jobs for the
  * PASID; (2) abort its queued jobs and ask its running ones to stop; (3) wait for them to
- * finish or abort; (4) PCIe PASID stop: wait until no page request of the PASID is outstanding;
- * then acknowledge. After that the device issues no transaction with the PASID. Submissions
+ * finish or abort; (4) PCIe PASID stop: wait until no page request of the PASID is outstanding,
+ * then send the PASID's Stop Marker (a page request with L = 1, R = W = 0, which the IOMMU's fault
+ * queue takes without answering); then acknowledge. After that the device issues no transaction with
+ * the PASID. Submissions
  * and step (1) hold the same lock, so no job of the PASID slips in behind the stop.
  */
 public final class DeviceDriver {
@@ -141,6 +143,12 @@ public final class DeviceDriver {
             long left = Math.max(0, deadline - System.nanoTime());
             int abandoned = device.pcie().pri().quiesce(pasid, Duration.ofNanos(left));
             stoppedInTime &= abandoned == 0;
+            try {
+                device.pcie().pri().stopMarker(pasid);
+            } catch (RuntimeException e) {
+                // The message is a courtesy to the host's fault queue, which is flushed for the PASID anyway.
+                log.warn("device {}: Stop Marker for PASID {} not delivered: {}", device.id(), pasid, e.toString());
+            }
         }
         if (!stoppedInTime) {
             log.error("device {}: DMA of PASID {} did not stop within {}", device.id(), pasid, stopTimeout);

@@ -317,6 +317,27 @@ public final class PageRequestInterface {
         }
     }
 
+    /**
+     * The PCIe Stop Marker: a page request with the PASID, L = 1 and R = W = 0, telling the host that the
+     * function sent its last page request for the PASID (PCIe "Stopping a PASID"; the v1 series'
+     * iommu_fault_handle_single treats it as HANDLED and answers nothing). It takes no page request credit and
+     * no response comes for it, so it holds no PRG index either (its index field says 0). Not sent while PRI
+     * may not send (disabled, or after a Response Failure). Returns whether it went out.
+     */
+    public boolean stopMarker(int pasid) {
+        lock.lock();
+        try {
+            if (!cap.mayRequest()) {
+                return false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        port.pageRequests(sid, pasid, List.of(new PageRequest(0, true, false, false, false, false, 0)));
+        trace.stopMarkerSent(pasid);
+        return true;
+    }
+
     private boolean hasPending(int pasid) {
         return pending.values().stream().anyMatch(g -> Objects.equals(g.pasid(), pasid));
     }

@@ -26,6 +26,10 @@ public interface PriListener {
     default void unexpectedResponse(int prgIndex, Integer pasid) {
     }
 
+    /** The function sent the Stop Marker of {@code pasid}: no more page requests with it follow. */
+    default void stopMarkerSent(int pasid) {
+    }
+
     /** No PRG Response came within {@code timeout}: the device gave the group up and took its credits back. */
     default void timedOut(Integer pasid, int prgIndex, long firstPage, Duration timeout) {
     }

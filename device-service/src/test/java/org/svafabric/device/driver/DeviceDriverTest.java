@@ -94,6 +94,8 @@ class DeviceDriverTest {
         assertThat(running.bytes()).isEqualTo(16 * 1024);
         assertThat(rig.device.pcie().pri().outstanding()).isZero();
         assertThat(held).isEmpty();
+        // PCIe PASID stop: once nothing is outstanding, one Stop Marker (L = 1, R = W = 0) for the PASID.
+        assertThat(rig.smmu.stopMarkers).containsExactly(PASID);
 
         assertThatThrownBy(() -> rig.driver.submit(memset(PASID, BUF, 4096)))
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ESRCH));
@@ -103,6 +105,33 @@ class DeviceDriverTest {
 
         rig.driver.release(PASID);
         assertThat(rig.driver.submit(memset(PASID, BUF, 4096))).isNotNull();
+    }
+
+    /**
+     * The Stop Marker is a page request with L = 1 and R = W = 0 tagged with the PASID; it takes no credit and
+     * no PRG index, and none is sent for a PASID of a function whose PRI may not send (after a Response Failure).
+     */
+    @Test
+    void mmExitEndsThePasidWithAStopMarkerThatTakesNoCredit() throws Exception {
+        rig = Rig.sva(8, 64, 1, 8);
+        rig.smmu.bind(PASID).allow(BUF, 1 << 20, true);
+        assertThat(rig.run("memset", PASID, 0, BUF, 8192, 1, 0).status()).isEqualTo(JobStatus.COMPLETED);
+        int groups = rig.smmu.groups.size();
+        assertThat(rig.driver.mmExit(PASID)).isZero();
+        assertThat(rig.smmu.stopMarkers).containsExactly(PASID);
+        assertThat(rig.smmu.groups).as("no group to answer").hasSize(groups);
+        assertThat(rig.device.pcie().pri().outstanding()).isZero();
+        assertThat(rig.events).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("PRI_STOP_MARKER");
+            assertThat(e.pasid()).isEqualTo(PASID);
+        });
+
+        rig.smmu.bind(PASID + 1).allow(BUF, 1 << 20, true);
+        rig.smmu.forceResponse(PrgResponseCode.FAILURE);
+        rig.run("memset", PASID + 1, 0, BUF, 4096, 1, 0);
+        assertThat(rig.device.pcie().pri().responseFailure()).isTrue();
+        rig.driver.mmExit(PASID + 1);
+        assertThat(rig.smmu.stopMarkers).as("PRI may not send after a Response Failure").containsExactly(PASID);
     }
 
     @Test

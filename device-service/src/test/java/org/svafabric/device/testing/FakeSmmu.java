@@ -63,6 +63,8 @@ public final class FakeSmmu implements IommuPort {
     private final Map<String, List<PageRequest>> partial = new HashMap<>();
     public final List<List<AtsRequest>> translationBatches = new CopyOnWriteArrayList<>();
     public final List<Group> groups = new CopyOnWriteArrayList<>();
+    /** The PASIDs of the Stop Markers received, in order (they get no response, as in the IOPF queue). */
+    public final List<Integer> stopMarkers = new CopyOnWriteArrayList<>();
     public final AtomicInteger transactions = new AtomicInteger();
     public final List<DeviceDescription> hotplugged = new CopyOnWriteArrayList<>();
     private final ExecutorService iopf = Executors.newSingleThreadExecutor(r -> {
@@ -185,6 +187,10 @@ public final class FakeSmmu implements IommuPort {
         List<Group> complete = new ArrayList<>();
         synchronized (partial) {
             for (PageRequest r : requests) {
+                if (r.last() && !r.read() && !r.write() && pasid != null) {
+                    stopMarkers.add(pasid);
+                    continue;
+                }
                 String key = sid + "/" + pasid + "/" + r.prgIndex();
                 partial.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
                 if (r.last()) {
