@@ -102,6 +102,18 @@ public class DeviceController implements DeviceDevicesApi {
         return new DeviceViews.MmExitAck(driver.mmExit(Args.pasid(body.pasid())));
     }
 
+    /** iommu_report_device_fault to the driver's handler: an unrecoverable fault of the device. */
+    @Override
+    public ResponseEntity<Void> deviceFault(String id, DeviceRequests.DeviceFault body) {
+        DeviceDriver driver = devices.get(id);
+        if (body == null || body.reason() == null || body.event() == null || body.addr() == null) {
+            throw ErrnoException.invalid("reason, event and addr are required");
+        }
+        driver.deviceFault(new org.svafabric.device.engine.UnrecoverableFault(body.reason(), body.event(),
+                Args.optionalPasid(body.pasid()), body.addr().value(), body.perm()));
+        return ResponseEntity.noContent().build();
+    }
+
     /** The exited PASID is released (its bond is gone): jobs for it are taken again. */
     @Override
     public ResponseEntity<Void> release(String id, int pasid) {

@@ -1,5 +1,7 @@
 package org.svafabric.device.api;
 
+import java.util.List;
+
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.json.Addr;
 import org.svafabric.device.Device;
@@ -34,6 +36,15 @@ final class Views {
         return new DeviceViews.Job(j.id(), j.device(), j.pasid(), j.uid(), j.spec().op().wireName(), status.name(),
                 j.spec().length(), j.bytes(), faults,
                 latency == null ? null : latency / 1000, error, j.faultAddr() == null ? null : Addr.of(j.faultAddr()), j.result(),
-                j.recorder().model(), j.recorder().prgRoundTripMicros());
+                j.recorder().model(), j.recorder().prgRoundTripMicros(), unrecoverable(j));
+    }
+
+    private static List<DeviceViews.UnrecoverableFault> unrecoverable(Job j) {
+        List<org.svafabric.device.engine.UnrecoverableFault> faults = j.unrecoverableFaults();
+        if (faults.isEmpty()) {
+            return null;
+        }
+        return faults.stream().map(f -> new DeviceViews.UnrecoverableFault(f.reason(), f.event(), f.pasid(), Addr.of(f.addr()),
+                f.perm().isEmpty() ? null : f.perm())).toList();
     }
 }

@@ -172,6 +172,21 @@ public final class DeviceDriver {
     }
 
     /**
+     * The fault handler this driver registered with the IOMMU (iommu_register_device_fault_handler): an unrecoverable
+     * fault of the device, a transaction the IOMMU terminated. The driver records it on the job whose buffer holds
+     * the address (the newest such job of the PASID) and in its events; the job itself already saw its transaction
+     * fail. Returns the job it was recorded on, if any.
+     */
+    public java.util.Optional<Job> deviceFault(org.svafabric.device.engine.UnrecoverableFault f) {
+        java.util.Optional<Job> job = jobs.newestTouching(device.id(), f.pasid(), f.addr());
+        job.ifPresent(j -> j.noteUnrecoverable(f));
+        events.accept(FabricEvent.of("IOMMU_FAULT", device.id(), device.sid(), f.pasid(), null, f.addr(),
+                "unrecoverable " + f.reason() + " (" + f.event() + ")" + (f.perm().isEmpty() ? "" : " " + String.join("/", f.perm()))
+                        + job.map(j -> ", job " + j.id()).orElse(", no job of this device holds the address")));
+        return job;
+    }
+
+    /**
      * The exited PASID is free again (its bond is gone and the PASID may be handed to another
      * address space): jobs for it are accepted again. Until then they are refused, so a stale
      * job of the dead process can never run against the next owner of the PASID.

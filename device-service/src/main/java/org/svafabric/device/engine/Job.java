@@ -29,6 +29,11 @@ public final class Job {
     private volatile Long faultAddr;
     private volatile String event;
     private volatile String result;
+    /** What the driver's fault handler was told about this job, in order; at most {@link #MAX_REPORTED_FAULTS}. */
+    private final java.util.List<UnrecoverableFault> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A job that faults keeps the first reports: enough to see why, bounded whatever the SMMU records. */
+    public static final int MAX_REPORTED_FAULTS = 64;
 
     public Job(String id, String device, JobSpec spec, long submittedNanos) {
         this(id, device, spec, null, submittedNanos);
@@ -51,6 +56,24 @@ public final class Job {
 
     public String id() {
         return id;
+    }
+
+    /** The driver's fault handler attributes an unrecoverable fault to this job. */
+    public void noteUnrecoverable(UnrecoverableFault f) {
+        if (reported.size() < MAX_REPORTED_FAULTS) {
+            reported.add(f);
+        }
+    }
+
+    public java.util.List<UnrecoverableFault> unrecoverableFaults() {
+        return java.util.List.copyOf(reported);
+    }
+
+    /** Whether {@code addr} lies in a buffer this job reads or writes. */
+    public boolean touches(long addr) {
+        long len = spec.length();
+        return spec.op().needsSrc() && addr - spec.src() >= 0 && addr - spec.src() < len
+                || spec.op().needsDst() && addr - spec.dst() >= 0 && addr - spec.dst() < len;
     }
 
     public String device() {

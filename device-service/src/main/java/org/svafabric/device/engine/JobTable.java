@@ -70,6 +70,19 @@ public final class JobTable {
         return new Page(List.copyOf(matching.subList((int) from, (int) to)), total);
     }
 
+    /**
+     * The newest job of {@code device} with {@code pasid} (null: classical DMA) whose buffers hold {@code addr}: the
+     * one an unrecoverable fault at that address belongs to. Empty when none is retained.
+     */
+    public java.util.Optional<Job> newestTouching(String device, Integer pasid, long addr) {
+        for (Job j : jobs.descendingMap().values()) {
+            if (device.equals(j.device()) && java.util.Objects.equals(pasid, j.pasid()) && j.touches(addr)) {
+                return java.util.Optional.of(j);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** What a listing selects by; a null field selects any. */
     public record Filter(String device, Integer pasid, JobStatus status, Long uid) {
         boolean test(Job j) {

@@ -166,6 +166,27 @@ class DeviceApiTest {
         assertThat(job.get("bytes").asLong()).isZero();
     }
 
+    /**
+     * iommu_register_device_fault_handler: the SMMU's report of the terminated transaction (C_BAD_SUBSTREAMID, an
+     * unrecoverable PASID_INVALID fault) reaches the driver's handler, which records it on the job whose buffer holds
+     * the address and in its events.
+     */
+    @Test
+    void anUnrecoverableFaultReportedToTheDriversHandlerIsRecordedOnItsJob() {
+        send("POST", "/device/v1/devices/" + SVA + "/pcie/enable", "{\"pasid\":true,\"pri\":true,\"ats\":true}");
+        JsonNode job = send("POST", "/device/v1/devices/" + SVA + "/jobs?wait=true",
+                "{\"op\":\"memset\",\"pasid\":998,\"dst\":8192,\"length\":4096,\"value\":1}").json();
+        assertThat(job.has("unrecoverableFaults")).as("none reported yet").isFalse();
+        Response reported = send("POST", "/device/v1/devices/" + SVA + "/faults",
+                "{\"reason\":\"PASID_INVALID\",\"event\":\"C_BAD_SUBSTREAMID\",\"pasid\":998,\"addr\":\"0x2000\",\"perm\":[]}");
+        assertThat(reported.status()).isEqualTo(204);
+        JsonNode after = send("GET", "/device/v1/jobs/" + job.get("jobId").asString(), null).json();
+        assertThat(after.at("/unrecoverableFaults/0/reason").asString()).isEqualTo("PASID_INVALID");
+        assertThat(after.at("/unrecoverableFaults/0/event").asString()).isEqualTo("C_BAD_SUBSTREAMID");
+        assertThat(after.at("/unrecoverableFaults/0/addr").asString()).isEqualTo("0x2000");
+        assertThat(after.at("/unrecoverableFaults/0/pasid").asInt()).isEqualTo(998);
+    }
+
     @Test
     void jobsAreListedBySubmitterAndStatusNewestLastAndASubmissionSaysWhereItsRecordIs() throws Exception {
         send("POST", "/device/v1/devices/" + SVA + "/pcie/enable", "{\"pasid\":true,\"pri\":true,\"ats\":true}");
@@ -226,6 +247,7 @@ class DeviceApiTest {
         return Stream.of(
                 Arguments.of("POST", "/device/v1/devices/nope/jobs", "{\"op\":\"memset\",\"dst\":0,\"length\":1,\"value\":0}", 404, "ENODEV"),
                 Arguments.of("GET", "/device/v1/devices/nope", null, 404, "ENODEV"),
+                Arguments.of("POST", "/device/v1/devices/" + SVA + "/faults", "{\"event\":\"F_TRANSLATION\",\"addr\":4096}", 400, "EINVAL"),
                 Arguments.of("POST", jobs, "{\"op\":\"frobnicate\",\"dst\":0,\"length\":8}", 400, "EINVAL"),
                 Arguments.of("POST", jobs, "{\"dst\":0,\"length\":8}", 400, "EINVAL"),
                 Arguments.of("POST", jobs, "{\"op\":\"memset\",\"dst\":0,\"value\":1}", 400, "EINVAL"),

@@ -43,6 +43,13 @@ public interface DeviceDevicesApi {
     @PostExchange("/device/v1/devices/{id}/mm-exit")
     DeviceViews.MmExitAck mmExit(@PathVariable("id") String id, @RequestBody DeviceRequests.MmExit body);
 
+    /**
+     * iommu_report_device_fault of an unrecoverable fault (IOMMU_FAULT_DMA_UNRECOV) to the handler the device's
+     * driver registered (iommu_register_device_fault_handler).
+     */
+    @PostExchange("/device/v1/devices/{id}/faults")
+    ResponseEntity<Void> deviceFault(@PathVariable("id") String id, @RequestBody DeviceRequests.DeviceFault body);
+
     /** The exited PASID is released (its bond is gone): jobs for it are taken again. */
     @DeleteExchange("/device/v1/devices/{id}/mm-exit/{pasid}")
     ResponseEntity<Void> release(@PathVariable("id") String id, @PathVariable("pasid") int pasid);

@@ -61,6 +61,19 @@ public final class DeviceRequests {
         }
     }
 
+    /**
+     * POST .../faults: an unrecoverable fault of the device (iommu_fault_event with type IOMMU_FAULT_DMA_UNRECOV).
+     *
+     * @param reason the iommu_fault_reason name: PASID_INVALID, PASID_FETCH, BAD_PASID_ENTRY, WALK_EABT,
+     *               PTE_FETCH, OOR_ADDRESS, ACCESS, PERMISSION, or UNKNOWN
+     * @param event  the SMMU event record the fault came from (F_TRANSLATION, C_BAD_SUBSTREAMID, ...)
+     * @param pasid  the PASID of the faulting transaction, absent without one
+     * @param addr   the faulting address (the record's InputAddr)
+     * @param perm   what the transaction asked: any of "read", "write", "exec", "priv"
+     */
+    public record DeviceFault(String reason, String event, Integer pasid, Addr addr, java.util.List<String> perm) {
+    }
+
     /** POST .../mm-exit: the bound mm of {@code pasid} is going away. */
     public record MmExit(Integer pasid) {
     }

@@ -68,15 +68,29 @@ public final class DeviceViews {
      *                  by event kind (so far, while it runs)
      * @param prgRoundTripMicros wall-clock round trips of its page-request groups as the device measured them,
      *                  send to PRG Response (at most 1024, the first ones)
+     * @param unrecoverableFaults the unrecoverable faults the IOMMU reported to the driver's fault handler for this
+     *                  job (iommu_register_device_fault_handler), in the order they came; absent when none
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes,
                       Faults faults, Long latencyMicros, String error, Addr faultAddr, String result, ModelTime model,
-                      List<Long> prgRoundTripMicros) {
+                      List<Long> prgRoundTripMicros, List<UnrecoverableFault> unrecoverableFaults) {
+        public Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes,
+                   Faults faults, Long latencyMicros, String error, Addr faultAddr, String result, ModelTime model,
+                   List<Long> prgRoundTripMicros) {
+            this(jobId, device, pasid, uid, op, status, length, bytes, faults, latencyMicros, error, faultAddr, result, model,
+                    prgRoundTripMicros, null);
+        }
+
         public Job(String jobId, String device, Integer pasid, Long uid, String op, String status, long length, long bytes,
                    Faults faults, Long latencyMicros, String error, Addr faultAddr, String result) {
             this(jobId, device, pasid, uid, op, status, length, bytes, faults, latencyMicros, error, faultAddr, result, null, null);
         }
+    }
+
+    /** An unrecoverable fault as the driver's fault handler saw it: see {@link DeviceRequests.DeviceFault}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UnrecoverableFault(String reason, String event, Integer pasid, Addr addr, List<String> perm) {
     }
 
     /** The faults a job took: page requests and groups (PRI), stalls, and Invalid Request responses. */

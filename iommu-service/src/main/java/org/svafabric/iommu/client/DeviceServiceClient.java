@@ -6,7 +6,9 @@ import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.iommu.core.port.Device;
+import org.svafabric.api.json.Addr;
 import org.svafabric.iommu.core.port.DeviceDriverPort;
+import org.svafabric.iommu.core.port.UnrecoverableFault;
 import org.svafabric.iommu.driver.EndpointControl;
 
 /**
@@ -53,5 +55,23 @@ public final class DeviceServiceClient implements DeviceDriverPort, EndpointCont
     @Override
     public void pasidRebound(Device d, int pasid) {
         device.release(d.id(), pasid);
+    }
+
+    @Override
+    public void deviceFault(Device d, UnrecoverableFault f) {
+        List<String> perm = new java.util.ArrayList<>(4);
+        if (f.read()) {
+            perm.add("read");
+        }
+        if (f.write()) {
+            perm.add("write");
+        }
+        if (f.exec()) {
+            perm.add("exec");
+        }
+        if (f.priv()) {
+            perm.add("priv");
+        }
+        device.deviceFault(d.id(), new DeviceRequests.DeviceFault(f.reason().name(), f.event(), f.pasid(), Addr.of(f.addr()), perm));
     }
 }

@@ -49,6 +49,7 @@ import org.svafabric.iommu.hw.queue.Scheduler;
 import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.platform.QueueFaultSink;
+import org.svafabric.iommu.core.fault.DeviceFaultHandlers;
 import org.svafabric.iommu.platform.RegisterFileMmio;
 import org.svafabric.iommu.platform.SmmuBringUp;
 import org.svafabric.iommu.telemetry.FabricEventLogs;
@@ -194,9 +195,26 @@ public class IommuConfiguration {
         return new FaultKindNotes();
     }
 
+    /** iommu_register_device_fault_handler: unrecoverable faults from the event queue to the device drivers. */
     @Bean
-    DeviceCatalog deviceCatalog(ArmSmmuV3 driver, Topology topology, SmmuV3 smmu, MeterRegistry meters) {
-        return new DeviceCatalog(driver, topology, new StreamMeters(smmu, meters)::register);
+    DeviceFaultHandlers deviceFaultHandlers(DeviceServiceClient devices, ExecutorService smmuLinkExecutor, QueueFaultSink faults) {
+        DeviceFaultHandlers handlers = new DeviceFaultHandlers(devices, smmuLinkExecutor);
+        faults.connect(handlers);
+        return handlers;
+    }
+
+    /**
+     * Every device added behind the SMMU gets its meters, and the fault handler its device-service driver registers
+     * when it binds to the device (the driver's probe, which follows the device's arrival behind the IOMMU).
+     */
+    @Bean
+    DeviceCatalog deviceCatalog(ArmSmmuV3 driver, Topology topology, SmmuV3 smmu, MeterRegistry meters,
+                                DeviceFaultHandlers faultHandlers) {
+        StreamMeters streams = new StreamMeters(smmu, meters);
+        return new DeviceCatalog(driver, topology, d -> {
+            streams.register(d);
+            faultHandlers.register(d);
+        });
     }
 
     @Bean

@@ -6,8 +6,10 @@ import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.iommu.core.iopf.IopfFault;
+import org.svafabric.iommu.core.port.UnrecoverableFault;
 import org.svafabric.iommu.hw.cmd.CmdResume;
 import org.svafabric.iommu.hw.event.Event;
+import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.layout.EventRecord;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 
@@ -65,6 +67,10 @@ final class EventQueueHandler {
         meters.counter("smmu.events", "type", e.type().name()).increment();
         events.emit(e.type().name(), device, e.sid(), pasid, e.inputAddr(), describe(e));
         if (!e.stall()) {
+            if (m != null) {
+                // The transaction was terminated: an unrecoverable fault of the device (IOMMU_FAULT_DMA_UNRECOV).
+                faults.reportUnrecoverable(m.device, unrecoverable(e, pasid));
+            }
             return;
         }
         if (m == null) {
@@ -72,6 +78,30 @@ final class EventQueueHandler {
             return;
         }
         faults.report(IopfFault.stall(m.device, pasid, e.stag(), !e.rnw(), e.ind(), e.pnu(), e.inputAddr() & PAGE_MASK));
+    }
+
+    /** The event as an unrecoverable fault, with the iommu_fault_reason its event maps to. */
+    static UnrecoverableFault unrecoverable(Event e, Integer pasid) {
+        UnrecoverableFault.Reason reason = switch (e.type()) {
+            case C_BAD_SUBSTREAMID -> UnrecoverableFault.Reason.PASID_INVALID;
+            case F_CD_FETCH -> UnrecoverableFault.Reason.PASID_FETCH;
+            case C_BAD_CD -> UnrecoverableFault.Reason.BAD_PASID_ENTRY;
+            case F_WALK_EABT -> UnrecoverableFault.Reason.WALK_EABT;
+            case F_TRANSLATION -> UnrecoverableFault.Reason.PTE_FETCH;
+            case F_ADDR_SIZE -> UnrecoverableFault.Reason.OOR_ADDRESS;
+            case F_ACCESS -> UnrecoverableFault.Reason.ACCESS;
+            case F_PERMISSION -> UnrecoverableFault.Reason.PERMISSION;
+            default -> UnrecoverableFault.Reason.UNKNOWN;
+        };
+        if (e.atsTreq() != null) {
+            Event.AtsTreq t = e.atsTreq();
+            return new UnrecoverableFault(reason, e.type().name(), pasid, e.inputAddr(), t.r(), t.w(), t.x(), t.priv());
+        }
+        // Only the translation and walk records carry the access (RnW, InD, PnU); configuration errors do not.
+        boolean access = e.type() == EventType.F_WALK_EABT || e.type().code() >= EventType.F_TRANSLATION.code()
+                && e.type().code() <= EventType.F_PERMISSION.code();
+        return new UnrecoverableFault(reason, e.type().name(), pasid, e.inputAddr(), access && e.rnw(), access && !e.rnw(),
+                access && e.ind(), access && e.pnu());
     }
 
     private static String describe(Event e) {

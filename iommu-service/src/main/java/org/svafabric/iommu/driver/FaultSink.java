@@ -1,6 +1,8 @@
 package org.svafabric.iommu.driver;
 
 import org.svafabric.iommu.core.iopf.IopfFault;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.core.port.UnrecoverableFault;
 
 /** The IOMMU core's fault queue as the driver reports to it ({@code iommu_report_device_fault}). */
 public interface FaultSink {
@@ -14,4 +16,10 @@ public interface FaultSink {
      * ({@code iopf_queue_discard_partial}).
      */
     void discardPartial();
+
+    /**
+     * An unrecoverable fault taken from the event queue: a transaction the SMMU terminated and recorded
+     * (IOMMU_FAULT_DMA_UNRECOV). Must not block.
+     */
+    void reportUnrecoverable(Device device, UnrecoverableFault fault);
 }

@@ -2,8 +2,11 @@ package org.svafabric.iommu.platform;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.svafabric.iommu.core.fault.DeviceFaultHandlers;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.iopf.IopfQueue;
+import org.svafabric.iommu.core.port.Device;
+import org.svafabric.iommu.core.port.UnrecoverableFault;
 import org.svafabric.iommu.driver.FaultSink;
 
 /**
@@ -16,9 +19,23 @@ public final class QueueFaultSink implements FaultSink {
     private static final Logger log = LoggerFactory.getLogger(QueueFaultSink.class);
 
     private volatile IopfQueue queue;
+    private volatile DeviceFaultHandlers handlers;
 
     public void connect(IopfQueue queue) {
         this.queue = queue;
+    }
+
+    /** Unrecoverable faults go to the device drivers' fault handlers from now on. */
+    public void connect(DeviceFaultHandlers handlers) {
+        this.handlers = handlers;
+    }
+
+    @Override
+    public void reportUnrecoverable(Device device, UnrecoverableFault fault) {
+        DeviceFaultHandlers h = handlers;
+        if (h != null) {
+            h.report(device, fault);
+        }
     }
 
     @Override

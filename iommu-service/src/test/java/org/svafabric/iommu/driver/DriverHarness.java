@@ -36,6 +36,7 @@ final class DriverHarness {
     final List<String> journal = new ArrayList<>();
     final List<TlbInvalidation> tlbis = new ArrayList<>();
     final List<IopfFault> faults = new ArrayList<>();
+    final List<org.svafabric.iommu.core.port.UnrecoverableFault> unrecoverable = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<String> events = new ArrayList<>();
     int discards;
     final FakePcieLink port = new FakePcieLink().answeringAtOnce();
@@ -80,6 +81,11 @@ final class DriverHarness {
             @Override
             public void discardPartial() {
                 discards++;
+            }
+
+            @Override
+            public void reportUnrecoverable(Device device, org.svafabric.iommu.core.port.UnrecoverableFault fault) {
+                unrecoverable.add(fault);
             }
         }, (type, device, sid, pasid, addr, detail) -> events.add(type + " " + device + " " + detail), new SimpleMeterRegistry());
         self[0] = driver;

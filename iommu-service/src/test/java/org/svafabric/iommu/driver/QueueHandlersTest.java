@@ -116,6 +116,31 @@ class QueueHandlersTest {
         assertThat(held.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
     }
 
+    /**
+     * A terminated transaction's record (no stall) is an unrecoverable fault of its device, reported to the core for
+     * the fault handler its driver registered (iommu_report_device_fault, IOMMU_FAULT_DMA_UNRECOV), with the
+     * iommu_fault_reason of the event: F_TRANSLATION is PTE_FETCH, C_BAD_SUBSTREAMID is PASID_INVALID. A record of a
+     * StreamID nobody has is only logged.
+     */
+    @Test
+    void aTerminatedTransactionsRecordIsReportedAsAnUnrecoverableFaultOfItsDevice() {
+        DriverHarness h = new DriverHarness();
+        h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        int sid = h.driver.master("0000:01:00.0").orElseThrow().sid();
+        h.smmu.eventQueue().record(Event.fault(EventType.F_TRANSLATION, sid, true, 7, 0x7f00_0000_1234L, false, true, false, Event.CLASS_IN));
+        h.smmu.eventQueue().record(Event.config(EventType.C_BAD_SUBSTREAMID, sid, true, 0x99));
+        h.smmu.eventQueue().record(Event.fault(EventType.F_TRANSLATION, 0x4242, false, 0, 0x1000, true, false, false, Event.CLASS_IN));
+        h.driver.eventQueueInterrupt();
+        assertThat(h.unrecoverable).hasSize(2);
+        assertThat(h.unrecoverable.get(0)).isEqualTo(new org.svafabric.iommu.core.port.UnrecoverableFault(
+                org.svafabric.iommu.core.port.UnrecoverableFault.Reason.PTE_FETCH, "F_TRANSLATION", 7, 0x7f00_0000_1234L,
+                false, true, false, true));
+        assertThat(h.unrecoverable.get(1).reason()).isEqualTo(org.svafabric.iommu.core.port.UnrecoverableFault.Reason.PASID_INVALID);
+        assertThat(h.unrecoverable.get(1).pasid()).isEqualTo(0x99);
+        assertThat(h.unrecoverable.get(1).write()).as("a configuration error carries no access").isFalse();
+        assertThat(h.faults).as("nothing recoverable").isEmpty();
+    }
+
     @Test
     void aStallFromAnUnknownStreamIsAbortedAtOnce() throws Exception {
         DriverHarness h = new DriverHarness();

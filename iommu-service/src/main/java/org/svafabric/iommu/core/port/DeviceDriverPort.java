@@ -20,4 +20,10 @@ public interface DeviceDriverPort {
      * the CD goes live; a failure fails the bind.
      */
     void pasidRebound(Device device, int pasid);
+
+    /**
+     * The fault handler the device's driver registered (iommu_register_device_fault_handler) gets an unrecoverable
+     * fault of the device. Called off the fault path; nothing is answered.
+     */
+    void deviceFault(Device device, UnrecoverableFault fault);
 }

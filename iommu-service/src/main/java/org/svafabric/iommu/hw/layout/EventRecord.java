@@ -49,7 +49,7 @@ public final class EventRecord {
     public static long[] encode(Event e) {
         long[] w = new long[DWORDS];
         EVENT_ID.set(w, e.type().code());
-        // C_BAD_SUBSTREAMID records the SubstreamID but bit 11 is RES0 in that record (IHI 0070 §7.3.4).
+        // C_BAD_SUBSTREAMID records the SubstreamID but bit 11 is RES0 in that record (IHI 0070 §7.3.9).
         SSV.set(w, e.ssv() && e.type() != EventType.C_BAD_SUBSTREAMID);
         SUBSTREAM_ID.set(w, e.ssv() ? e.ssid() : 0);
         STREAM_ID.set(w, Integer.toUnsignedLong(e.sid()));
@@ -82,7 +82,8 @@ public final class EventRecord {
                     new Event.AtsTreq(ATS_R.isSet(w), ATS_W.isSet(w), ATS_X.isSet(w), ATS_PRIV.isSet(w),
                             (int) ATS_SPAN.get(w)));
         }
-        return new Event(type, (int) STREAM_ID.get(w), SSV.isSet(w),
+        // C_BAD_SUBSTREAMID has no SSV: its SubstreamID is always valid (IHI 0070 §7.3.9).
+        return new Event(type, (int) STREAM_ID.get(w), SSV.isSet(w) || type == EventType.C_BAD_SUBSTREAMID,
                 (int) SUBSTREAM_ID.get(w), STALL.isSet(w), (int) STAG.get(w), RNW.isSet(w), PNU.isSet(w),
                 IND.isSet(w), S2.isSet(w), (int) CLASS.get(w), INPUT_ADDR.get(w), FETCH_ADDR.getAddress(w));
     }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.DeviceDriverPort;
+import org.svafabric.iommu.core.port.UnrecoverableFault;
 
 /** Device drivers whose mm_exit handlers record their calls and return {@link #ret}. */
 public final class FakeDeviceDrivers implements DeviceDriverPort {
@@ -25,5 +26,11 @@ public final class FakeDeviceDrivers implements DeviceDriverPort {
     @Override
     public void pasidRebound(Device device, int pasid) {
         calls.add("rebound " + device.id() + ":" + pasid);
+    }
+
+    @Override
+    public void deviceFault(Device device, UnrecoverableFault fault) {
+        calls.add("fault " + device.id() + " " + fault.reason() + " " + fault.event() + " pasid " + fault.pasid()
+                + " 0x" + Long.toHexString(fault.addr()));
     }
 }

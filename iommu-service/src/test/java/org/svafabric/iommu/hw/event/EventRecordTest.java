@@ -50,14 +50,15 @@ class EventRecordTest {
     }
 
     /**
-     * IHI 0070 §7.3.4: C_BAD_SUBSTREAMID records the SubstreamID, but bit 11 is RES0 in this record. The golden
+     * IHI 0070 §7.3.9: C_BAD_SUBSTREAMID records the SubstreamID, but bit 11 is RES0 in this record. The golden
      * value used to be 0x00000003_fffff808 (SSV set).
      */
     @Test
-    void ihi0070s734_badSubstreamIdRecordsTheSubstreamIdWithBit11Clear() {
+    void ihi0070s739_badSubstreamIdRecordsTheSubstreamIdWithBit11Clear() {
         long[] w = EventRecord.encode(Event.config(EventType.C_BAD_SUBSTREAMID, 3, true, 0xfffff));
         assertThat(w).containsExactly(0x00000003_fffff008L, 0, 0, 0);
         assertThat(EventRecord.decode(w).ssid()).isEqualTo(0xfffff);
+        assertThat(EventRecord.decode(w).ssv()).as("its SubstreamID is always valid").isTrue();
     }
 
     /**
