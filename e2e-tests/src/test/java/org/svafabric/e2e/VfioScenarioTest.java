@@ -1,7 +1,9 @@
 package org.svafabric.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,14 @@ class VfioScenarioTest {
         JsonNode faulted = s.api().post("/vfio/devices/" + Story.CLASSIC_DEV + "/jobs?wait=true", memset).json();
         assertThat(faulted.path("status").asString()).isEqualTo("FAULTED");
         assertThat(faulted.path("error").asString()).contains("F_TRANSLATION");
+        // The SMMU recorded the terminated transaction; its driver reported it to the fault handler the device's
+        // driver registered (iommu_register_device_fault_handler), which put it on the job.
+        String faultedJob = "/jobs/" + faulted.path("jobId").asString();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode seen = s.api().get(faultedJob).json().path("unrecoverableFaults");
+            assertThat(seen.path(0).path("reason").asString()).as(seen.toString()).isEqualTo("PTE_FETCH");
+            assertThat(seen.path(0).path("event").asString()).isEqualTo("F_TRANSLATION");
+        });
 
         assertThat(s.api().post("/vfio/containers/" + c + "/dma-map",
                 Map.of("vaddr", Story.hex(buf), "iova", iova, "size", 4 * Story.PAGE, "flags", List.of("READ"))).status()).isEqualTo(204);
