@@ -3,16 +3,23 @@ package org.svafabric.api.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
@@ -43,6 +50,11 @@ import tools.jackson.databind.json.JsonMapper;
  * problem+json re-raised as the same {@link ErrnoException} (type, status, errno, detail, Retry-After) so the
  * gateway relays the kernel's answer unchanged, and every call run through the remote service's circuit breaker
  * ({@link ServiceGuard}).
+ *
+ * <p>Transport: one pooled, blocking HTTP/1.1 client (Apache HttpClient 5, keep-alive) shared by every proxy. A
+ * call runs on the caller's thread from request to response: the JDK {@code HttpClient} used before handed each
+ * call to its selector and worker threads and back, which cost 2-4x the CPU and about twice the latency of a
+ * loopback call (docs/PERFORMANCE.md, "Control paths").
  */
 public final class ServiceClients {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -53,7 +65,15 @@ public final class ServiceClients {
     public static final String SERVICE_UNAVAILABLE = ServiceGuard.SERVICE_UNAVAILABLE;
 
     private final FabricProperties props;
-    private final HttpClient http;
+    /**
+     * Connections per service: enough for every call that may be held at once (stalled transactions, waited DMA
+     * jobs, the IOPF workers' faults), as the JDK client's unbounded connections were.
+     */
+    private static final int CONNECTIONS_PER_SERVICE = 512;
+    /** A pooled connection idle this long is checked before reuse (a peer that restarted closed it). */
+    private static final TimeValue VALIDATE_AFTER_IDLE = TimeValue.ofMilliseconds(500);
+
+    private final CloseableHttpClient http;
     private final ServiceGuard guard;
     /** This service's boot, sent on every call; null: calls carry none (tools, tests). */
     private final BootId self;
@@ -80,9 +100,21 @@ public final class ServiceClients {
         this.self = self;
         this.boots = boots;
         this.guard = guard;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(props.timeouts().connect())
-                .version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(CONNECTIONS_PER_SERVICE * 4)
+                        .setMaxConnPerRoute(CONNECTIONS_PER_SERVICE)
+                        .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(props.timeouts().connect()))
+                                .setValidateAfterInactivity(VALIDATE_AFTER_IDLE)
+                                .build())
+                        .build())
+                // No silent resend: a call is made once, as with the JDK client; the guard words a failure.
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableContentCompression()
                 .build();
         guard.baseUrls(s -> s.baseUrl(props));
         guard.healthProbe(this::answersHealth);
@@ -127,7 +159,7 @@ public final class ServiceClients {
 
     private RestClient restClient(String baseUrl, Duration readTimeout) {
         String peer = serviceAt(baseUrl);
-        JdkClientHttpRequestFactory rf = new JdkClientHttpRequestFactory(http);
+        HttpComponentsClientHttpRequestFactory rf = new HttpComponentsClientHttpRequestFactory(http);
         rf.setReadTimeout(readTimeout);
         RestClient.Builder b = RestClient.builder()
                 .baseUrl(baseUrl)
@@ -159,15 +191,14 @@ public final class ServiceClients {
      * soon as it is back (after {@code ./fabric up} reports it healthy, the next call goes through).
      */
     private boolean answersHealth(RemoteService service) {
+        HttpGet req = new HttpGet(URI.create(service.baseUrl(props) + "/actuator/health"));
+        req.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(HEALTH_TIMEOUT)).build());
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(service.baseUrl(props) + "/actuator/health"))
-                    .timeout(HEALTH_TIMEOUT).GET().build();
-            HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
+            return http.execute(req, r -> {
+                EntityUtils.consume(r.getEntity());
+                return r.getCode() == 200;
+            });
         } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
