@@ -3,6 +3,7 @@ package org.svafabric.gateway.devices;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -22,6 +23,7 @@ import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.gateway.security.Caller;
 import org.svafabric.gateway.web.Answers;
+import org.svafabric.gateway.web.FanOut;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -37,19 +39,23 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 public class DeviceController {
     private final DeviceApi devices;
     private final IommuApi iommu;
+    private final FanOut fanOut;
 
-    public DeviceController(ServiceClients clients) {
+    public DeviceController(ServiceClients clients, FanOut fanOut) {
         this.devices = clients.device();
         this.iommu = clients.iommu();
+        this.fanOut = fanOut;
     }
 
     @GetMapping
     @Operation(summary = "Every device with its capabilities and SVA state")
     @Answers(status = 200)
     public List<DeviceView> list(Caller caller) {
+        // Both services at once: the listing costs the slower of the two calls, not their sum.
+        CompletableFuture<List<IommuViews.Device>> svaStates = fanOut.start(iommu::devices);
         List<DeviceViews.Device> all = devices.devices();
         Map<String, IommuViews.SvaState> svaById = new HashMap<>();
-        for (IommuViews.Device d : iommu.devices()) {
+        for (IommuViews.Device d : FanOut.join(svaStates)) {
             svaById.put(d.id(), d.sva());
         }
         return all.stream().map(d -> DeviceView.of(d, svaById.get(d.id()))).toList();
@@ -59,8 +65,9 @@ public class DeviceController {
     @Operation(summary = "One device")
     @Answers(status = 200, problems = {404})
     public DeviceView get(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev) {
+        CompletableFuture<IommuViews.Device> sva = fanOut.start(() -> iommu.device(dev));
         DeviceViews.Device d = devices.device(dev);
-        return DeviceView.of(d, iommu.device(dev).sva());
+        return DeviceView.of(d, FanOut.join(sva).sva());
     }
 
     @PostMapping

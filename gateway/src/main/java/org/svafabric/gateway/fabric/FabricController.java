@@ -2,6 +2,8 @@ package org.svafabric.gateway.fabric;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,10 +12,13 @@ import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.client.HealthApi;
 import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.security.Caller;
 import org.svafabric.gateway.web.Answers;
+import org.svafabric.gateway.web.FanOut;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -26,23 +31,32 @@ public class FabricController {
     private final ServiceClients clients;
     private final FabricProperties props;
     private final FabricFaults faults;
+    private final FanOut fanOut;
 
-    public FabricController(ServiceClients clients, FabricProperties props, FabricFaults faults) {
+    public FabricController(ServiceClients clients, FabricProperties props, FabricFaults faults, FanOut fanOut) {
         this.clients = clients;
         this.props = props;
         this.faults = faults;
+        this.fanOut = fanOut;
     }
 
     @GetMapping
     @Operation(summary = "Topology: SMMU features (decoded ID registers), stream table and CD formats, devices, services and their health")
     @Answers(status = 200)
     public FabricView fabric(Caller caller) {
+        // Every part at once (each call and its failure handling as before): the view costs its slowest call.
+        CompletableFuture<Part<IommuViews.Smmu>> smmu = fanOut.start(() -> part("smmu", () -> clients.iommu().smmu()));
+        CompletableFuture<Part<List<DeviceViews.Device>>> devices = fanOut.start(() -> part("devices", () -> clients.device().devices()));
+        CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health(RemoteService.MM));
+        CompletableFuture<FabricView.Health> iommu = fanOut.start(() -> health(RemoteService.IOMMU));
+        CompletableFuture<FabricView.Health> device = fanOut.start(() -> health(RemoteService.DEVICE));
+        Map<String, Object> faultSummary = faults.summary();
         List<FabricView.Unavailable> unavailable = new ArrayList<>();
-        var smmu = orNull("smmu", () -> clients.iommu().smmu(), unavailable);
-        var devices = orNull("devices", () -> clients.device().devices(), unavailable);
+        IommuViews.Smmu smmuView = FanOut.join(smmu).value(unavailable);
+        List<DeviceViews.Device> deviceViews = FanOut.join(devices).value(unavailable);
         FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
-                health(RemoteService.MM), health(RemoteService.IOMMU), health(RemoteService.DEVICE));
-        return new FabricView(smmu, devices, services, faults.summary(), unavailable.isEmpty() ? null : unavailable);
+                FanOut.join(mm), FanOut.join(iommu), FanOut.join(device));
+        return new FabricView(smmuView, deviceViews, services, faultSummary, unavailable.isEmpty() ? null : unavailable);
     }
 
     private FabricView.Health health(RemoteService s) {
@@ -55,14 +69,24 @@ public class FabricController {
         }
     }
 
-    private static <T> T orNull(String part, Supplier<T> call, List<FabricView.Unavailable> unavailable) {
-        try {
-            return call.get();
-        } catch (ErrnoException e) {
-            unavailable.add(new FabricView.Unavailable(part, e.getMessage(), e.errno().name()));
-        } catch (RuntimeException e) {
-            unavailable.add(new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null));
+    /** A part of the view, or why it could not be read. */
+    private record Part<T>(T value, FabricView.Unavailable missing) {
+        /** The value, or null with the reason added to {@code unavailable} (in the view's order: smmu, devices). */
+        T value(List<FabricView.Unavailable> unavailable) {
+            if (missing != null) {
+                unavailable.add(missing);
+            }
+            return value;
         }
-        return null;
+    }
+
+    private static <T> Part<T> part(String part, Supplier<T> call) {
+        try {
+            return new Part<>(call.get(), null);
+        } catch (ErrnoException e) {
+            return new Part<>(null, new FabricView.Unavailable(part, e.getMessage(), e.errno().name()));
+        } catch (RuntimeException e) {
+            return new Part<>(null, new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null));
+        }
     }
 }
