@@ -12,11 +12,10 @@ import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.hw.cmd.CmdAtcInv;
 import org.svafabric.iommu.hw.pcie.PcieLink;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * The SMMU's PCIe side ({@link PcieLink}) over device-service: ATS Invalidation Requests and PRG Responses.
@@ -60,13 +59,13 @@ public final class RestDevicePort implements PcieLink {
     }
 
     @Override
-    public void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+    public void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code) {
         String id = deviceOfSid.apply(sid);
         if (id == null) {
             log.warn("PRG response for StreamID 0x{} dropped: no device there", Integer.toHexString(sid));
             return;
         }
-        DeviceRequests.PrgResponse body = new DeviceRequests.PrgResponse(prgIndex, pasidValid ? ssid : null, wireCode(code),
+        DeviceRequests.PrgResponse body = new DeviceRequests.PrgResponse(prgIndex, pasidValid ? ssid : null, code,
                 faultKinds.takeGroup(sid, prgIndex));
         executor.execute(() -> {
             try {
@@ -78,12 +77,4 @@ public final class RestDevicePort implements PcieLink {
         });
     }
 
-    /** The one conversion at the link: the CMD_PRI_RESP encoding to the PRG Response Message's code. */
-    static PrgResponseCode wireCode(PriResponseCode code) {
-        return switch (code) {
-            case SUCCESS -> PrgResponseCode.SUCCESS;
-            case INVALID_REQUEST -> PrgResponseCode.INVALID;
-            case RESPONSE_FAILURE -> PrgResponseCode.FAILURE;
-        };
-    }
 }

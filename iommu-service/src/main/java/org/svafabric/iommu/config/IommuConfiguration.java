@@ -52,6 +52,7 @@ import org.svafabric.iommu.platform.QueueFaultSink;
 import org.svafabric.iommu.core.fault.DeviceFaultHandlers;
 import org.svafabric.iommu.platform.RegisterFileMmio;
 import org.svafabric.iommu.platform.SmmuBringUp;
+import org.svafabric.iommu.telemetry.DriverMeters;
 import org.svafabric.iommu.telemetry.FabricEventLogs;
 import org.svafabric.iommu.telemetry.IopfEvents;
 import org.svafabric.iommu.telemetry.IopfMeters;
@@ -138,8 +139,9 @@ public class IommuConfiguration {
         DriverSettings settings = new DriverSettings("iommu-" + topology.smmu().name(),
                 new CpuFeatures(12, s.cpuVaBits(), s.cpuPaBits(), s.cpuAsidBits()), s.btm(), topology.smmu().e2h(),
                 s.tlbiMaxPages(), s.syncTimeout());
-        return new ArmSmmuV3(bus, new RegisterFileMmio(smmu.registers()), settings, devices, faults,
-                events.driver(), meters);
+        DriverMeters counted = new DriverMeters(meters);
+        return counted.watch(new ArmSmmuV3(bus, new RegisterFileMmio(smmu.registers()), settings, devices, faults,
+                events.driver(), counted));
     }
 
     @Bean

@@ -14,16 +14,14 @@ import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.IommuDriverOps;
-import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.port.SvaSupport;
 import org.svafabric.iommu.hw.cmd.CmdCfgiSteRange;
 import org.svafabric.iommu.hw.cmd.CmdPriResp;
 import org.svafabric.iommu.hw.cmd.CmdResume;
 import org.svafabric.iommu.hw.cmd.Command;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.iommu.hw.stall.ResumeAction;
 import org.svafabric.iommu.hw.layout.Cd;
 import org.svafabric.iommu.hw.layout.Cr0;
 import org.svafabric.iommu.hw.layout.Cr1;
@@ -32,10 +30,8 @@ import org.svafabric.iommu.hw.layout.Gerror;
 import org.svafabric.iommu.hw.layout.IrqCtrl;
 import org.svafabric.iommu.hw.layout.QueueRegisters;
 import org.svafabric.iommu.hw.layout.SmmuReg;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.svafabric.iommu.hw.layout.StallModel;
+import org.svafabric.iommu.hw.stall.ResumeAction;
 
 /**
  * The arm-smmu-v3 driver: probes the SMMU through its ID registers, builds the stream table, queues and CD
@@ -62,7 +58,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private final Mmio regs;
     private final DriverSettings settings;
     private final DriverEvents events;
-    private final MeterRegistry meters;
+    private final DriverListener trace;
     private final EndpointControl endpoints;
     private final FaultSink faults;
 
@@ -86,14 +82,26 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private volatile IrqThread gerrorIrq;
 
     public ArmSmmuV3(MemoryBus bus, Mmio regs, DriverSettings settings, EndpointControl endpoints, FaultSink faults,
-                     DriverEvents events, MeterRegistry meters) {
+                     DriverEvents events, DriverListener trace) {
         this.bus = bus;
         this.regs = regs;
         this.settings = settings;
         this.endpoints = endpoints;
         this.faults = faults;
         this.events = events;
-        this.meters = meters;
+        this.trace = trace;
+    }
+
+    /** Commands written to the command queue so far (0 before the probe). */
+    public long cmdqCommands() {
+        Cmdq q = cmdq;
+        return q == null ? 0 : q.issuedCommands();
+    }
+
+    /** CMD_SYNCs waited for so far (0 before the probe). */
+    public long cmdqSyncs() {
+        Cmdq q = cmdq;
+        return q == null ? 0 : q.syncs();
     }
 
     // ---------------------------------------------------------------- probe and reset
@@ -114,7 +122,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         btmActive = f.btm() && settings.btm();
         e2hActive = f.hyp() && settings.e2h();
         tlbi = new TlbInvalidator(f.ril(), e2hActive, settings.tlbiMaxPages());
-        invalidations = new InvalidationLog(events, bySid::get, meters);
+        invalidations = new InvalidationLog(events, bySid::get, trace);
         long syncWord = bus.allocKernelPages(settings.owner(), 1);
         boolean msi = f.msi() && f.coherent();
         cmdq = new Cmdq(bus, regs, allocQueue(f.cmdqs(), 16), f.cmdqs(), syncWord, msi, settings.syncTimeout());
@@ -124,12 +132,12 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
                 f.stallModel() == StallModel.STALL_FORCED);
         long evtqBase = allocQueue(f.evtqs(), 32);
         evtq = new EventQueueHandler(new OutputQueueReader(bus, regs, SmmuReg.EVTQ_PROD.page1Offset(), SmmuReg.EVTQ_CONS.page1Offset(), evtqBase, f.evtqs(), 32),
-                bySid::get, faults, cmdq, events, meters);
+                bySid::get, faults, cmdq, events, trace);
         long priqBase = 0;
         if (f.pri()) {
             priqBase = allocQueue(f.priqs(), 16);
             priq = new PriQueueHandler(new OutputQueueReader(bus, regs, SmmuReg.PRIQ_PROD.page1Offset(), SmmuReg.PRIQ_CONS.page1Offset(), priqBase, f.priqs(), 16),
-                    bySid::get, faults, cmdq, events, meters);
+                    bySid::get, faults, cmdq, events, trace);
         }
         evtqIrq = new IrqThread("smmu-evtq", this::eventQueueInterrupt);
         priqIrq = new IrqThread("smmu-priq", this::priQueueInterrupt);
@@ -137,8 +145,6 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         reset(f, evtqBase, priqBase);
         // Published last: whoever sees the features sees every table and queue above.
         features = f;
-        Gauge.builder("smmu.cmdq.commands", cmdq, Cmdq::issuedCommands).description("commands written to the command queue").register(meters);
-        Gauge.builder("smmu.cmdq.syncs", cmdq, Cmdq::syncs).description("CMD_SYNCs waited for").register(meters);
         log.info("SMMUv3 probed: {} SIDs ({}), {} SSID bits, PRI {}, ATS {}, stall {}, BTM {}, SVA {}",
                 1L << f.sidBits(), strtab.twoLevel() ? "2-level" : "linear", f.ssidBits(), f.pri(), f.ats(),
                 f.stallModel(), btmActive ? "on" : "off", gate.available() ? "available" : "unavailable");
@@ -588,18 +594,11 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     /** CMD_PRI_RESP, fire and forget (no CMD_SYNC: "PRI_RESP is fire and forget"). */
     @Override
-    public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PageResponseCode code) {
+    public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PrgResponseCode code) {
         Master m = masterOf(device);
-        cmdq.issue(List.of(new CmdPriResp(m.sid(), pasid.isPresent(), pasid.orElse(0), prgIndex, priResp(code))));
+        cmdq.issue(List.of(new CmdPriResp(m.sid(), pasid.isPresent(), pasid.orElse(0), prgIndex, code)));
     }
 
-    static PriResponseCode priResp(PageResponseCode code) {
-        return switch (code) {
-            case SUCCESS -> PriResponseCode.SUCCESS;
-            case INVALID -> PriResponseCode.INVALID_REQUEST;
-            case FAILURE -> PriResponseCode.RESPONSE_FAILURE;
-        };
-    }
 
     @SafeVarargs
     static List<Command> concat(List<? extends Command>... stages) {

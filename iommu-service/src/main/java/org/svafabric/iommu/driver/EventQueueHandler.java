@@ -13,9 +13,6 @@ import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.layout.EventRecord;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
 /**
  * The event-queue interrupt thread's work (Linux {@code arm_smmu_evtq_thread} / {@code arm_smmu_handle_evt}):
  * every record is logged; a record with STALL = 1 is a transaction the SMMU holds, reported to the fault
@@ -31,18 +28,16 @@ final class EventQueueHandler {
     private final FaultSink faults;
     private final Cmdq cmdq;
     private final DriverEvents events;
-    private final MeterRegistry meters;
-    private final Counter overflows;
+    private final DriverListener trace;
 
     EventQueueHandler(OutputQueueReader reader, IntFunction<Master> masters, FaultSink faults, Cmdq cmdq,
-                      DriverEvents events, MeterRegistry meters) {
+                      DriverEvents events, DriverListener trace) {
         this.reader = reader;
         this.masters = masters;
         this.faults = faults;
         this.cmdq = cmdq;
         this.events = events;
-        this.meters = meters;
-        this.overflows = Counter.builder("smmu.evtq.overflows").description("event-queue overflows seen by the driver").register(meters);
+        this.trace = trace;
     }
 
     /** Handles everything produced so far; called by the interrupt thread and by fault-queue flushes. */
@@ -53,7 +48,7 @@ final class EventQueueHandler {
             handle(EventRecord.decode(e));
         }
         if (batch.overflowed()) {
-            overflows.increment();
+            trace.eventQueueOverflow();
             log.warn("EVTQ overflow detected -- events lost");
             events.emit("EVTQ_OVERFLOW", null, null, null, null, "the SMMU discarded event records while the queue was full");
         }
@@ -64,7 +59,7 @@ final class EventQueueHandler {
         Master m = masters.apply(e.sid());
         String device = m == null ? null : m.id();
         Integer pasid = e.ssv() ? e.ssid() : null;
-        meters.counter("smmu.events", "type", e.type().name()).increment();
+        trace.eventRecord(e);
         events.emit(e.type().name(), device, e.sid(), pasid, e.inputAddr(), describe(e));
         if (!e.stall()) {
             if (m != null) {

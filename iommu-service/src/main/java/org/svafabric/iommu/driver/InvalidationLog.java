@@ -7,26 +7,22 @@ import org.svafabric.iommu.hw.cmd.CmdAtcInv;
 import org.svafabric.iommu.hw.cmd.CmdTlbi;
 import org.svafabric.iommu.hw.cmd.Command;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
 /** Reports the invalidations the driver issued: one TLBI event per batch (first command, count) and one ATC_INV per endpoint. */
 final class InvalidationLog {
     private final DriverEvents events;
     private final IntFunction<Master> masters;
-    private final Counter tlbiCommands;
-    private final Counter atcInvCommands;
+    private final DriverListener trace;
 
-    InvalidationLog(DriverEvents events, IntFunction<Master> masters, MeterRegistry meters) {
+    InvalidationLog(DriverEvents events, IntFunction<Master> masters, DriverListener trace) {
         this.events = events;
         this.masters = masters;
-        this.tlbiCommands = Counter.builder("smmu.tlbi.commands").description("CMD_TLBI_* issued").register(meters);
-        this.atcInvCommands = Counter.builder("smmu.atc_inv.commands").description("CMD_ATC_INV issued").register(meters);
+        this.trace = trace;
     }
 
     /** {@code single}: the one master the batch is about, if there is one (names the TLBI event's device). */
     void issued(List<Command> cmds, Master single, Integer pasid) {
         int tlbis = 0;
+        int atcInvs = 0;
         String first = null;
         for (Command c : cmds) {
             if (c instanceof CmdTlbi t) {
@@ -35,14 +31,14 @@ final class InvalidationLog {
                             + (t.addr() != 0 || t.usesRangeFields() ? " va 0x" + Long.toHexString(t.addr()) : "");
                 }
             } else if (c instanceof CmdAtcInv a) {
-                atcInvCommands.increment();
+                atcInvs++;
                 Master m = masters.apply(a.sid());
                 events.emit("ATC_INV", m == null ? null : m.id(), a.sid(), a.ssv() ? a.ssid() : null, a.alignedAddr(),
                         a.size() >= CmdAtcInv.SIZE_ALL ? "all" : "2^" + a.size() + " pages");
             }
         }
+        trace.invalidationsIssued(tlbis, atcInvs);
         if (tlbis > 0) {
-            tlbiCommands.increment(tlbis);
             events.emit("TLBI", single == null ? null : single.id(), single == null ? null : single.sid(), pasid, null,
                     first + (tlbis > 1 ? " (+" + (tlbis - 1) + " more)" : ""));
         }

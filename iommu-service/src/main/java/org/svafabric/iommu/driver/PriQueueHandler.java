@@ -5,13 +5,10 @@ import java.util.function.IntFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.hw.cmd.CmdPriResp;
 import org.svafabric.iommu.hw.pri.PageRequest;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The PRI-queue interrupt thread's work (Linux {@code arm_smmu_priq_thread} / {@code arm_smmu_handle_ppr} as
@@ -32,18 +29,16 @@ final class PriQueueHandler {
     private final FaultSink faults;
     private final Cmdq cmdq;
     private final DriverEvents events;
-    private final Counter requests;
-    private final Counter overflows;
+    private final DriverListener trace;
 
     PriQueueHandler(OutputQueueReader reader, IntFunction<Master> masters, FaultSink faults, Cmdq cmdq,
-                    DriverEvents events, MeterRegistry meters) {
+                    DriverEvents events, DriverListener trace) {
         this.reader = reader;
         this.masters = masters;
         this.faults = faults;
         this.cmdq = cmdq;
         this.events = events;
-        this.requests = Counter.builder("smmu.priq.requests").description("page requests taken from the PRI queue").register(meters);
-        this.overflows = Counter.builder("smmu.priq.overflows").description("PRI-queue overflows seen by the driver").register(meters);
+        this.trace = trace;
     }
 
     synchronized void drain() {
@@ -52,7 +47,7 @@ final class PriQueueHandler {
             handle(PageRequest.decode(e));
         }
         if (batch.overflowed()) {
-            overflows.increment();
+            trace.priQueueOverflow();
             log.warn("PRIQ overflow detected -- requests lost");
             events.emit("PRIQ_OVERFLOW", null, null, null, null,
                     "the SMMU discarded page requests while the queue was full; partial groups discarded");
@@ -62,7 +57,7 @@ final class PriQueueHandler {
     }
 
     private void handle(PageRequest r) {
-        requests.increment();
+        trace.pageRequest(r);
         Master m = masters.apply(r.sid());
         boolean enabled;
         if (m == null) {
@@ -79,7 +74,7 @@ final class PriQueueHandler {
                 // With the request's SSV/SSID: a function that requires the PASID in PRG responses would
                 // otherwise discard this one and wait out its own timeout.
                 cmdq.issue(List.of(new CmdPriResp(r.sid(), r.ssv(), r.ssv() ? r.ssid() : 0, r.prgIndex(),
-                        PriResponseCode.RESPONSE_FAILURE)));
+                        PrgResponseCode.FAILURE)));
             }
             return;
         }

@@ -9,7 +9,7 @@ import java.util.function.IntFunction;
 import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.faults.FaultKind;
 import org.svafabric.api.faults.FaultSpec;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.pcie.PcieLink;
 
 /**
@@ -39,12 +39,12 @@ public final class FaultyPcieLink implements PcieLink {
     }
 
     @Override
-    public void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+    public void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code) {
         String device = deviceOfSid.apply(sid);
         if (faults.fire(FaultKind.PRG_RESPONSE_DROP, device).isPresent()) {
             return; // lost on the link: nothing tells the device
         }
-        PriResponseCode sent = faults.fire(FaultKind.RESPONSE_FAILURE, device).isPresent() ? PriResponseCode.RESPONSE_FAILURE : code;
+        PrgResponseCode sent = faults.fire(FaultKind.RESPONSE_FAILURE, device).isPresent() ? PrgResponseCode.FAILURE : code;
         Optional<FaultSpec> late = faults.fire(FaultKind.PRG_RESPONSE_DELAY, device);
         if (late.isPresent()) {
             timers.schedule(() -> port.pageResponse(sid, ssid, pasidValid, prgIndex, sent), late.get().delayOrDefault(),

@@ -1,12 +1,12 @@
 package org.svafabric.iommu.telemetry;
 
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.iopf.IopfGroup;
 import org.svafabric.iommu.core.iopf.IopfListener;
 import org.svafabric.iommu.core.port.CoreEvent;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.EventLog;
-import org.svafabric.iommu.core.port.PageResponseCode;
 
 /**
  * The fault queue's tracepoints as event-log entries: PRI_REQUEST or STALL for every request reported,
@@ -33,11 +33,11 @@ public final class IopfEvents implements IopfListener {
     }
 
     @Override
-    public void responded(IopfGroup group, PageResponseCode code, String why) {
+    public void responded(IopfGroup group, PrgResponseCode code, String why) {
         IopfFault last = group.last();
         Device dev = group.device();
         if (last.kind() == IopfFault.Kind.STALL) {
-            boolean retry = code == PageResponseCode.SUCCESS;
+            boolean retry = code == PrgResponseCode.SUCCESS;
             events.emit(new CoreEvent(CoreEvent.Type.RESUME, dev.id(), dev.sid(), pasidOf(last), null, last.addr(),
                     detail("stag " + last.stag() + (retry ? " retry" : " abort"), why)));
             return;

@@ -4,11 +4,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.iopf.IopfGroup;
 import org.svafabric.iommu.core.iopf.IopfListener;
 import org.svafabric.iommu.core.iopf.IopfQueue;
-import org.svafabric.iommu.core.port.PageResponseCode;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,7 +30,7 @@ public final class IopfMeters implements IopfListener {
     private final Counter discardedPartials;
     private final Map<IopfFault.Kind, Counter> requests = new EnumMap<>(IopfFault.Kind.class);
     private final Map<IopfFault.Kind, Counter> groups = new EnumMap<>(IopfFault.Kind.class);
-    private final Map<IopfFault.Kind, Map<PageResponseCode, Counter>> responses = new EnumMap<>(IopfFault.Kind.class);
+    private final Map<IopfFault.Kind, Map<PrgResponseCode, Counter>> responses = new EnumMap<>(IopfFault.Kind.class);
     private final Map<IopfFault.Kind, Timer> latencies = new EnumMap<>(IopfFault.Kind.class);
 
     public IopfMeters(String queue, MeterRegistry registry) {
@@ -51,8 +51,8 @@ public final class IopfMeters implements IopfListener {
                     .description("complete fault groups").register(registry));
             latencies.put(kind, Timer.builder("sva.iopf.latency").tag("queue", queue).tag("kind", tag(kind)).publishPercentileHistogram()
                     .description("from a group's first page request to its response").register(registry));
-            Map<PageResponseCode, Counter> byCode = new EnumMap<>(PageResponseCode.class);
-            for (PageResponseCode code : PageResponseCode.values()) {
+            Map<PrgResponseCode, Counter> byCode = new EnumMap<>(PrgResponseCode.class);
+            for (PrgResponseCode code : PrgResponseCode.values()) {
                 byCode.put(code, Counter.builder("sva.iopf.responses").tag("queue", queue).tag("kind", tag(kind))
                         .tag("code", code.name()).description("responses sent, by code").register(registry));
             }
@@ -92,7 +92,7 @@ public final class IopfMeters implements IopfListener {
     }
 
     @Override
-    public void responded(IopfGroup group, PageResponseCode code, String why) {
+    public void responded(IopfGroup group, PrgResponseCode code, String why) {
         IopfFault.Kind kind = group.last().kind();
         responses.get(kind).get(code).increment();
         latencies.get(kind).record(System.nanoTime() - group.arrivedNanos(), TimeUnit.NANOSECONDS);

@@ -21,6 +21,7 @@ import org.svafabric.iommu.hw.testing.FakePcieLink;
 import org.svafabric.iommu.hw.testing.ManualScheduler;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.platform.RegisterFileMmio;
+import org.svafabric.iommu.telemetry.DriverMeters;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -44,6 +45,8 @@ final class DriverHarness {
     /** For each endpoint ATS enable, the ATC invalidations the endpoint had received when it came. */
     final List<List<FakePcieLink.AtcInv>> atcInvalidationsAtAtsEnable = new ArrayList<>();
     final LocalMemoryBus ram = new LocalMemoryBus();
+    /** The driver's tracepoints, counted as the service counts them. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final SmmuConfig config;
     final RegisterFile regs;
     final SmmuAssembly smmu;
@@ -87,7 +90,7 @@ final class DriverHarness {
             public void reportUnrecoverable(Device device, org.svafabric.iommu.core.port.UnrecoverableFault fault) {
                 unrecoverable.add(fault);
             }
-        }, (type, device, sid, pasid, addr, detail) -> events.add(type + " " + device + " " + detail), new SimpleMeterRegistry());
+        }, (type, device, sid, pasid, addr, detail) -> events.add(type + " " + device + " " + detail), new DriverMeters(meters));
         self[0] = driver;
         driver.probe();
     }

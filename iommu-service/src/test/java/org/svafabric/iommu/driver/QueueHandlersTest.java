@@ -7,16 +7,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.IopfFault;
-import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.hw.cmd.CmdTlbi;
 import org.svafabric.iommu.hw.cmd.Opcode;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
-import org.svafabric.iommu.hw.pri.PageRequest;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.iommu.hw.regs.SmmuConfig;
 import org.svafabric.iommu.hw.layout.SmmuReg;
+import org.svafabric.iommu.hw.pri.PageRequest;
+import org.svafabric.iommu.hw.regs.SmmuConfig;
 
 /** The event and PRI queues as the driver consumes them, the command-queue error path, and page responses. */
 class QueueHandlersTest {
@@ -52,12 +51,25 @@ class QueueHandlersTest {
         assertThat(h.faults).isEmpty();
         assertThat(h.port.responses()).singleElement().satisfies(r -> {
             assertThat(r.prgIndex()).isEqualTo(5);
-            assertThat(r.code()).isEqualTo(PriResponseCode.RESPONSE_FAILURE);
+            assertThat(r.code()).isEqualTo(PrgResponseCode.FAILURE);
             // IHI 0070 §4.7.1 CMD_PRI_RESP SSV/SubstreamID: answered with the request's PASID, so a function
             // that requires the PASID in PRG responses accepts the answer instead of waiting out its timeout.
             assertThat(r.pasidValid()).isTrue();
             assertThat(r.ssid()).isEqualTo(7);
         });
+    }
+
+    @Test
+    void theHandlersReportThroughTheDriversTracepoints() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
+        h.driver.enableSva(m.device, true);
+        h.smmu.priQueue().receive(ppr(0x100, 7, 3, false, 0x7000_0000L));
+        h.smmu.priQueue().receive(ppr(0x100, 7, 3, true, 0x7000_1000L));
+        h.smmu.priQueue().receive(ppr(0x200, 7, 4, true, 0x7000_0000L));
+        h.driver.priQueueInterrupt();
+        assertThat(h.meters.counter("smmu.priq.requests").count()).as("a request of an unknown SID counts too").isEqualTo(3);
+        assertThat(h.meters.find("smmu.cmdq.commands").gauge()).as("the driver registers no meter itself").isNull();
     }
 
     /** Linux's CMD_SYNC: MSH inner shareable, MSIAttr write-back, CS = IRQ with an MSI address, SEV when polling. */
@@ -90,7 +102,7 @@ class QueueHandlersTest {
         assertThat(h.faults).hasSize(2);
         assertThat(h.discards).isEqualTo(1);
         assertThat(h.events).anyMatch(e -> e.startsWith("PRIQ_OVERFLOW"));
-        assertThat(h.port.responses()).singleElement().satisfies(r -> assertThat(r.code()).isEqualTo(PriResponseCode.SUCCESS));
+        assertThat(h.port.responses()).singleElement().satisfies(r -> assertThat(r.code()).isEqualTo(PrgResponseCode.SUCCESS));
 
         h.smmu.priQueue().receive(ppr(0x100, 7, 2, true, 0x4000));
         h.driver.priQueueInterrupt();
@@ -155,10 +167,10 @@ class QueueHandlersTest {
     void pageResponsesCarryThePasidOnlyWhenAskedAndMapCodes() {
         DriverHarness h = new DriverHarness();
         Master m = h.driver.addMaster(DriverHarness.pci("0000:01:00.0", 20, true, true));
-        h.driver.pageResponse(m.device, java.util.OptionalInt.of(9), 4, PageResponseCode.SUCCESS);
-        h.driver.pageResponse(m.device, java.util.OptionalInt.empty(), 5, PageResponseCode.INVALID);
+        h.driver.pageResponse(m.device, java.util.OptionalInt.of(9), 4, PrgResponseCode.SUCCESS);
+        h.driver.pageResponse(m.device, java.util.OptionalInt.empty(), 5, PrgResponseCode.INVALID);
         assertThat(h.port.responses()).extracting(r -> r.pasidValid() + "/" + r.ssid() + "/" + r.prgIndex() + "/" + r.code())
-                .containsExactly("true/9/4/SUCCESS", "false/0/5/INVALID_REQUEST");
+                .containsExactly("true/9/4/SUCCESS", "false/0/5/INVALID");
     }
 
     @Test

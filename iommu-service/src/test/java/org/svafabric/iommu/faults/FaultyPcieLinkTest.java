@@ -12,9 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.faults.FaultSpec;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
-import org.svafabric.iommu.hw.testing.FakePcieLink;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.testing.FakePcieLink.PageResponse;
+import org.svafabric.iommu.hw.testing.FakePcieLink;
 
 /** The SMMU's PCIe side with its link faults: lost, late and Response Failure PRG responses, only where armed. */
 class FaultyPcieLinkTest {
@@ -34,32 +34,32 @@ class FaultyPcieLinkTest {
 
     @Test
     void withNothingArmedEveryResponseGoesThroughUnchanged() {
-        port.pageResponse(0x100, 5, true, 7, PriResponseCode.SUCCESS);
-        port.pageResponse(0x200, 0, false, 8, PriResponseCode.INVALID_REQUEST);
-        assertThat(link.responses()).containsExactly(new PageResponse(0x100, 5, true, 7, PriResponseCode.SUCCESS),
-                new PageResponse(0x200, 0, false, 8, PriResponseCode.INVALID_REQUEST));
+        port.pageResponse(0x100, 5, true, 7, PrgResponseCode.SUCCESS);
+        port.pageResponse(0x200, 0, false, 8, PrgResponseCode.INVALID);
+        assertThat(link.responses()).containsExactly(new PageResponse(0x100, 5, true, 7, PrgResponseCode.SUCCESS),
+                new PageResponse(0x200, 0, false, 8, PrgResponseCode.INVALID));
     }
 
     @Test
     void aDropLosesTheArmedDevicesResponseOnly() {
         arm("prg-response-drop", "0000:01:00.0", 1L, null);
-        port.pageResponse(0x200, 0, false, 1, PriResponseCode.SUCCESS);
-        port.pageResponse(0x100, 5, true, 2, PriResponseCode.SUCCESS);
-        port.pageResponse(0x100, 5, true, 3, PriResponseCode.SUCCESS);
+        port.pageResponse(0x200, 0, false, 1, PrgResponseCode.SUCCESS);
+        port.pageResponse(0x100, 5, true, 2, PrgResponseCode.SUCCESS);
+        port.pageResponse(0x100, 5, true, 3, PrgResponseCode.SUCCESS);
         assertThat(link.responses()).extracting(PageResponse::prgIndex).containsExactly(1, 3);
     }
 
     @Test
     void responseFailureReplacesTheHandlersAnswer() {
         arm("response-failure", null, null, null);
-        port.pageResponse(0x100, 5, true, 2, PriResponseCode.SUCCESS);
-        assertThat(link.responses()).containsExactly(new PageResponse(0x100, 5, true, 2, PriResponseCode.RESPONSE_FAILURE));
+        port.pageResponse(0x100, 5, true, 2, PrgResponseCode.SUCCESS);
+        assertThat(link.responses()).containsExactly(new PageResponse(0x100, 5, true, 2, PrgResponseCode.FAILURE));
     }
 
     @Test
     void aDelayedResponseArrivesLater() {
         arm("prg-response-delay", null, 1L, 200L);
-        port.pageResponse(0x100, 5, true, 2, PriResponseCode.SUCCESS);
+        port.pageResponse(0x100, 5, true, 2, PrgResponseCode.SUCCESS);
         assertThat(link.responses()).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> link.responses().size() == 1);
         assertThat(link.responses().get(0).prgIndex()).isEqualTo(2);

@@ -2,7 +2,7 @@ package org.svafabric.iommu.core.iopf;
 
 import java.util.List;
 
-import org.svafabric.iommu.core.port.PageResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * The fault queue's tracepoints (Linux {@code trace_io_page_fault}, {@code trace_dev_fault},
@@ -34,7 +34,7 @@ public interface IopfListener {
      * INVALID: abort) for a stall. {@code why} explains an INVALID the queue chose itself, else null.
      * {@code group.arrivedNanos()} and {@link System#nanoTime()} give its latency.
      */
-    default void responded(IopfGroup group, PageResponseCode code, String why) {
+    default void responded(IopfGroup group, PrgResponseCode code, String why) {
     }
 
     /** The group ended in a PASID stop marker, which gets no response. */
@@ -70,7 +70,7 @@ public interface IopfListener {
             }
 
             @Override
-            public void responded(IopfGroup group, PageResponseCode code, String why) {
+            public void responded(IopfGroup group, PrgResponseCode code, String why) {
                 ls.forEach(l -> l.responded(group, code, why));
             }
 

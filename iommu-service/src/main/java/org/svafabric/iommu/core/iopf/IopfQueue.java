@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.IommuDriverOps;
-import org.svafabric.iommu.core.port.PageResponseCode;
 
 /**
  * An SMMU's I/O page-fault queue (v2 iopf_queue, the v1 global "iommu_fault_queue" made per SMMU).
@@ -148,7 +148,7 @@ public final class IopfQueue implements AutoCloseable {
         }
         trace.groupComplete(fault);
         if (d == null) {
-            answer(new IopfGroup(fault.device(), List.of(fault), now), IopfStatus.INVALID, "not on fault queue " + name);
+            answer(new IopfGroup(fault.device(), List.of(fault), now), PrgResponseCode.INVALID, "not on fault queue " + name);
             return;
         }
         IopfGroup group = d.closeGroup(fault, now, partials);
@@ -194,7 +194,7 @@ public final class IopfQueue implements AutoCloseable {
 
     /** iopf_handler: the device's handler services the group's faults in order; the group gets one answer. */
     private void handleGroup(DeviceFaults d, IopfGroup group) {
-        IopfStatus status;
+        PrgResponseCode status;
         try {
             status = d.handler.handle(group);
         } catch (RuntimeException e) {
@@ -207,10 +207,10 @@ public final class IopfQueue implements AutoCloseable {
 
     private void fail(DeviceFaults d, IopfGroup group, String why) {
         trace.groupFailed(group, why);
-        finish(d, group, IopfStatus.INVALID, why);
+        finish(d, group, PrgResponseCode.INVALID, why);
     }
 
-    private void finish(DeviceFaults d, IopfGroup group, IopfStatus status, String why) {
+    private void finish(DeviceFaults d, IopfGroup group, PrgResponseCode status, String why) {
         try {
             answer(group, status, why);
         } finally {
@@ -222,19 +222,19 @@ public final class IopfQueue implements AutoCloseable {
 
     /**
      * iopf_group_response: the group's one answer, built from its last request. A stalled transaction is always
-     * resumed or aborted: HANDLED cannot leave it held. A stop marker gets none.
+     * resumed or aborted. A stop marker gets none.
      */
-    private void answer(IopfGroup group, IopfStatus status, String why) {
+    private void answer(IopfGroup group, PrgResponseCode code, String why) {
         IopfFault last = group.last();
         Device dev = group.device();
-        if (last.kind() == IopfFault.Kind.PAGE_REQUEST && status == IopfStatus.HANDLED) {
+        if (last.isStopMarker() && code == PrgResponseCode.SUCCESS) {
+            // Every request before the marker was serviced; the marker itself is not answered.
             trace.stopMarker(group);
             return;
         }
-        PageResponseCode code = status == IopfStatus.SUCCESS ? PageResponseCode.SUCCESS : PageResponseCode.INVALID;
         try {
             if (last.kind() == IopfFault.Kind.STALL) {
-                driver.resume(dev, last.stag(), code == PageResponseCode.SUCCESS);
+                driver.resume(dev, last.stag(), code == PrgResponseCode.SUCCESS);
             } else {
                 OptionalInt pasid = dev.prgResponsePasidRequired() && last.pasidValid() ? OptionalInt.of(last.pasid())
                         : OptionalInt.empty();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import org.svafabric.api.timing.DmaEvent.FaultKinds;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.port.MmFault;
 import org.svafabric.iommu.core.port.MmFaultResult;
 import org.svafabric.iommu.core.port.MmPort;
@@ -14,7 +15,7 @@ import org.svafabric.iommu.core.port.MmPort;
  * order, and errors are sticky, so nothing after the first failure is looked at:
  * <ol>
  * <li>no PASID: INVALID;</li>
- * <li>a stop marker: HANDLED, no response (safe because the PASID's faults were flushed when mm_exit
+ * <li>a stop marker: it ends the group with SUCCESS and gets no response (safe because the PASID's faults were flushed when mm_exit
  *     returned and every queue is flushed again before the PASID is freed);</li>
  * <li>iommu_sva_find knows no live process for the PASID: INVALID;</li>
  * <li>mm-service's handle_mm_fault (VMA and read/write/exec/privileged checks, then page-in) refuses it:
@@ -43,42 +44,42 @@ public final class MmFaultHandler implements IopfHandler {
     }
 
     @Override
-    public IopfStatus handle(IopfGroup group) {
+    public PrgResponseCode handle(IopfGroup group) {
         FaultKinds[] kinds = {FaultKinds.NONE};
-        IopfStatus status = handle(group, kinds);
+        PrgResponseCode status = handle(group, kinds);
         IopfFault last = group.last();
         int sid = group.device().sid();
         if (last.kind() == IopfFault.Kind.STALL) {
             notes.noteStall(sid, last.addr() & ~0xfffL, kinds[0]);
-        } else if (status != IopfStatus.HANDLED) {
+        } else if (!last.isStopMarker()) {
             notes.noteGroup(sid, last.prgIndex(), kinds[0]);
         }
         return status;
     }
 
-    private IopfStatus handle(IopfGroup group, FaultKinds[] kinds) {
+    private PrgResponseCode handle(IopfGroup group, FaultKinds[] kinds) {
         List<IopfFault> faults = group.faults();
         int i = 0;
         while (i < faults.size()) {
             IopfFault f = faults.get(i);
             if (!f.pasidValid()) {
-                return IopfStatus.INVALID;
+                return PrgResponseCode.INVALID;
             }
             if (f.isStopMarker()) {
-                return IopfStatus.HANDLED;
+                return PrgResponseCode.SUCCESS;
             }
             if (!asksForAccess(f)) {
                 // A partial request with neither read, write nor execute: nothing handle_mm_fault could grant.
-                return IopfStatus.INVALID;
+                return PrgResponseCode.INVALID;
             }
             int end = endOfRun(faults, i);
             OptionalLong pid = lookup.find(f.pasid());
             if (pid.isEmpty() || !resolve(pid.getAsLong(), faults.subList(i, end), kinds)) {
-                return IopfStatus.INVALID;
+                return PrgResponseCode.INVALID;
             }
             i = end;
         }
-        return IopfStatus.SUCCESS;
+        return PrgResponseCode.SUCCESS;
     }
 
     /** The faults from {@code start} that can share one handle_mm_fault call: same PASID, each asking for access. */

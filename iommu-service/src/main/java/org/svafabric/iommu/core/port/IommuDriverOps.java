@@ -3,6 +3,7 @@ package org.svafabric.iommu.core.port;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * What the IOMMU core needs from the arm-smmu-v3 driver (v1's iommu_ops sva_device_init, mm_attach,
@@ -57,7 +58,7 @@ public interface IommuDriverOps {
      * CMD_PRI_RESP for the page request group {@code prgIndex}; {@code pasid} present only when the device
      * requires it in the response (PRG Response PASID Required).
      */
-    void pageResponse(Device device, OptionalInt pasid, int prgIndex, PageResponseCode code);
+    void pageResponse(Device device, OptionalInt pasid, int prgIndex, PrgResponseCode code);
 
     /** CMD_RESUME for the stalled transaction {@code stag}: Retry, or Abort. */
     void resume(Device device, int stag, boolean retry);

@@ -2,7 +2,7 @@ package org.svafabric.iommu.hw.pcie;
 
 import java.util.concurrent.CompletionStage;
 
-import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * The PCIe link from the SMMU's root complex down to the endpoints: the messages the SMMU sends them, ATS
@@ -24,5 +24,5 @@ public interface PcieLink {
      * Sends a PRG Response for Page Request Group {@code prgIndex} of stream {@code sid}, with a PASID prefix
      * carrying {@code ssid} when {@code pasidValid}. Fire and forget: nothing confirms delivery.
      */
-    void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code);
+    void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code);
 }

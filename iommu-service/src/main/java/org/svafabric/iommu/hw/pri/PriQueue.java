@@ -8,12 +8,13 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.svafabric.api.bus.MemoryBus;
+import org.svafabric.api.wire.PrgResponseCode;
+import org.svafabric.iommu.hw.layout.Gerror;
 import org.svafabric.iommu.hw.pcie.PcieLink;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.OutputQueue;
 import org.svafabric.iommu.hw.queue.QueueBase;
-import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The PRI queue, SMMU side: incoming Page Requests from the root complex are written as 16-byte
@@ -45,7 +46,7 @@ public final class PriQueue {
     }
 
     /** An automatic PRG response, decided under the lock and sent outside it. */
-    private record AutoResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+    private record AutoResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code) {
     }
 
     /** What became of one incoming request: written to the queue, or not (then perhaps answered by the SMMU). */
@@ -192,7 +193,7 @@ public final class PriQueue {
 
     /** Response Failure, never with a PASID (§8.2). */
     private AutoResponse failure(PageRequest ppr) {
-        return counted(new AutoResponse(ppr.sid(), 0, false, ppr.prgIndex(), PriResponseCode.RESPONSE_FAILURE));
+        return counted(new AutoResponse(ppr.sid(), 0, false, ppr.prgIndex(), PrgResponseCode.FAILURE));
     }
 
     /**
@@ -203,17 +204,17 @@ public final class PriQueue {
      */
     private AutoResponse overflowResponse(PageRequest ppr) {
         if (!ppr.ssv() || !features.substreams()) {
-            return new AutoResponse(ppr.sid(), 0, false, ppr.prgIndex(), PriResponseCode.SUCCESS);
+            return new AutoResponse(ppr.sid(), 0, false, ppr.prgIndex(), PrgResponseCode.SUCCESS);
         }
         if (features.pps()) {
-            return new AutoResponse(ppr.sid(), ppr.ssid(), true, ppr.prgIndex(), PriResponseCode.SUCCESS);
+            return new AutoResponse(ppr.sid(), ppr.ssid(), true, ppr.prgIndex(), PrgResponseCode.SUCCESS);
         }
         Optional<Boolean> required = ppar.ppar(ppr.sid());
         if (required.isEmpty()) {
-            return new AutoResponse(ppr.sid(), 0, false, ppr.prgIndex(), PriResponseCode.RESPONSE_FAILURE);
+            return new AutoResponse(ppr.sid(), 0, false, ppr.prgIndex(), PrgResponseCode.FAILURE);
         }
         boolean withPasid = required.get();
-        return new AutoResponse(ppr.sid(), withPasid ? ppr.ssid() : 0, withPasid, ppr.prgIndex(), PriResponseCode.SUCCESS);
+        return new AutoResponse(ppr.sid(), withPasid ? ppr.ssid() : 0, withPasid, ppr.prgIndex(), PrgResponseCode.SUCCESS);
     }
 
     private AutoResponse counted(AutoResponse r) {

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.port.CoreEvent;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.MmFault;
-import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.testing.FakeIommuDriver.PageResponse;
 import org.svafabric.iommu.core.testing.FakeIommuDriver.Resume;
 import org.svafabric.iommu.core.testing.SvaHarness;
@@ -54,7 +54,7 @@ class IopfQueueTest {
         return IopfFault.pageRequest(dev, pasid, prg, last, true, true, false, false, addr);
     }
 
-    private PageResponse response(int prg, PageResponseCode code) {
+    private PageResponse response(int prg, PrgResponseCode code) {
         return new PageResponse(dev.id(), OptionalInt.empty(), prg, code);
     }
 
@@ -74,7 +74,7 @@ class IopfQueueTest {
 
         h.queue.report(read(5, true, 0x12000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(5, PageResponseCode.SUCCESS));
+        assertThat(h.driver.responses).containsExactly(response(5, PrgResponseCode.SUCCESS));
         assertThat(h.mm.faultCalls).singleElement().satisfies(c -> {
             assertThat(c.pid()).isEqualTo(PID);
             assertThat(c.faults()).containsExactly(new MmFault(0x10000, MmFault.Access.READ, false),
@@ -95,7 +95,7 @@ class IopfQueueTest {
 
         h.queue.report(read(9, true, 0x12000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(9, PageResponseCode.SUCCESS));
+        assertThat(h.driver.responses).containsExactly(response(9, PrgResponseCode.SUCCESS));
         assertThat(h.mm.faultCalls).singleElement().satisfies(c ->
                 assertThat(c.faults()).extracting(MmFault::addr).containsExactly(0x12000L));
     }
@@ -107,11 +107,11 @@ class IopfQueueTest {
         h.queue.report(read(2, false, 0x40000));
         h.queue.report(read(1, true, 0x11000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(1, PageResponseCode.SUCCESS));
+        assertThat(h.driver.responses).containsExactly(response(1, PrgResponseCode.SUCCESS));
         assertThat(h.mm.faultCalls.get(0).faults()).extracting(MmFault::addr).containsExactly(0x10000L, 0x11000L);
         h.queue.report(read(2, true, 0x40000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(1, PageResponseCode.SUCCESS), response(2, PageResponseCode.SUCCESS));
+        assertThat(h.driver.responses).containsExactly(response(1, PrgResponseCode.SUCCESS), response(2, PrgResponseCode.SUCCESS));
     }
 
     @Test
@@ -131,14 +131,14 @@ class IopfQueueTest {
         h.queue.report(IopfFault.pageRequest(dev, null, 3, false, true, false, false, false, 0x10000));
         h.queue.report(read(3, true, 0x11000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(3, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactly(response(3, PrgResponseCode.INVALID));
         assertThat(h.mm.faultCalls).isEmpty();
 
         // The valid request first is serviced, then the one without PASID ends the group.
         h.queue.report(read(4, false, 0x12000));
         h.queue.report(IopfFault.pageRequest(dev, null, 4, true, true, false, false, false, 0x13000));
         flush();
-        assertThat(h.driver.responses).endsWith(response(4, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).endsWith(response(4, PrgResponseCode.INVALID));
         assertThat(h.mm.faultCalls).singleElement().extracting(c -> c.faults().size()).isEqualTo(1);
     }
 
@@ -149,7 +149,7 @@ class IopfQueueTest {
         h.queue.report(read(1, false, 0x90000));
         h.queue.report(read(1, true, 0x11000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(1, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactly(response(1, PrgResponseCode.INVALID));
         assertThat(h.mm.faultCalls).hasSize(1);
     }
 
@@ -161,9 +161,9 @@ class IopfQueueTest {
         h.queue.report(IopfFault.pageRequest(dev, pasid, 3, true, true, false, true, true, 0x50000));
         h.queue.report(IopfFault.pageRequest(dev, pasid, 4, true, true, false, true, false, 0x10000));
         flush();
-        assertThat(h.driver.responses).containsExactlyInAnyOrder(response(1, PageResponseCode.INVALID),
-                response(2, PageResponseCode.SUCCESS), response(3, PageResponseCode.INVALID),
-                response(4, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactlyInAnyOrder(response(1, PrgResponseCode.INVALID),
+                response(2, PrgResponseCode.SUCCESS), response(3, PrgResponseCode.INVALID),
+                response(4, PrgResponseCode.INVALID));
     }
 
     @Test
@@ -171,7 +171,7 @@ class IopfQueueTest {
         setUp();
         h.queue.report(IopfFault.pageRequest(dev, pasid + 1, 1, true, true, false, false, false, 0x10000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(1, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactly(response(1, PrgResponseCode.INVALID));
         assertThat(h.mm.faultCalls).isEmpty();
     }
 
@@ -181,7 +181,7 @@ class IopfQueueTest {
         h.queue.report(read(9, true, 0x10000));
         flush();
         assertThat(h.driver.responses).containsExactly(
-                new PageResponse("00:03.0", OptionalInt.of(pasid), 9, PageResponseCode.SUCCESS));
+                new PageResponse("00:03.0", OptionalInt.of(pasid), 9, PrgResponseCode.SUCCESS));
     }
 
     @Test
@@ -192,7 +192,7 @@ class IopfQueueTest {
         };
         h.queue.report(read(1, true, 0x10000));
         flush();
-        assertThat(h.driver.responses).containsExactly(response(1, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactly(response(1, PrgResponseCode.INVALID));
         assertThat(h.counter("sva.iopf.internal_errors")).isEqualTo(1);
     }
 
@@ -219,7 +219,7 @@ class IopfQueueTest {
         h.queue.report(IopfFault.pageRequest(stranger, 1, 1, false, true, false, false, false, 0x10000));
         h.queue.report(IopfFault.pageRequest(stranger, 1, 2, true, true, false, false, false, 0x10000));
         assertThat(h.driver.responses).containsExactly(
-                new PageResponse("00:09.0", OptionalInt.empty(), 2, PageResponseCode.INVALID));
+                new PageResponse("00:09.0", OptionalInt.empty(), 2, PrgResponseCode.INVALID));
         assertThat(h.counter("sva.iopf.partial.discarded")).isEqualTo(1);
     }
 
@@ -236,12 +236,12 @@ class IopfQueueTest {
         await(entered);
         h.queue.report(read(2, true, 0x11000));
         h.queue.report(read(3, true, 0x12000));
-        assertThat(h.driver.responses).containsExactly(response(3, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactly(response(3, PrgResponseCode.INVALID));
         assertThat(h.gauge("sva.iopf.queue.depth")).isEqualTo(1);
         letGo.countDown();
         flush();
-        assertThat(h.driver.responses).containsExactlyInAnyOrder(response(1, PageResponseCode.SUCCESS),
-                response(2, PageResponseCode.SUCCESS), response(3, PageResponseCode.INVALID));
+        assertThat(h.driver.responses).containsExactlyInAnyOrder(response(1, PrgResponseCode.SUCCESS),
+                response(2, PrgResponseCode.SUCCESS), response(3, PrgResponseCode.INVALID));
     }
 
     @Test
@@ -268,7 +268,7 @@ class IopfQueueTest {
         assertThat(h.driver.responses).isEmpty();
         letGo.countDown();
         SvaHarness.await(flush);
-        assertThat(h.driver.responses).containsExactly(response(1, PageResponseCode.SUCCESS));
+        assertThat(h.driver.responses).containsExactly(response(1, PrgResponseCode.SUCCESS));
     }
 
     @Test

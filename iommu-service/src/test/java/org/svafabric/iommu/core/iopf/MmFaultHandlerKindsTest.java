@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.timing.DmaEvent.FaultKinds;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.MmFault;
 import org.svafabric.iommu.core.port.MmFaultResult;
@@ -72,7 +73,7 @@ class MmFaultHandlerKindsTest {
                 IopfFault.pageRequest(PCI, 5, 3, false, true, true, false, false, 0x3000),
                 IopfFault.pageRequest(PCI, 5, 3, true, true, true, false, false, 0x4000)), 0);
 
-        assertThat(handler.handle(g)).isEqualTo(IopfStatus.SUCCESS);
+        assertThat(handler.handle(g)).isEqualTo(PrgResponseCode.SUCCESS);
         assertThat(notes.takeGroup(0x100, 3)).isEqualTo(new FaultKinds(1, 2, 1));
     }
 
@@ -84,7 +85,7 @@ class MmFaultHandlerKindsTest {
                 IopfFault.pageRequest(PCI, 5, 9, false, true, true, false, false, 0x1000),
                 IopfFault.pageRequest(PCI, 5, 9, true, true, true, false, false, 0x2000)), 0);
 
-        assertThat(handler.handle(g)).isEqualTo(IopfStatus.INVALID);
+        assertThat(handler.handle(g)).isEqualTo(PrgResponseCode.INVALID);
         assertThat(notes.takeGroup(0x100, 9)).isEqualTo(new FaultKinds(0, 1, 0));
     }
 
@@ -93,7 +94,7 @@ class MmFaultHandlerKindsTest {
         mm.kinds.add("major");
         IopfGroup g = new IopfGroup(PLATFORM, List.of(IopfFault.stall(PLATFORM, 5, 77, true, false, false, 0x7000_0123L)), 0);
 
-        assertThat(handler.handle(g)).isEqualTo(IopfStatus.SUCCESS);
+        assertThat(handler.handle(g)).isEqualTo(PrgResponseCode.SUCCESS);
         assertThat(notes.takeStalls(16, 0x7000_0000L, 0x7000_0000L)).isEqualTo(new FaultKinds(0, 1, 0));
     }
 }

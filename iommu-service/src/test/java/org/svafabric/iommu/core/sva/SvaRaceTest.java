@@ -23,9 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.port.Device;
-import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.testing.FakeIommuDriver;
 import org.svafabric.iommu.core.testing.SvaHarness;
 
@@ -97,7 +97,7 @@ class SvaRaceTest {
             List<FakeIommuDriver.PageResponse> responses = new ArrayList<>(h.driver.responses);
             assertThat(responses).hasSize(groups);
             assertThat(responses).extracting(FakeIommuDriver.PageResponse::prgIndex).doesNotHaveDuplicates();
-            assertThat(responses).allMatch(r -> r.code() == PageResponseCode.SUCCESS);
+            assertThat(responses).allMatch(r -> r.code() == PrgResponseCode.SUCCESS);
             h.queue.flushDevice(a);
             assertThat(servicedLate).isFalse();
             assertThat(h.driver.responses).hasSize(groups);

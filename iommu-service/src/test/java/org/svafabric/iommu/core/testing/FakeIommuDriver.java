@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.core.port.IommuDriverOps;
-import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.port.SvaSupport;
 import org.svafabric.iommu.hw.layout.Cd;
 
@@ -27,7 +27,7 @@ public final class FakeIommuDriver implements IommuDriverOps {
     public record Cd(long pgd, int asid, boolean stall) {
     }
 
-    public record PageResponse(String device, OptionalInt pasid, int prgIndex, PageResponseCode code) {
+    public record PageResponse(String device, OptionalInt pasid, int prgIndex, PrgResponseCode code) {
     }
 
     public record Resume(String device, int stag, boolean retry) {
@@ -120,7 +120,7 @@ public final class FakeIommuDriver implements IommuDriverOps {
     }
 
     @Override
-    public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PageResponseCode code) {
+    public void pageResponse(Device device, OptionalInt pasid, int prgIndex, PrgResponseCode code) {
         if (failResponses != null) {
             throw failResponses;
         }

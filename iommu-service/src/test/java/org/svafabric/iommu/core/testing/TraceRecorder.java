@@ -3,11 +3,11 @@ package org.svafabric.iommu.core.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.core.iopf.IopfFault;
 import org.svafabric.iommu.core.iopf.IopfGroup;
 import org.svafabric.iommu.core.iopf.IopfListener;
 import org.svafabric.iommu.core.port.Device;
-import org.svafabric.iommu.core.port.PageResponseCode;
 import org.svafabric.iommu.core.sva.SvaListener;
 
 /**
@@ -49,7 +49,7 @@ public final class TraceRecorder {
             }
 
             @Override
-            public void responded(IopfGroup group, PageResponseCode code, String why) {
+            public void responded(IopfGroup group, PrgResponseCode code, String why) {
                 lines.add("responded " + what(group.last()) + " " + code + (why == null ? "" : ": " + why));
             }
 

@@ -3,7 +3,7 @@ package org.svafabric.iommu.hw.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 
 /** What makes a command CERROR_ILL (IHI 0070 §4.1.3, §4.1.5, §7.1 and the individual commands). */
@@ -101,7 +101,7 @@ class CommandDecoderTest {
         CommandFeatures none = new CommandFeatures(false, false, false, false, false, false, false);
         CommandDecoder bare = new CommandDecoder(none);
         assertIllegal(bare, new CmdAtcInv(1, false, 0, false, 0, 0).encode()[0], 0, "ATS");
-        assertIllegal(bare, new CmdPriResp(1, false, 0, 0, PriResponseCode.SUCCESS).encode()[0], 0x2000, "PRI");
+        assertIllegal(bare, new CmdPriResp(1, false, 0, 0, PrgResponseCode.SUCCESS).encode()[0], 0x2000, "PRI");
         assertIllegal(bare, new CmdResume(1, 0, ResumeAction.RETRY).encode()[0], 0, "stall model");
         assertIllegal(bare, new CmdStallTerm(1).encode()[0], 0, "stall model");
         assertIllegal(bare, 0x20, 0, "EL2");

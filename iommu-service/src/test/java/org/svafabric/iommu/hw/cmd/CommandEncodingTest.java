@@ -3,7 +3,7 @@ package org.svafabric.iommu.hw.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 
 /**
@@ -77,9 +77,9 @@ class CommandEncodingTest {
     @Test
     void priRespPutsGroupLowAndRespAt12OfTheSecondDoubleword() {
         // dw0: SID 0x200<<32 | SSID 5<<12 | SSV 0x800 | OP 0x41; dw1: Resp 0b10<<12 = 0x2000 | PRGIndex 0x1ff
-        golden(new CmdPriResp(0x200, true, 5, 0x1ff, PriResponseCode.SUCCESS), 0x00000200_00005841L, 0x21ff);
-        golden(new CmdPriResp(0x200, false, 0, 0x003, PriResponseCode.INVALID_REQUEST), 0x00000200_00000041L, 0x1003);
-        golden(new CmdPriResp(0x200, false, 0, 0x003, PriResponseCode.RESPONSE_FAILURE), 0x00000200_00000041L, 0x0003);
+        golden(new CmdPriResp(0x200, true, 5, 0x1ff, PrgResponseCode.SUCCESS), 0x00000200_00005841L, 0x21ff);
+        golden(new CmdPriResp(0x200, false, 0, 0x003, PrgResponseCode.INVALID), 0x00000200_00000041L, 0x1003);
+        golden(new CmdPriResp(0x200, false, 0, 0x003, PrgResponseCode.FAILURE), 0x00000200_00000041L, 0x0003);
     }
 
     @Test

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.LocalMemoryBus;
+import org.svafabric.api.wire.PrgResponseCode;
+import org.svafabric.iommu.hw.layout.Gerror;
 import org.svafabric.iommu.hw.pcie.PcieLink;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.QueueBase;
@@ -26,7 +27,6 @@ import org.svafabric.iommu.hw.queue.RamRing;
 import org.svafabric.iommu.hw.stall.StallTable;
 import org.svafabric.iommu.hw.testing.ManualScheduler;
 import org.svafabric.iommu.hw.testing.RecordingTarget;
-import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The consumer on its own thread, a driver thread producing into a small ring, and endpoints answering ATC
@@ -74,7 +74,7 @@ class CommandQueueConcurrencyTest {
         }
 
         @Override
-        public void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+        public void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code) {
         }
     }
 

@@ -10,24 +10,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
+import org.svafabric.iommu.hw.layout.Gerror;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.QueueBase;
 import org.svafabric.iommu.hw.queue.RamRing;
 import org.svafabric.iommu.hw.stall.ResumeAction;
 import org.svafabric.iommu.hw.stall.StallTable;
-import org.svafabric.iommu.hw.testing.FakePcieLink;
 import org.svafabric.iommu.hw.testing.FakePcieLink.PageResponse;
+import org.svafabric.iommu.hw.testing.FakePcieLink;
 import org.svafabric.iommu.hw.testing.FaultyBus;
 import org.svafabric.iommu.hw.testing.ManualScheduler;
 import org.svafabric.iommu.hw.testing.RecordingTarget;
-import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Regime;
 import org.svafabric.iommu.hw.tlb.TlbInvalidation.Scope;
-import org.svafabric.iommu.hw.layout.Gerror;
+import org.svafabric.iommu.hw.tlb.TlbInvalidation;
 
 /**
  * The command consumer, driven the way arm-smmu-v3 drives it: commands written into the ring in RAM, then
@@ -253,9 +253,9 @@ class CommandQueueTest {
         CompletableFuture<Boolean> a = stalls.hold(Event.fault(EventType.F_TRANSLATION, 6, false, 0, 0, true, false, false, 2)).toCompletableFuture();
         CompletableFuture<Boolean> b = stalls.hold(Event.fault(EventType.F_TRANSLATION, 6, false, 0, 0, true, false, false, 2)).toCompletableFuture();
         CompletableFuture<Boolean> c = stalls.hold(Event.fault(EventType.F_TRANSLATION, 8, false, 0, 0, true, false, false, 2)).toCompletableFuture();
-        submit(new CmdPriResp(0x100, true, 42, 0x1ff, PriResponseCode.INVALID_REQUEST), new CmdResume(6, 0, ResumeAction.RETRY),
+        submit(new CmdPriResp(0x100, true, 42, 0x1ff, PrgResponseCode.INVALID), new CmdResume(6, 0, ResumeAction.RETRY),
                 new CmdStallTerm(8));
-        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 42, true, 0x1ff, PriResponseCode.INVALID_REQUEST));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 42, true, 0x1ff, PrgResponseCode.INVALID));
         assertThat(a).isCompletedWithValue(true);
         assertThat(b).isNotDone();
         assertThat(c).isCompletedWithValue(false);

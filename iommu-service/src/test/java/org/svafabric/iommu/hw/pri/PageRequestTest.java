@@ -3,6 +3,8 @@ package org.svafabric.iommu.hw.pri;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.svafabric.api.wire.PrgResponseCode;
+import org.svafabric.iommu.hw.cmd.CmdPriResp;
 
 /** Golden PRI-queue entries from Linux's PRIQ_0_* / PRIQ_1_* positions, and the two response encodings. */
 class PageRequestTest {
@@ -35,12 +37,12 @@ class PageRequestTest {
 
     @Test
     void responseCodesInTheCommandAndOnTheLink() {
-        assertThat(PriResponseCode.SUCCESS.cmdResp()).isEqualTo(0b10);
-        assertThat(PriResponseCode.INVALID_REQUEST.cmdResp()).isEqualTo(0b01);
-        assertThat(PriResponseCode.RESPONSE_FAILURE.cmdResp()).isEqualTo(0b00);
-        assertThat(PriResponseCode.SUCCESS.pcieCode()).isEqualTo(0b0000);
-        assertThat(PriResponseCode.INVALID_REQUEST.pcieCode()).isEqualTo(0b0001);
-        assertThat(PriResponseCode.RESPONSE_FAILURE.pcieCode()).isEqualTo(0b1111);
-        assertThat(PriResponseCode.ofCmdResp(0b10)).isEqualTo(PriResponseCode.SUCCESS);
+        assertThat(CmdPriResp.respField(PrgResponseCode.SUCCESS)).isEqualTo(0b10);
+        assertThat(CmdPriResp.respField(PrgResponseCode.INVALID)).isEqualTo(0b01);
+        assertThat(CmdPriResp.respField(PrgResponseCode.FAILURE)).isEqualTo(0b00);
+        assertThat(PrgResponseCode.SUCCESS.pcieCode()).isEqualTo(0b0000);
+        assertThat(PrgResponseCode.INVALID.pcieCode()).isEqualTo(0b0001);
+        assertThat(PrgResponseCode.FAILURE.pcieCode()).isEqualTo(0b1111);
+        assertThat(CmdPriResp.ofRespField(0b10)).isEqualTo(PrgResponseCode.SUCCESS);
     }
 }

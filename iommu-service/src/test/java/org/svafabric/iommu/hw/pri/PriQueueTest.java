@@ -7,13 +7,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
+import org.svafabric.api.wire.PrgResponseCode;
+import org.svafabric.iommu.hw.layout.Gerror;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
 import org.svafabric.iommu.hw.queue.QueueBase;
-import org.svafabric.iommu.hw.testing.FakePcieLink;
 import org.svafabric.iommu.hw.testing.FakePcieLink.PageResponse;
+import org.svafabric.iommu.hw.testing.FakePcieLink;
 import org.svafabric.iommu.hw.testing.FaultyBus;
-import org.svafabric.iommu.hw.layout.Gerror;
 
 /**
  * The PRI queue's full-queue behaviour as IHI 0070 §8.1 specifies it, and the unusable-queue rules of §8.2,
@@ -84,7 +85,7 @@ class PriQueueTest {
         q.receive(ppr(1, false));
         q.receive(ppr(2, true)); // queue full: overflow becomes active with this PPR, which is answered
         assertThat(q.readProd()).isEqualTo(OVF | 0b10);
-        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 2, PriResponseCode.SUCCESS));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 2, PrgResponseCode.SUCCESS));
         assertThat(q.lostRequests()).isEqualTo(1);
     }
 
@@ -122,7 +123,7 @@ class PriQueueTest {
         PriQueue q = queue(true, true);
         ppar = Optional.empty(); // PPS == 1: STE.PPAR is not checked
         fillAndOverflow(q, pasidPpr(7, true));
-        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 42, true, 7, PriResponseCode.SUCCESS));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 42, true, 7, PrgResponseCode.SUCCESS));
     }
 
     @Test
@@ -135,16 +136,16 @@ class PriQueueTest {
         ppar = Optional.empty();
         q.receive(pasidPpr(9, true));
         assertThat(port.responses()).containsExactly(
-                new PageResponse(0x100, 0, false, 7, PriResponseCode.SUCCESS),
-                new PageResponse(0x100, 42, true, 8, PriResponseCode.SUCCESS),
-                new PageResponse(0x100, 0, false, 9, PriResponseCode.RESPONSE_FAILURE));
+                new PageResponse(0x100, 0, false, 7, PrgResponseCode.SUCCESS),
+                new PageResponse(0x100, 42, true, 8, PrgResponseCode.SUCCESS),
+                new PageResponse(0x100, 0, false, 9, PrgResponseCode.FAILURE));
     }
 
     @Test
     void withoutSubstreamsTheAutoResponseHasNoPasid() {
         PriQueue q = queue(false, true);
         fillAndOverflow(q, pasidPpr(7, true));
-        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 7, PriResponseCode.SUCCESS));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 7, PrgResponseCode.SUCCESS));
     }
 
     private void fillAndOverflow(PriQueue q, PageRequest last) {
@@ -161,8 +162,8 @@ class PriQueueTest {
         q.receive(pasidPpr(3, true));
         q.receive(new PageRequest(0x100, true, 42, 0, true, false, false, false, false, 0));
         assertThat(port.responses()).containsExactly(
-                new PageResponse(0x100, 0, false, 3, PriResponseCode.RESPONSE_FAILURE),
-                new PageResponse(0x100, 0, false, 3, PriResponseCode.RESPONSE_FAILURE));
+                new PageResponse(0x100, 0, false, 3, PrgResponseCode.FAILURE),
+                new PageResponse(0x100, 0, false, 3, PrgResponseCode.FAILURE));
         assertThat(q.readProd()).isZero();
     }
 
@@ -172,7 +173,7 @@ class PriQueueTest {
         ram.failWrites(BASE, BASE + 32);
         q.receive(ppr(6, false));
         assertThat(gerror.isActive(Gerror.PRIQ_ABT_ERR)).isTrue();
-        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 6, PriResponseCode.RESPONSE_FAILURE));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 6, PrgResponseCode.FAILURE));
         ram.heal();
         q.receive(ppr(7, true));
         assertThat(port.responses()).hasSize(2);
@@ -189,7 +190,7 @@ class PriQueueTest {
         assertThat(asked).hasValue(1);
         assertThat(q.readProd()).isEqualTo(OVF | 0b01);
         assertThat(entryAt(0)).isEqualTo(ppr(1, false));
-        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 1, PriResponseCode.SUCCESS));
+        assertThat(port.responses()).containsExactly(new PageResponse(0x100, 0, false, 1, PrgResponseCode.SUCCESS));
         assertThat(q.lostRequests()).isEqualTo(1);
         assertThat(irqs).as("one for the written entry, one so the driver sees OVFLG").hasValue(2);
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.pcie.PcieLink;
-import org.svafabric.iommu.hw.pri.PriResponseCode;
 
 /** Endpoints that answer ATC invalidations only when the test completes them, and remember PRG responses. */
 public final class FakePcieLink implements PcieLink {
@@ -14,7 +14,7 @@ public final class FakePcieLink implements PcieLink {
     public record AtcInv(int sid, int ssid, long addr, int log2Pages, boolean global, CompletableFuture<Void> completion) {
     }
 
-    public record PageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+    public record PageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code) {
     }
 
     public final List<AtcInv> invalidations = new ArrayList<>();
@@ -45,7 +45,7 @@ public final class FakePcieLink implements PcieLink {
     }
 
     @Override
-    public synchronized void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PriResponseCode code) {
+    public synchronized void pageResponse(int sid, int ssid, boolean pasidValid, int prgIndex, PrgResponseCode code) {
         responses.add(new PageResponse(sid, ssid, pasidValid, prgIndex, code));
     }
 
