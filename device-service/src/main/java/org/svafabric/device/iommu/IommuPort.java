@@ -2,7 +2,9 @@ package org.svafabric.device.iommu;
 
 import java.util.List;
 
+import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.wire.AtsCompletion;
 
 /**
  * The devices' link to the SMMU model in iommu-service: what a PCIe function or a platform
@@ -21,8 +23,8 @@ public interface IommuPort {
      * The same request, with what the SMMU reported doing for it (for the job's model clock). An SMMU that
      * reports nothing answers {@link org.svafabric.api.timing.DmaEvent.SmmuWork#NONE}.
      */
-    default AtsAnswer translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
-        return new AtsAnswer(translate(sid, pasid, pages), null);
+    default IommuCalls.AtsTranslation translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
+        return new IommuCalls.AtsTranslation(translate(sid, pasid, pages));
     }
 
     /**

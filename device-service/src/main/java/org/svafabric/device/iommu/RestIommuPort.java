@@ -18,6 +18,7 @@ import org.svafabric.api.iommu.TransactionTerminated;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.wire.AtsCompletion;
 import org.svafabric.api.wire.Headers;
 
 /**
@@ -40,11 +41,11 @@ public final class RestIommuPort implements IommuPort {
 
     @Override
     public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
-        return translateWithWork(sid, pasid, pages).completions();
+        return translateWithWork(sid, pasid, pages).results();
     }
 
     @Override
-    public AtsAnswer translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
+    public IommuCalls.AtsTranslation translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
         List<IommuCalls.AtsPage> wire = new ArrayList<>(pages.size());
         for (AtsRequest p : pages) {
             wire.add(new IommuCalls.AtsPage(Addr.of(p.addr()), p.write(), p.exec(), p.priv()));
@@ -54,11 +55,12 @@ public final class RestIommuPort implements IommuPort {
             throw new ErrnoException(Errno.EIO, "bad-ats-completion", "the SMMU answered " + pages.size()
                     + " translation requests with " + (answer == null || answer.results() == null ? 0 : answer.results().size()) + " completions");
         }
-        List<AtsCompletion> out = new ArrayList<>(pages.size());
-        for (int i = 0; i < pages.size(); i++) {
-            out.add(AtsCompletion.of(pages.get(i).addr(), answer.results().get(i)));
+        for (AtsCompletion c : answer.results()) {
+            if (c == null || c.addr() == null || c.status() == null) {
+                throw new ErrnoException(Errno.EIO, "bad-ats-completion", "the SMMU answered a completion without addr or status");
+            }
         }
-        return new AtsAnswer(out, answer.smmu());
+        return answer;
     }
 
     @Override

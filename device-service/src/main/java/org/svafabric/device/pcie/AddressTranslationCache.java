@@ -1,5 +1,6 @@
 package org.svafabric.device.pcie;
 
+import org.svafabric.api.wire.AtsCompletion;
 import org.svafabric.api.wire.AtsStatus;
 
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.svafabric.api.pagetable.Vmsa;
-import org.svafabric.device.iommu.AtsCompletion;
 
 /**
  * A PCIe function's Address Translation Cache: translations from ATS Translation Completions,
@@ -173,9 +173,7 @@ public final class AddressTranslationCache {
         int k = key(pasid);
         for (AtsCompletion c : completions) {
             if (c.status() == AtsStatus.OK) {
-                long page = Vmsa.pageDown(c.addr());
-                long pa = Vmsa.pageDown(c.pa()) + (page - Vmsa.pageDown(c.addr()));
-                entries.put(new Key(k, page), new Entry(pa, c.read(), c.write(), c.exec(), c.priv()));
+                entries.put(new Key(k, Vmsa.pageDown(c.address())), new Entry(c.pagePa(), c.read(), c.write(), c.exec(), c.priv()));
             }
         }
         return true;

@@ -1,6 +1,7 @@
 package org.svafabric.device.pcie;
 
-import org.svafabric.api.wire.AtsStatus;
+import org.svafabric.api.device.IommuCalls;
+import org.svafabric.api.wire.AtsCompletion;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,6 @@ import org.svafabric.device.engine.DmaFault;
 import org.svafabric.device.engine.DmaPath;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobRecorder;
-import org.svafabric.device.iommu.AtsAnswer;
-import org.svafabric.device.iommu.AtsCompletion;
 import org.svafabric.device.iommu.AtsRequest;
 import org.svafabric.device.iommu.IommuPort;
 
@@ -105,16 +104,16 @@ public final class AtsTranslatedPath implements DmaPath {
             req.add(new AtsRequest(p, write, false, false));
         }
         trace.translationRequested(req.size());
-        AtsAnswer answer = port.translateWithWork(sid, pasid, req);
-        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.smmu()));
-        List<AtsCompletion> done = answer.completions();
+        IommuCalls.AtsTranslation answer = port.translateWithWork(sid, pasid, req);
+        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.work()));
+        List<AtsCompletion> done = answer.results();
         List<Long> needPri = new ArrayList<>();
         for (AtsCompletion c : done) {
-            if (c.status() == AtsStatus.ERROR) {
-                throw new DmaFault(c.addr(), "ATS translation refused by the SMMU: " + c.event(), c.event());
+            if (c.status().refused()) {
+                throw new DmaFault(c.address(), "ATS translation refused by the SMMU: " + c.reason(), c.reason());
             }
             if (!c.permits(write, false)) {
-                needPri.add(Vmsa.pageDown(c.addr()));
+                needPri.add(Vmsa.pageDown(c.address()));
             }
         }
         // Refused when an invalidation raced with the request: the loop translates again.
@@ -152,11 +151,11 @@ public final class AtsTranslatedPath implements DmaPath {
         for (long p : group) {
             req.add(new AtsRequest(p, write, false, false));
         }
-        AtsAnswer answer = port.translateWithWork(sid, pasid, req);
-        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.smmu()));
-        for (AtsCompletion c : answer.completions()) {
+        IommuCalls.AtsTranslation answer = port.translateWithWork(sid, pasid, req);
+        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.work()));
+        for (AtsCompletion c : answer.results()) {
             if (!c.permits(write, false)) {
-                return Vmsa.pageDown(c.addr());
+                return Vmsa.pageDown(c.address());
             }
         }
         return group.get(0);

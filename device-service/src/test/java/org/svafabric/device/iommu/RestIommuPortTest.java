@@ -1,7 +1,5 @@
 package org.svafabric.device.iommu;
 
-import org.svafabric.api.wire.AtsStatus;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,10 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.AtsStatus;
 import org.svafabric.api.wire.Headers;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -83,7 +84,7 @@ class RestIommuPortTest {
     void translationRequestsGoInOneBatchAndCompletionsMapInOrder() {
         answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"OK\",\"pa\":\"0x8000\",\"size\":4096,\"read\":true,\"write\":true,"
                 + "\"exec\":false,\"priv\":false},{\"addr\":\"0x2000\",\"status\":\"NO_TRANSLATION\"},"
-                + "{\"addr\":\"0x3000\",\"status\":\"ERROR\",\"event\":\"C_BAD_SUBSTREAMID\"}]}");
+                + "{\"addr\":\"0x3000\",\"status\":\"COMPLETER_ABORT\",\"event\":\"C_BAD_SUBSTREAMID\"}]}");
         List<AtsCompletion> c = port.translate(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false),
                 new AtsRequest(0x2000, false, false, false), new AtsRequest(0x3000, false, false, false)));
         assertThat(lastRequest.get("path")).isEqualTo("/iommu/v1/ats/translate");
@@ -95,7 +96,7 @@ class RestIommuPortTest {
         assertThat(body.at("/pages/0/addr").asString()).isEqualTo("0x1000");
         assertThat(body.at("/pages/0/write").asBoolean()).isTrue();
         assertThat(c.get(0).status()).isEqualTo(AtsStatus.OK);
-        assertThat(c.get(0).pa()).isEqualTo(0x8000);
+        assertThat(c.get(0).pagePa()).isEqualTo(0x8000);
         assertThat(c.get(0).permits(true, false)).isTrue();
         assertThat(c.get(1).status()).isEqualTo(AtsStatus.NO_TRANSLATION);
         assertThat(c.get(2).event()).isEqualTo("C_BAD_SUBSTREAMID");
@@ -105,10 +106,10 @@ class RestIommuPortTest {
     void theSmmusWorkComesWithTheCompletions() {
         answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}],"
                 + "\"smmu\":{\"steFetches\":1,\"cdFetches\":2,\"iotlbHits\":0,\"walks\":1,\"walkReads\":4}}");
-        AtsAnswer a = port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false)));
-        assertThat(a.smmu()).isEqualTo(new org.svafabric.api.timing.DmaEvent.SmmuWork(1, 2, 0, 1, 4));
+        IommuCalls.AtsTranslation a = port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false)));
+        assertThat(a.work()).isEqualTo(new org.svafabric.api.timing.DmaEvent.SmmuWork(1, 2, 0, 1, 4));
         answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}]}");
-        assertThat(port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false))).smmu())
+        assertThat(port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false))).work())
                 .isEqualTo(org.svafabric.api.timing.DmaEvent.SmmuWork.NONE);
     }
 

@@ -1,7 +1,7 @@
 package org.svafabric.device.pcie;
 
-import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.svafabric.device.iommu.AtsCompletion;
+import org.svafabric.api.wire.AtsCompletion;
 
 class AddressTranslationCacheTest {
     /** What the ATC's tracepoints told: "lookup hits/misses", "invalidated dropped". */
@@ -27,7 +27,7 @@ class AddressTranslationCacheTest {
     };
 
     private static AtsCompletion rw(long va, long pa) {
-        return AtsCompletion.ok(va, pa, 4096, true, true, false, false);
+        return AtsCompletion.granted(va, pa, 12, true, true, false, false);
     }
 
     private void fill(AddressTranslationCache atc, Integer pasid, AtsCompletion... c) {
@@ -75,7 +75,7 @@ class AddressTranslationCacheTest {
     @Test
     void aReadOnlyTranslationMissesForAWrite() {
         AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
-        fill(atc, 1, AtsCompletion.ok(0x1000, 0xA000, 4096, true, false, false, false));
+        fill(atc, 1, AtsCompletion.granted(0x1000, 0xA000, 12, true, false, false, false));
         try (AddressTranslationCache.Access a = atc.lookup(1, new long[] {0x1000}, true, false)) {
             assertThat(a.missing()).containsExactly(0x1000L);
         }

@@ -14,20 +14,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.svafabric.api.bus.LocalMemoryBus;
+import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.topology.DeviceDescription;
-import org.svafabric.device.iommu.AtsAnswer;
-import org.svafabric.device.iommu.AtsCompletion;
+import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.device.iommu.AtsRequest;
 import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.PageRequest;
 import org.svafabric.device.iommu.Transaction;
 import org.svafabric.device.iommu.TransactionOutcome;
-import org.svafabric.api.wire.PrgResponseCode;
 
 /**
  * A stand-in for the SMMU model and its driver: translates by walking the real page tables of
@@ -153,8 +153,8 @@ public final class FakeSmmu implements IommuPort {
      * levels (4 descriptor reads) after an STE and a CD fetch.
      */
     @Override
-    public AtsAnswer translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
-        return new AtsAnswer(translate(sid, pasid, pages), new DmaEvent.SmmuWork(1, pasid == null ? 0 : 1, 0, pages.size(),
+    public IommuCalls.AtsTranslation translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
+        return new IommuCalls.AtsTranslation(translate(sid, pasid, pages), new DmaEvent.SmmuWork(1, pasid == null ? 0 : 1, 0, pages.size(),
                 4 * pages.size()));
     }
 
@@ -165,14 +165,14 @@ public final class FakeSmmu implements IommuPort {
         List<AtsCompletion> out = new ArrayList<>(pages.size());
         for (AtsRequest p : pages) {
             if (s == null) {
-                out.add(AtsCompletion.error(p.addr(), "C_BAD_SUBSTREAMID"));
+                out.add(AtsCompletion.abort(p.addr(), "C_BAD_SUBSTREAMID"));
                 continue;
             }
             long d = s.leaf(p.addr());
             if (!Pte.isValid(d)) {
-                out.add(AtsCompletion.noTranslation(p.addr()));
+                out.add(AtsCompletion.noTranslation(p.addr(), false, null));
             } else {
-                out.add(AtsCompletion.ok(p.addr(), Pte.outputAddress(d), Vmsa.PAGE_SIZE, true, Pte.isWritePermitted(d), false, false));
+                out.add(AtsCompletion.granted(p.addr(), Pte.outputAddress(d), 12, true, Pte.isWritePermitted(d), false, false));
             }
         }
         return out;

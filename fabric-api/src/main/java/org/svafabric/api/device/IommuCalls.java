@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
-import org.svafabric.api.wire.AtsStatus;
+import org.svafabric.api.wire.AtsCompletion;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -31,20 +31,15 @@ public final class IommuCalls {
      * absent from an SMMU that does not tell.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AtsTranslation(List<AtsResult> results, DmaEvent.SmmuWork smmu) {
-        public AtsTranslation(List<AtsResult> results) {
+    public record AtsTranslation(List<AtsCompletion> results, DmaEvent.SmmuWork smmu) {
+        public AtsTranslation(List<AtsCompletion> results) {
             this(results, null);
         }
-    }
 
-    /**
-     * One Translation Completion. OK: {@code pa}, {@code size} and the permissions granted;
-     * NO_TRANSLATION: R=W=0, the device may ask for the page with PRI; ERROR: Unsupported
-     * Request / Completer Abort, {@code event} names why (C_BAD_SUBSTREAMID, F_BAD_ATS_TREQ, ...).
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AtsResult(Addr addr, AtsStatus status, Addr pa, Long size, Boolean read, Boolean write, Boolean exec,
-                            Boolean priv, String event) {
+        /** What the SMMU did, {@link DmaEvent.SmmuWork#NONE} when it did not tell. */
+        public DmaEvent.SmmuWork work() {
+            return smmu == null ? DmaEvent.SmmuWork.NONE : smmu;
+        }
     }
 
     /** POST /iommu/v1/pri/requests: Page Request Messages, in the order the device sent them. */

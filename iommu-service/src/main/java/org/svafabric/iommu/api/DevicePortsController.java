@@ -21,10 +21,8 @@ import org.svafabric.api.iommu.SmmuPortApi;
 import org.svafabric.api.iommu.TransactionTerminated;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
-import org.svafabric.api.wire.AtsStatus;
 import org.svafabric.api.wire.Headers;
 import org.svafabric.iommu.hw.TransactionRequest;
-import org.svafabric.iommu.hw.ats.AtsCompletion;
 import org.svafabric.iommu.hw.ats.AtsRequest;
 import org.svafabric.iommu.hw.ats.TranslationWork;
 import org.svafabric.iommu.hw.port.DmaAccess;
@@ -67,30 +65,7 @@ public class DevicePortsController {
             pages.add(new AtsRequest(p.addr().value(), p.write(), p.exec(), p.priv()));
         }
         TranslationWork work = new TranslationWork();
-        List<AtsCompletion> done = ports.translate(body.sid(), ssid(body.pasid()), pages, work);
-        List<IommuCalls.AtsResult> out = new ArrayList<>(done.size());
-        for (AtsCompletion c : done) {
-            out.add(result(c));
-        }
-        return new IommuCalls.AtsTranslation(out, smmuWork(work));
-    }
-
-    /**
-     * OK carries the physical page of the requested address (the completion's range base plus the page's
-     * offset in it) and the range size; NO_TRANSLATION is R = W = 0; UR and CA are ERROR with their cause.
-     */
-    static IommuCalls.AtsResult result(AtsCompletion c) {
-        String cause = c.cause() == null ? null : c.cause().name();
-        if (c.status() != AtsCompletion.Status.SUCCESS) {
-            return new IommuCalls.AtsResult(Addr.of(c.addr()), AtsStatus.ERROR, null, null, null, null, null, null,
-                    cause == null ? c.status().name() : cause);
-        }
-        if (c.noTranslation()) {
-            return new IommuCalls.AtsResult(Addr.of(c.addr()), AtsStatus.NO_TRANSLATION, null, null, false, false, false, c.priv(), cause);
-        }
-        long size = 1L << c.sizeShift();
-        long page = c.pa() + ((c.addr() & (size - 1)) & -PAGE);
-        return new IommuCalls.AtsResult(Addr.of(c.addr()), AtsStatus.OK, Addr.of(page), size, c.read(), c.write(), c.exec(), c.priv(), null);
+        return new IommuCalls.AtsTranslation(ports.translate(body.sid(), ssid(body.pasid()), pages, work), smmuWork(work));
     }
 
     @PostMapping("/iommu/v1/pri/requests")

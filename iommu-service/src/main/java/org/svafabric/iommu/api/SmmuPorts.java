@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.svafabric.api.pagetable.Vmsa;
 import org.svafabric.api.timing.DmaEvent.FaultKinds;
+import org.svafabric.api.wire.AtsCompletion;
 import org.svafabric.iommu.core.iopf.FaultKindNotes;
 import org.svafabric.iommu.hw.SmmuV3;
-import org.svafabric.iommu.hw.ats.AtsCompletion;
 import org.svafabric.iommu.hw.ats.AtsRequest;
 import org.svafabric.iommu.hw.ats.AtsService;
 import org.svafabric.iommu.hw.ats.TranslationWork;

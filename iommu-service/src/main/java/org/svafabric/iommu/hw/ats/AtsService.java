@@ -3,10 +3,12 @@ package org.svafabric.iommu.hw.ats;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.AtsStatus;
 import org.svafabric.iommu.hw.SmmuV3;
 import org.svafabric.iommu.hw.StreamConfig;
-import org.svafabric.iommu.hw.Translation;
 import org.svafabric.iommu.hw.TransactionRequest;
+import org.svafabric.iommu.hw.Translation;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventSink;
 import org.svafabric.iommu.hw.event.EventType;
@@ -59,7 +61,7 @@ public final class AtsService {
         }
         if (!smmu.enabled()) {
             events.record(withRequest(Event.config(EventType.F_BAD_ATS_TREQ, sid, ssv, Math.max(ssid, 0)), ssv, pages));
-            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), EventType.F_BAD_ATS_TREQ)));
+            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), EventType.F_BAD_ATS_TREQ.name())));
             return out;
         }
         CostMeter configCost = new CostMeter();
@@ -91,7 +93,7 @@ public final class AtsService {
                 Stage1Translator.Outcome o = smmu.translateForAts(ctx, p.addr(), p.write(), priv, m, fill);
                 AtsCompletion done = complete(o, p, priv, exec, sid, ssid);
                 out.add(done);
-                smmu.accountAts(sid, m, done.status() != AtsCompletion.Status.SUCCESS || done.noTranslation());
+                smmu.accountAts(sid, m, done.status() != AtsStatus.OK);
                 work.add(m);
             }
         }
@@ -106,15 +108,15 @@ public final class AtsService {
                     events.record(Event.config(EventType.F_WALK_EABT, sid, ssid >= 0, Math.max(ssid, 0))
                             .withFetchAddr(f.fetchPa()));
                 }
-                return AtsCompletion.abort(p.addr(), EventType.F_WALK_EABT);
+                return AtsCompletion.abort(p.addr(), EventType.F_WALK_EABT.name());
             }
-            return AtsCompletion.noTranslation(p.addr(), priv, f.type());
+            return AtsCompletion.noTranslation(p.addr(), priv, f.type().name());
         }
         Stage1Translator.Mapped m = (Stage1Translator.Mapped) o;
         boolean r = Perm.canRead(m.perms(), priv);
         boolean w = Perm.canWrite(m.perms(), priv);
         if (!r && !w) {
-            return AtsCompletion.noTranslation(p.addr(), priv, EventType.F_PERMISSION);
+            return AtsCompletion.noTranslation(p.addr(), priv, EventType.F_PERMISSION.name());
         }
         boolean x = exec && r && Perm.canExec(m.perms(), priv);
         return AtsCompletion.granted(p.addr(), m.pa() & -(1L << m.sizeShift()), m.sizeShift(), r, w, x, priv);
@@ -130,7 +132,7 @@ public final class AtsService {
         EventType type = f.event().type();
         if (type == EventType.F_BAD_ATS_TREQ) {
             events.record(withRequest(f.event(), ssv, pages));
-            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), type)));
+            pages.forEach(p -> out.add(AtsCompletion.unsupported(p.addr(), type.name())));
             return;
         }
         boolean record = smmu.recordsAtsConfigErrors() && !stop.steInvalid()
@@ -138,7 +140,7 @@ public final class AtsService {
         if (record) {
             events.record(f.event());
         }
-        pages.forEach(p -> out.add(AtsCompletion.abort(p.addr(), type)));
+        pages.forEach(p -> out.add(AtsCompletion.abort(p.addr(), type.name())));
     }
 
     /**

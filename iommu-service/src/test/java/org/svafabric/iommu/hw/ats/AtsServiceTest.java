@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.testing.PageTableBuilder;
+import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.AtsStatus;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventType;
 import org.svafabric.iommu.hw.fixture.SmmuFixture;
@@ -59,7 +61,7 @@ class AtsServiceTest {
         assertThat(out.get(1)).as("read-only page: W not granted, not a fault")
                 .isEqualTo(AtsCompletion.granted(VA + 0x1000, PA + 0x5000, 12, true, false, false, false));
         assertThat(out.get(2).noTranslation()).as("not mapped: R = W = 0").isTrue();
-        assertThat(out.get(2).status()).isEqualTo(AtsCompletion.Status.SUCCESS);
+        assertThat(out.get(2).status()).isEqualTo(AtsStatus.NO_TRANSLATION);
         assertThat(events).as("ATS translation failures are never recorded").isEmpty();
     }
 
@@ -138,7 +140,7 @@ class AtsServiceTest {
         f.writeSte(SID, Structures.stage1Ste(f.allocCdTable(0), Ste.S1FMT_LINEAR, 0, 0, false, Ste.EATS_ABT, 0));
         f.enable(0);
         AtsCompletion c = one(-1, read(VA));
-        assertThat(c.status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
+        assertThat(c.status()).isEqualTo(AtsStatus.UNSUPPORTED_REQUEST);
         assertThat(events).extracting(Event::type).containsExactly(EventType.F_BAD_ATS_TREQ);
     }
 
@@ -146,7 +148,7 @@ class AtsServiceTest {
     void aBypassStreamGivesUnsupportedRequestAndFBadAtsTreq() {
         f.writeSte(SID, Structures.bypassSte().with(Ste.EATS, Ste.EATS_TRANS));
         f.enable(0);
-        assertThat(one(-1, read(VA)).status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
+        assertThat(one(-1, read(VA)).status()).isEqualTo(AtsStatus.UNSUPPORTED_REQUEST);
         assertThat(events).extracting(Event::type).containsExactly(EventType.F_BAD_ATS_TREQ);
     }
 
@@ -154,13 +156,13 @@ class AtsServiceTest {
     void anAbortStreamGivesUnsupportedRequestWithoutEvent() {
         f.writeSte(SID, Structures.abortSte());
         f.enable(0);
-        assertThat(one(-1, read(VA)).status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
+        assertThat(one(-1, read(VA)).status()).isEqualTo(AtsStatus.UNSUPPORTED_REQUEST);
         assertThat(events).isEmpty();
     }
 
     @Test
     void smmuDisabledGivesUnsupportedRequestAndFBadAtsTreq() {
-        assertThat(one(-1, read(VA)).status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
+        assertThat(one(-1, read(VA)).status()).isEqualTo(AtsStatus.UNSUPPORTED_REQUEST);
         assertThat(events).extracting(Event::type).containsExactly(EventType.F_BAD_ATS_TREQ);
     }
 
@@ -189,9 +191,9 @@ class AtsServiceTest {
     void configurationErrorsGiveCompleterAbortRecordedOnlyWithRecCfgAts() {
         bind(0);
         AtsCompletion c = one(PASID + 1, read(VA));
-        assertThat(c.status()).isEqualTo(AtsCompletion.Status.COMPLETER_ABORT);
-        assertThat(c.cause()).isEqualTo(EventType.C_BAD_CD);
-        assertThat(one(20, read(VA)).cause()).isEqualTo(EventType.C_BAD_SUBSTREAMID);
+        assertThat(c.status()).isEqualTo(AtsStatus.COMPLETER_ABORT);
+        assertThat(c.event()).isEqualTo(EventType.C_BAD_CD.name());
+        assertThat(one(20, read(VA)).event()).isEqualTo(EventType.C_BAD_SUBSTREAMID.name());
         assertThat(events).isEmpty();
 
         SmmuFixture g = new SmmuFixture();
@@ -199,9 +201,9 @@ class AtsServiceTest {
         AtsService a = new AtsService(g.smmu, e -> recorded.add(e));
         g.stage1Stream(SID, 4);
         g.enable(Cr2.REC_CFG_ATS.mask());
-        assertThat(a.translate(SID, PASID, List.of(read(VA))).get(0).status()).isEqualTo(AtsCompletion.Status.COMPLETER_ABORT);
-        assertThat(a.translate(SID + 1, PASID, List.of(read(VA))).get(0).status()).as("STE.V = 0").isEqualTo(AtsCompletion.Status.COMPLETER_ABORT);
-        assertThat(a.translate(1 << 12, PASID, List.of(read(VA))).get(0).status()).isEqualTo(AtsCompletion.Status.COMPLETER_ABORT);
+        assertThat(a.translate(SID, PASID, List.of(read(VA))).get(0).status()).isEqualTo(AtsStatus.COMPLETER_ABORT);
+        assertThat(a.translate(SID + 1, PASID, List.of(read(VA))).get(0).status()).as("STE.V = 0").isEqualTo(AtsStatus.COMPLETER_ABORT);
+        assertThat(a.translate(1 << 12, PASID, List.of(read(VA))).get(0).status()).isEqualTo(AtsStatus.COMPLETER_ABORT);
         assertThat(recorded).as("C_BAD_CD; never for STE.V = 0; C_BAD_STREAMID needs RECINVSID too")
                 .extracting(Event::type).containsExactly(EventType.C_BAD_CD);
     }
@@ -219,7 +221,7 @@ class AtsServiceTest {
         g.enable();
         List<Event> recorded = new ArrayList<>();
         AtsCompletion c = new AtsService(g.smmu, e -> recorded.add(e)).translate(SID, -1, List.of(read(VA))).get(0);
-        assertThat(c.status()).isEqualTo(AtsCompletion.Status.UNSUPPORTED_REQUEST);
+        assertThat(c.status()).isEqualTo(AtsStatus.UNSUPPORTED_REQUEST);
         assertThat(recorded).isEmpty();
     }
 
@@ -228,7 +230,8 @@ class AtsServiceTest {
         pt.mapBlock(0x4000_0000L, 2, Pte.TYPE.with(Pte.userPage(0x0060_0000L, true, true, false, true, true), false));
         bind(0);
         AtsCompletion c = one(PASID, write(0x4001_2000L));
-        assertThat(c.pa()).isEqualTo(0x0060_0000L);
+        assertThat(c.pa().value()).as("the Translated Address: the block's base").isEqualTo(0x0060_0000L);
+        assertThat(c.pagePa()).isEqualTo(0x0061_2000L);
         assertThat(c.sizeShift()).isEqualTo(21);
     }
 
