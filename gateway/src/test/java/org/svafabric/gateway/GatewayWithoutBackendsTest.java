@@ -2,14 +2,10 @@ package org.svafabric.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.svafabric.api.testing.TestHttp;
 
 /** The gateway alone: authentication, and a clear problem when a backend service is down. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -25,31 +21,27 @@ class GatewayWithoutBackendsTest {
     @org.springframework.beans.factory.annotation.Autowired
     org.svafabric.api.client.ServiceClients clients;
 
-    private HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private TestHttp.Response get(String path, String token) {
+        return TestHttp.bearer(port, token).get(path);
     }
 
     @Test
     void noTokenGives401ProblemWithAChallenge() throws Exception {
-        HttpResponse<String> r = get("/api/v1/processes", null);
-        assertThat(r.statusCode()).isEqualTo(401);
+        TestHttp.Response r = get("/api/v1/processes", null);
+        assertThat(r.status()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
     }
 
     @Test
     void anUnknownTokenGives401() throws Exception {
-        assertThat(get("/api/v1/processes", "nope").statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/processes", "nope").status()).isEqualTo(401);
     }
 
     @Test
     void aBackendThatDoesNotAnswerGives503ProblemNot500() throws Exception {
-        HttpResponse<String> r = get("/api/v1/processes/7", "t-1000");
-        assertThat(r.statusCode()).isEqualTo(503);
+        TestHttp.Response r = get("/api/v1/processes/7", "t-1000");
+        assertThat(r.status()).isEqualTo(503);
         assertThat(r.body()).contains("\"errno\":\"EIO\"").contains("mm-service (RAM, processes) at http://127.0.0.1:9 did not answer");
         assertThat(r.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 2L));
     }
@@ -65,8 +57,8 @@ class GatewayWithoutBackendsTest {
 
     @Test
     void theProblemNamesTheServiceByWhatItHoldsAndSaysWhenToRetry() throws Exception {
-        HttpResponse<String> r = get("/api/v1/processes/7", "t-1000");
-        assertThat(r.statusCode()).isEqualTo(503);
+        TestHttp.Response r = get("/api/v1/processes/7", "t-1000");
+        assertThat(r.status()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).hasValue("2");
         // Whether the breaker is open yet (the other tests' calls) or not, the detail says why and when to come back.
         assertThat(r.body()).contains("mm-service (RAM, processes) at http://127.0.0.1:9 did not answer: connection refused")
@@ -75,6 +67,6 @@ class GatewayWithoutBackendsTest {
 
     @Test
     void healthNeedsNoToken() throws Exception {
-        assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health", null).status()).isEqualTo(200);
     }
 }

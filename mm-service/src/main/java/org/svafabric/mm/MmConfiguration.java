@@ -22,7 +22,7 @@ import org.svafabric.mm.process.PageFaults;
 import org.svafabric.mm.process.ProcessJournal;
 import org.svafabric.mm.process.ProcessTable;
 import org.svafabric.mm.ram.FrameAllocator;
-import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.KernelPageAllocator;
 import org.svafabric.mm.ram.Ram;
 import org.svafabric.mm.ram.Watermarks;
 import org.svafabric.mm.swap.PageReclaim;
@@ -61,8 +61,8 @@ public class MmConfiguration {
     }
 
     @Bean
-    KernelPages kernelPages(FrameAllocator frames) {
-        return new KernelPages(frames);
+    KernelPageAllocator kernelPages(FrameAllocator frames) {
+        return new KernelPageAllocator(frames);
     }
 
     @Bean
@@ -125,7 +125,7 @@ public class MmConfiguration {
     }
 
     @Bean
-    PhysicalMemoryBus physicalMemoryBus(Ram ram, KernelPages kernelPages, MmProperties props, MeterRegistry meters) {
+    PhysicalMemoryBus physicalMemoryBus(Ram ram, KernelPageAllocator kernelPages, MmProperties props, MeterRegistry meters) {
         return new PhysicalMemoryBus(ram, kernelPages, props.access().maxLength().toBytes(), meters);
     }
 }

@@ -16,28 +16,40 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one HTTP client of the services' tests: real HTTP on loopback to a service on a random port, with the
- * service credential when one is given, every request bounded by a timeout.
+ * service credential (or, for the gateway's public API, a caller's bearer token) when one is given, every
+ * request bounded by a timeout.
  */
 public final class TestHttp {
     public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
-    private final String token;
+    private final String header;
+    private final String credential;
 
     /** {@code token}: the service credential sent as {@value ServiceCredentialFilter#HEADER}; null for none. */
     public TestHttp(String base, String token) {
+        this(base, ServiceCredentialFilter.HEADER, token);
+    }
+
+    private TestHttp(String base, String header, String credential) {
         this.base = base;
-        this.token = token;
+        this.header = header;
+        this.credential = credential;
     }
 
     public static TestHttp local(int port, String token) {
         return new TestHttp("http://127.0.0.1:" + port, token);
     }
 
+    /** A caller of the gateway's public API: {@code Authorization: Bearer token} (null: no Authorization). */
+    public static TestHttp bearer(int port, String token) {
+        return new TestHttp("http://127.0.0.1:" + port, "Authorization", token == null ? null : "Bearer " + token);
+    }
+
     /** The same service without the credential. */
     public TestHttp withoutToken() {
-        return new TestHttp(base, null);
+        return new TestHttp(base, header, null);
     }
 
     public String base() {
@@ -92,8 +104,8 @@ public final class TestHttp {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        if (token != null) {
-            b.header(ServiceCredentialFilter.HEADER, token);
+        if (credential != null) {
+            b.header(header, credential);
         }
         try {
             HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,6 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.svafabric.api.testing.TestHttp;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,14 +57,8 @@ class WorkloadApiTest {
     @Autowired
     WorkloadRepository repo;
 
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1" + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private TestHttp.Response send(String method, String path, String token, String body) {
+        return TestHttp.bearer(port, token).json(method, "/api/v1" + path, body);
     }
 
     /** A finished workload as the runner persists it, with a report built from constructed job records. */
@@ -95,18 +86,18 @@ class WorkloadApiTest {
     @Test
     void aWorkloadIsItsOwnersAndAnotherUidGets404() throws Exception {
         String id = finished(1000);
-        HttpResponse<String> mine = send("GET", "/workloads/" + id, "t-1000", null);
-        assertThat(mine.statusCode()).isEqualTo(200);
+        TestHttp.Response mine = send("GET", "/workloads/" + id, "t-1000", null);
+        assertThat(mine.status()).isEqualTo(200);
         JsonNode w = JSON.readTree(mine.body());
         assertThat(w.path("status").asString()).isEqualTo("COMPLETED");
         assertThat(w.path("request").path("faultMode").asString()).isEqualTo("cold");
         assertThat(w.path("report").path("jobs").asLong()).isEqualTo(300);
         assertThat(w.path("report").path("model").path("jobLatencyNanos").has("p99")).isTrue();
-        HttpResponse<String> theirs = send("GET", "/workloads/" + id, "t-1001", null);
-        assertThat(theirs.statusCode()).isEqualTo(404);
+        TestHttp.Response theirs = send("GET", "/workloads/" + id, "t-1001", null);
+        assertThat(theirs.status()).isEqualTo(404);
         assertThat(theirs.body()).contains("\"errno\":\"ENOENT\"");
-        assertThat(send("DELETE", "/workloads/" + id, "t-1001", null).statusCode()).isEqualTo(404);
-        assertThat(send("GET", "/workloads/" + id + "/report.html", "t-1001", null).statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", "/workloads/" + id, "t-1001", null).status()).isEqualTo(404);
+        assertThat(send("GET", "/workloads/" + id + "/report.html", "t-1001", null).status()).isEqualTo(404);
     }
 
     @Test
@@ -114,30 +105,30 @@ class WorkloadApiTest {
         for (int i = 0; i < 3; i++) {
             finished(1001);
         }
-        HttpResponse<String> first = send("GET", "/workloads?page=0&size=2", "t-1001", null);
-        assertThat(first.statusCode()).isEqualTo(200);
+        TestHttp.Response first = send("GET", "/workloads?page=0&size=2", "t-1001", null);
+        assertThat(first.status()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).size()).isEqualTo(2);
         assertThat(first.headers().firstValue("X-Total-Count")).hasValue("3");
         assertThat(first.headers().firstValue("Link")).hasValueSatisfying(l -> assertThat(l).contains("page=1&size=2"));
         assertThat(JSON.readTree(send("GET", "/workloads?page=1&size=2", "t-1001", null).body()).size()).isEqualTo(1);
-        assertThat(send("GET", "/workloads?size=0", "t-1001", null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/workloads?size=0", "t-1001", null).status()).isEqualTo(400);
     }
 
     @Test
     void badInputIsAProblemWithErrnoBeforeAnythingIsCreated() throws Exception {
         long before = repo.count();
-        HttpResponse<String> mode = send("POST", "/workloads", "t-1000", """
+        TestHttp.Response mode = send("POST", "/workloads", "t-1000", """
                 {"devices":["0000:01:00.0"],"processes":1,"bufferBytes":65536,"op":"memcpy","mode":"iommufd","faultMode":"warm",
                  "concurrency":1,"jobs":1}""");
-        assertThat(mode.statusCode()).isEqualTo(400);
+        assertThat(mode.status()).isEqualTo(400);
         assertThat(mode.headers().firstValue("Content-Type")).hasValueSatisfying(c -> assertThat(c).startsWith("application/problem+json"));
         assertThat(mode.body()).contains("\"errno\":\"EINVAL\"").contains("mode must be sva or pinned");
-        HttpResponse<String> missing = send("POST", "/workloads", "t-1000", """
+        TestHttp.Response missing = send("POST", "/workloads", "t-1000", """
                 {"devices":["0000:01:00.0"],"bufferBytes":65536,"op":"memcpy","mode":"sva","faultMode":"warm","concurrency":1,"jobs":1}""");
-        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body()).contains("\"errno\":\"EINVAL\"").contains("processes");
         assertThat(repo.count()).isEqualTo(before);
-        assertThat(send("GET", "/workloads/nope", "t-1000", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/workloads/nope", "t-1000", null).status()).isEqualTo(404);
     }
 
     private static Optional<Path> onPath(String name) {
@@ -157,8 +148,8 @@ class WorkloadApiTest {
         assumeTrue(chromium.isPresent() && driverBinary.isPresent(),
                 "the report page's browser test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); skipped");
         String id = finished(1000);
-        HttpResponse<String> page = send("GET", "/workloads/" + id + "/report.html", "t-1000", null);
-        assertThat(page.statusCode()).isEqualTo(200);
+        TestHttp.Response page = send("GET", "/workloads/" + id + "/report.html", "t-1000", null);
+        assertThat(page.status()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(c -> assertThat(c).startsWith("text/html"));
         assertThat(page.body()).doesNotContainPattern("(src|href)=\"(https?:)?//");
 

@@ -4,7 +4,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.mm.MmRamApi;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.mm.ram.FrameAllocator;
-import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.KernelPageAllocator;
 import org.svafabric.mm.ram.Watermarks;
 import org.svafabric.mm.swap.SwapStore;
 
@@ -12,10 +12,10 @@ import org.svafabric.mm.swap.SwapStore;
 @RestController
 public class RamController implements MmRamApi {
     private final FrameAllocator frames;
-    private final KernelPages kernelPages;
+    private final KernelPageAllocator kernelPages;
     private final SwapStore swap;
 
-    public RamController(FrameAllocator frames, KernelPages kernelPages, SwapStore swap) {
+    public RamController(FrameAllocator frames, KernelPageAllocator kernelPages, SwapStore swap) {
         this.frames = frames;
         this.kernelPages = kernelPages;
         this.swap = swap;

@@ -11,7 +11,7 @@ import org.svafabric.mm.pagetable.Walk;
 import org.svafabric.mm.process.Process;
 import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.ProcessTable;
-import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.KernelPageAllocator;
 import org.svafabric.mm.ram.Ram;
 
 /**
@@ -22,10 +22,10 @@ import org.svafabric.mm.ram.Ram;
  */
 public final class MmAudit {
     private final ProcessTable processes;
-    private final KernelPages kernelPages;
+    private final KernelPageAllocator kernelPages;
     private final Ram ram;
 
-    public MmAudit(ProcessTable processes, KernelPages kernelPages, Ram ram) {
+    public MmAudit(ProcessTable processes, KernelPageAllocator kernelPages, Ram ram) {
         this.processes = processes;
         this.kernelPages = kernelPages;
         this.ram = ram;

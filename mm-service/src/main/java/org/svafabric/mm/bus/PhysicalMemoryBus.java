@@ -6,7 +6,7 @@ import java.util.List;
 import org.svafabric.api.bus.BusWire;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.error.ErrnoException;
-import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.KernelPageAllocator;
 import org.svafabric.mm.ram.Ram;
 
 import io.micrometer.core.instrument.Counter;
@@ -23,13 +23,13 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class PhysicalMemoryBus implements MemoryBus {
     private final Ram ram;
-    private final KernelPages kernelPages;
+    private final KernelPageAllocator kernelPages;
     private final long maxBatchBytes;
     private final Counter bytesRead;
     private final Counter bytesWritten;
     private final Counter casOps;
 
-    public PhysicalMemoryBus(Ram ram, KernelPages kernelPages, long maxBatchBytes, MeterRegistry meters) {
+    public PhysicalMemoryBus(Ram ram, KernelPageAllocator kernelPages, long maxBatchBytes, MeterRegistry meters) {
         this.ram = ram;
         this.kernelPages = kernelPages;
         this.maxBatchBytes = maxBatchBytes;

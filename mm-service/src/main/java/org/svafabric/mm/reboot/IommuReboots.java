@@ -14,7 +14,7 @@ import org.svafabric.mm.process.Mm;
 import org.svafabric.mm.process.Process;
 import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.ProcessTable;
-import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.KernelPageAllocator;
 
 /**
  * iommu-service rebooted: its SMMU driver is gone, and what it held in this kernel goes with it, as the pages
@@ -29,11 +29,11 @@ public final class IommuReboots implements PeerRebootListener {
     static final String OWNER_PREFIX = "iommu-";
 
     private final ProcessTable processes;
-    private final KernelPages kernelPages;
+    private final KernelPageAllocator kernelPages;
     private final AsidAllocator asids;
     private final String iommuUrl;
 
-    public IommuReboots(ProcessTable processes, KernelPages kernelPages, AsidAllocator asids, String iommuUrl) {
+    public IommuReboots(ProcessTable processes, KernelPageAllocator kernelPages, AsidAllocator asids, String iommuUrl) {
         this.processes = processes;
         this.kernelPages = kernelPages;
         this.asids = asids;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.svafabric.api.testing.TestHttp.Response;
 
 import tools.jackson.databind.JsonNode;
 
@@ -151,7 +152,7 @@ class BadInputTest extends HttpTestBase {
         }
         assertThat(failures).isEmpty();
         assertThat(snapshot(pid)).as("no bad request changed any state").isEqualTo(before);
-        assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=7").body()).isEqualTo("keep me".getBytes());
+        assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=7").bytes()).isEqualTo("keep me".getBytes());
     }
 
     private static String check(Case c, Response r) {

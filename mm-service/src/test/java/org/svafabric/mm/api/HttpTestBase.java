@@ -1,17 +1,14 @@
 package org.svafabric.mm.api;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.svafabric.api.bus.MemoryBusClient;
+import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.testing.TestHttp.Response;
+import org.svafabric.api.testing.TestHttp;
+import org.svafabric.api.web.FabricProperties;
 import org.svafabric.mm.MmServiceApplication;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,48 +25,40 @@ import tools.jackson.databind.json.JsonMapper;
         "mm.asid.bits=8"})
 abstract class HttpTestBase {
     static final String TOKEN = "test-service-token";
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final JsonMapper JSON = TestHttp.JSON;
 
     @LocalServerPort
     int port;
 
-    record Response(int status, String contentType, byte[] body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        @Override
-        public String toString() {
-            return status + " " + contentType + " " + new String(body);
-        }
+    /** The shared test client (fabric-api's TestHttp) with the service credential. */
+    TestHttp http() {
+        return TestHttp.local(port, TOKEN);
     }
 
     /** The memory bus as another service reaches it: MemoryBusClient over ServiceClients (problems become ErrnoException). */
-    org.svafabric.api.bus.MemoryBusClient busClient() {
-        org.svafabric.api.web.FabricProperties props = new org.svafabric.api.web.FabricProperties(TOKEN,
-                new org.svafabric.api.web.FabricProperties.Services(base(), null, null, null), null);
-        return org.svafabric.api.bus.MemoryBusClient.of(new org.svafabric.api.client.ServiceClients(props));
+    MemoryBusClient busClient() {
+        FabricProperties props = new FabricProperties(TOKEN, new FabricProperties.Services(base(), null, null, null), null);
+        return MemoryBusClient.of(new ServiceClients(props));
     }
 
     String base() {
-        return "http://127.0.0.1:" + port;
+        return http().base();
     }
 
     Response get(String path) {
-        return send(req(path).GET());
+        return http().get(path);
     }
 
     Response delete(String path) {
-        return send(req(path).DELETE());
+        return http().delete(path);
     }
 
     Response post(String path, String json) {
-        return send(req(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        return http().post(path, json);
     }
 
     Response send(String method, String path, String contentType, byte[] body) {
-        return send(req(path).header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+        return http().send(method, path, contentType, body);
     }
 
     Response putBytes(String path, byte[] body) {
@@ -90,21 +79,5 @@ abstract class HttpTestBase {
             throw new IllegalStateException(r.toString());
         }
         return Long.decode(r.json().path("addr").asString());
-    }
-
-    private HttpRequest.Builder req(String path) {
-        return HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).header("X-Fabric-Service-Token", TOKEN);
-    }
-
-    private static Response send(HttpRequest.Builder b) {
-        try {
-            HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

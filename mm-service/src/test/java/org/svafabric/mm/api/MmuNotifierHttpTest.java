@@ -16,6 +16,7 @@ import org.svafabric.api.bus.MemoryBusClient;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.pagetable.Pte;
 import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.testing.TestHttp.Response;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -166,7 +167,7 @@ class MmuNotifierHttpTest extends HttpTestBase {
         assertThat(walkOverBus(pgdOf(pid), va)).isEqualTo(pa);
         assertThat(get("/mm/v1/processes/" + pid).json().path("vmas").get(0).path("length").asLong()).isEqualTo(8192);
         behaviour.set((path, body) -> 204);
-        assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=8192").body()).isEqualTo(pattern);
+        assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=8192").bytes()).isEqualTo(pattern);
 
         // A subscriber that refuses is as clean a failure (EBUSY); once it is gone munmap proceeds.
         behaviour.set((path, body) -> 500);

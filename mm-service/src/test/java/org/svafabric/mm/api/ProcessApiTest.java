@@ -3,6 +3,7 @@ package org.svafabric.mm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.svafabric.api.testing.TestHttp.Response;
 
 import tools.jackson.databind.JsonNode;
 
@@ -32,7 +33,7 @@ class ProcessApiTest extends HttpTestBase {
         Response read = get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=" + data.length);
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.contentType()).startsWith("application/octet-stream");
-        assertThat(read.body()).isEqualTo(data);
+        assertThat(read.bytes()).isEqualTo(data);
 
         Response reclaim = post("/mm/v1/processes/" + pid + "/reclaim", "{\"addr\":\"" + addr + "\",\"length\":12288}");
         assertThat(reclaim.json().path("reclaimed").asLong()).isEqualTo(1);
@@ -49,7 +50,7 @@ class ProcessApiTest extends HttpTestBase {
         assertThat(faults.path("results").get(1).path("errno").asString()).isEqualTo("EFAULT");
         assertThat(faults.path("results").get(0).path("kind").asString()).as("read back from swap").isEqualTo("swap-in");
         assertThat(faults.path("results").get(1).has("kind")).as("a refused fault took nothing").isFalse();
-        assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=" + data.length).body())
+        assertThat(get("/mm/v1/processes/" + pid + "/memory?addr=" + addr + "&length=" + data.length).bytes())
                 .as("swapped back in by the fault").isEqualTo(data);
         // The next page was never touched: a fresh zeroed frame; then the same page again: already present.
         String next = "0x" + Long.toHexString(Long.decode(addr) + 4096);

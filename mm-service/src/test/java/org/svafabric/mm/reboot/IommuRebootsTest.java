@@ -14,7 +14,7 @@ import org.svafabric.mm.process.Mm;
 import org.svafabric.api.wire.ProcessState;
 import org.svafabric.mm.process.Prot;
 import org.svafabric.mm.process.TestMachine;
-import org.svafabric.mm.ram.KernelPages;
+import org.svafabric.mm.ram.KernelPageAllocator;
 import org.svafabric.mm.ram.Watermarks;
 
 /** A rebooted SMMU driver's kernel pages, notifiers and ASID pins go with it; nobody else's do. */
@@ -22,7 +22,7 @@ class IommuRebootsTest {
     private static final String IOMMU = "http://127.0.0.1:9162";
 
     private final TestMachine t = TestMachine.small();
-    private final KernelPages kernel = new KernelPages(t.machine.frames());
+    private final KernelPageAllocator kernel = new KernelPageAllocator(t.machine.frames());
     private final IommuReboots reboots = new IommuReboots(t.processes, kernel, t.machine.asids(), IOMMU);
 
     @Test
@@ -52,7 +52,7 @@ class IommuRebootsTest {
         TestMachine down = new TestMachine(4096, new Watermarks(0, 0, 0),
                 (url, body, timeout) -> CompletableFuture.failedFuture(new IOException("connection refused")),
                 Duration.ofSeconds(1), 16);
-        IommuReboots r = new IommuReboots(down.processes, new KernelPages(down.machine.frames()), down.machine.asids(), IOMMU);
+        IommuReboots r = new IommuReboots(down.processes, new KernelPageAllocator(down.machine.frames()), down.machine.asids(), IOMMU);
         long free = down.machine.frames().freeFrames();
         Mm mm = down.newMm();
         long addr = down.memoryMap.mmap(mm, 16 * 4096L, Prot.RW, true, 0);

@@ -17,14 +17,14 @@ import org.svafabric.api.json.Addr;
  * io-pgtables): physically contiguous, zeroed, owned by the calling service, never reclaimed,
  * and freed only by their owner with the exact run it was given.
  */
-public final class KernelPages {
+public final class KernelPageAllocator {
     private record Allocation(String owner, int count) {
     }
 
     private final FrameAllocator frames;
     private final ConcurrentHashMap<Integer, Allocation> byFirstFrame = new ConcurrentHashMap<>();
 
-    public KernelPages(FrameAllocator frames) {
+    public KernelPageAllocator(FrameAllocator frames) {
         this.frames = frames;
     }
 
