@@ -2,12 +2,10 @@ package org.svafabric.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -16,9 +14,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.svafabric.api.testing.TestHttp;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * docs/API.md documents the public API the gateway's OpenAPI describes: the same operations, both ways; and
@@ -36,10 +34,9 @@ class ApiDocTest {
     int port;
 
     private JsonNode openApi() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return JsonMapper.builder().build().readTree(r.body());
+        TestHttp.Response r = TestHttp.bearer(port, null).get("/v3/api-docs");
+        assertThat(r.status()).isEqualTo(200);
+        return r.json();
     }
 
     @Test
@@ -70,5 +67,44 @@ class ApiDocTest {
         assertThat(paths.at("/~1api~1v1~1devices~1{dev}~1jobs/post/requestBody/content/application~1json/schema/$ref").asString())
                 .isNotEmpty();
         assertThat(paths.at("/~1api~1v1~1processes~1{pid}/get/parameters/0/description").asString()).isNotEmpty();
+    }
+
+    /**
+     * Issue 13's "a typed schema for every body": each JSON request and success body is a named schema (or a list
+     * of one), and no named schema is an untyped object, a Map of anything or Jackson's tree (nodeType, bigDecimal).
+     */
+    @Test
+    void everyJsonBodyHasATypedSchema() throws Exception {
+        JsonNode doc = openApi();
+        List<String> untyped = new ArrayList<>();
+        doc.path("paths").properties().forEach(p -> p.getValue().properties().forEach(op -> {
+            String where = op.getKey().toUpperCase() + " " + p.getKey();
+            op.getValue().path("requestBody").path("content").properties()
+                    .forEach(c -> checkBody(where + " request " + c.getKey(), c.getKey(), c.getValue().path("schema"), untyped));
+            op.getValue().path("responses").properties().stream().filter(r -> r.getKey().startsWith("2"))
+                    .forEach(r -> r.getValue().path("content").properties()
+                            .forEach(c -> checkBody(where + " " + r.getKey() + " " + c.getKey(), c.getKey(), c.getValue().path("schema"), untyped)));
+        }));
+        doc.path("components").path("schemas").properties().forEach(s -> {
+            JsonNode schema = s.getValue();
+            if (schema.path("properties").has("nodeType") || schema.path("properties").has("bigDecimal")) {
+                untyped.add("schema " + s.getKey() + " is Jackson's JsonNode");
+            }
+            if ("object".equals(schema.path("type").asString()) && !schema.has("properties") && !schema.has("additionalProperties")
+                    && !schema.has("allOf") && !schema.has("oneOf")) {
+                untyped.add("schema " + s.getKey() + " is an object without properties");
+            }
+        });
+        assertThat(untyped).isEmpty();
+    }
+
+    private static void checkBody(String where, String mediaType, JsonNode schema, List<String> untyped) {
+        if (!mediaType.contains("json")) {
+            return;
+        }
+        JsonNode named = "array".equals(schema.path("type").asString()) ? schema.path("items") : schema;
+        if (!named.has("$ref")) {
+            untyped.add(where + ": " + schema);
+        }
     }
 }

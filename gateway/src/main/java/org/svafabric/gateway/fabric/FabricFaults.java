@@ -18,6 +18,8 @@ import org.svafabric.api.faults.FaultKind;
 import org.svafabric.api.faults.FaultSpec;
 import org.svafabric.gateway.security.Caller;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Fault injection for the whole fabric: the gateway checks a set of faults once, naming the
  * field of any bad one, and arms each in the service where it lives (iommu-service: PRG responses,
@@ -35,9 +37,19 @@ public class FabricFaults {
     public record View(boolean enabled, List<ArmedFault> faults, List<Kind> kinds) {
     }
 
+    /**
+     * What GET /fabric shows of fault injection: where to go ({@code path}), and the kinds armed now, or
+     * {@code error} when a service could not be asked.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Summary(String path, List<String> armed, String error) {
+    }
+
     /** PUT /fabric/faults. */
     public record Request(List<FaultSpec> faults) {
     }
+
+    private static final String PATH = "/api/v1/fabric/faults";
 
     private final ServiceClients clients;
     private final Map<String, FaultApi> services = new LinkedHashMap<>();
@@ -55,15 +67,12 @@ public class FabricFaults {
     }
 
     /** What GET /fabric shows: where to go, and which kinds are armed now. */
-    public Map<String, Object> summary() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("path", "/api/v1/fabric/faults");
+    public Summary summary() {
         try {
-            out.put("armed", armed().stream().map(ArmedFault::kind).toList());
+            return new Summary(PATH, armed().stream().map(ArmedFault::kind).toList(), null);
         } catch (RuntimeException e) {
-            out.put("error", String.valueOf(e.getMessage()));
+            return new Summary(PATH, null, String.valueOf(e.getMessage()));
         }
-        return out;
     }
 
     public View arm(Caller caller, Request request) {

@@ -1,7 +1,6 @@
 package org.svafabric.gateway.fabric;
 
 import java.util.List;
-import java.util.Map;
 
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.iommu.IommuViews;
@@ -13,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * answer; {@code unavailable} then says why.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FabricView(IommuViews.Smmu smmu, List<DeviceViews.Device> devices, Services services, Map<String, Object> faults,
+public record FabricView(IommuViews.Smmu smmu, List<DeviceViews.Device> devices, Services services, FabricFaults.Summary faults,
                          List<Unavailable> unavailable) {
 
     /** Each service of the fabric with its health (the actuator's status: UP, DOWN, ...). */

@@ -88,6 +88,9 @@ public class OpenApiConfig {
             ok.description(SUCCESS.getOrDefault(status, "OK"));
             if (status == 204) {
                 ok.setContent(null);
+            } else if (ok.getContent() != null) {
+                // A success is never a problem: problem+json in a mapping's produces is for its error answers.
+                ok.getContent().remove("application/problem+json");
             }
             ApiResponses out = new ApiResponses();
             out.addApiResponse(Integer.toString(status), ok);

@@ -30,10 +30,6 @@ import org.svafabric.gateway.vfio.VfioGroups;
 import org.svafabric.gateway.vfio.VfioService;
 import org.svafabric.gateway.vfio.VfioViews;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 /**
  * The one place that knows how the gateway's building blocks are called: mm-service for
  * processes and memory, iommu-service for the SVA bind API, {@link VfioService} for containers
@@ -42,7 +38,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class GatewayWorkloadFabric implements WorkloadFabric {
     private static final int EVENT_PAGE = 10_000;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ServiceClients clients;
     private final ProcessOwnership ownership;
@@ -216,12 +211,11 @@ class GatewayWorkloadFabric implements WorkloadFabric {
     }
 
     @Override
-    public JsonNode runJob(Caller caller, String device, boolean viaContainer, ObjectNode body) {
+    public DeviceViews.Job runJob(Caller caller, String device, boolean viaContainer, DeviceRequests.Job body) {
         if (viaContainer) {
             vfio.requireDeviceInCallersContainer(caller, device, null);
         }
-        DeviceViews.Job job = jobs.submit(caller, device, true, JSON.treeToValue(body, DeviceRequests.Job.class)).getBody();
-        return job == null ? null : JSON.valueToTree(job);
+        return jobs.submit(caller, device, true, body).getBody();
     }
 
     @Override

@@ -1,11 +1,10 @@
 package org.svafabric.gateway.workloads;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
+import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.timing.ModelTime;
 
 /**
  * What a workload keeps of one job's completion record (GET /jobs/{id}): its wall-clock latency,
@@ -19,22 +18,13 @@ import tools.jackson.databind.JsonNode;
 record JobOutcome(String jobId, String status, long latencyMicros, long pageRequests, long groups, long stalls,
                   List<Long> prgRoundTripMicros, Long modelNanos, Map<String, Long> modelBreakdown, String error) {
 
-    static JobOutcome of(JsonNode job, long measuredMicros) {
-        JsonNode f = job.path("faults");
-        List<Long> prg = new ArrayList<>();
-        for (JsonNode s : job.path("prgRoundTripMicros")) {
-            prg.add(s.asLong());
-        }
-        JsonNode model = job.path("model");
-        Long modelNanos = model.hasNonNull("nanos") ? model.get("nanos").asLong() : null;
-        Map<String, Long> breakdown = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : model.path("breakdown").properties()) {
-            breakdown.put(e.getKey(), e.getValue().asLong());
-        }
-        long latency = job.hasNonNull("latencyMicros") ? job.get("latencyMicros").asLong() : measuredMicros;
-        return new JobOutcome(job.path("jobId").asString(), job.path("status").asString(), latency,
-                f.path("pageRequests").asLong(), f.path("groups").asLong(), f.path("stalls").asLong(), List.copyOf(prg),
-                modelNanos, Map.copyOf(breakdown), job.hasNonNull("error") ? job.get("error").asString() : null);
+    static JobOutcome of(DeviceViews.Job job, long measuredMicros) {
+        DeviceViews.Faults f = job.faults();
+        ModelTime model = job.model();
+        long latency = job.latencyMicros() != null ? job.latencyMicros() : measuredMicros;
+        return new JobOutcome(job.jobId(), job.status(), latency, f == null ? 0 : f.pageRequests(), f == null ? 0 : f.groups(),
+                f == null ? 0 : f.stalls(), job.prgRoundTripMicros() == null ? List.of() : List.copyOf(job.prgRoundTripMicros()),
+                model == null ? null : model.nanos(), model == null ? Map.of() : Map.copyOf(model.breakdown()), job.error());
     }
 
     boolean completed() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
@@ -28,11 +27,11 @@ public class ReportPage {
         this.style = resource(UPLOT + "uPlot.min.css");
     }
 
-    public String render(Map<String, Object> workload) {
+    public String render(WorkloadView workload) {
         // "</" inside the JSON would end the script element early.
         String data = JSON.writeValueAsString(workload).replace("</", "<\\/");
         return TEMPLATE.replace("%STYLE%", style).replace("%UPLOT%", script.replace("</", "<\\/"))
-                .replace("%ID%", String.valueOf(workload.get("id")).replaceAll("[^0-9a-f-]", "")).replace("%DATA%", data);
+                .replace("%ID%", String.valueOf(workload.id()).replaceAll("[^0-9a-f-]", "")).replace("%DATA%", data);
     }
 
     private static String resource(String path) {

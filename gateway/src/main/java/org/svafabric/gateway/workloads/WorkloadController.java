@@ -2,7 +2,6 @@ package org.svafabric.gateway.workloads;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.Valid;
 
@@ -41,16 +40,16 @@ public class WorkloadController {
     @PostMapping
     @Operation(summary = "Start a workload: checked first (4xx, nothing created), then run asynchronously; 202 with Location")
     @Answers(status = 202, problems = {400, 403, 404, 409})
-    public ResponseEntity<Map<String, Object>> submit(Caller caller, @Valid @RequestBody WorkloadRequest body) {
+    public ResponseEntity<WorkloadView.Accepted> submit(Caller caller, @Valid @RequestBody WorkloadRequest body) {
         WorkloadEntity w = workloads.submit(caller, body);
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/workloads/" + w.getId()))
-                .body(Map.of("id", w.getId(), "status", w.getStatus().name()));
+                .body(new WorkloadView.Accepted(w.getId(), w.getStatus()));
     }
 
     @GetMapping
     @Operation(summary = "The caller's workloads (admin: all), oldest first, paged: ?page=&size=, X-Total-Count and Link headers")
     @Answers(status = 200, problems = {400})
-    public ResponseEntity<List<Map<String, Object>>> list(Caller caller, @RequestParam(required = false) Integer page,
+    public ResponseEntity<List<WorkloadView>> list(Caller caller, @RequestParam(required = false) Integer page,
                                                           @RequestParam(required = false) Integer size) {
         Paging.check(page, size);
         int p = page == null ? 0 : page;
@@ -66,14 +65,14 @@ public class WorkloadController {
     @GetMapping("/{id}")
     @Operation(summary = "A workload: status, request, progress while it runs, report once it ended")
     @Answers(status = 200, problems = {404})
-    public Map<String, Object> get(Caller caller, @PathVariable String id) {
+    public WorkloadView get(Caller caller, @PathVariable String id) {
         return workloads.view(caller, id);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Cancel: jobs in flight finish, then everything the workload created is torn down; 202")
     @Answers(status = 202, problems = {404})
-    public ResponseEntity<Map<String, Object>> cancel(Caller caller, @PathVariable String id) {
+    public ResponseEntity<WorkloadView> cancel(Caller caller, @PathVariable String id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(workloads.cancel(caller, id));
     }
 

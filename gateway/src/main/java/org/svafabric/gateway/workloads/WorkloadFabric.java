@@ -3,11 +3,10 @@ package org.svafabric.gateway.workloads;
 import java.time.Instant;
 import java.util.List;
 
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.timing.TimingTable;
 import org.svafabric.gateway.security.Caller;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Everything a workload asks of the fabric, in the kernel's and VFIO's terms. One adapter
@@ -69,7 +68,7 @@ public interface WorkloadFabric {
     void closeContainer(Caller caller, long container);
 
     /** Submits a job ({@code pasid} absent: IOVAs of the caller's container) and waits for its completion record. */
-    JsonNode runJob(Caller caller, String device, boolean viaContainer, ObjectNode body);
+    DeviceViews.Job runJob(Caller caller, String device, boolean viaContainer, DeviceRequests.Job body);
 
     /**
      * The details of iommu-service's invalidation events of one type (TLBI, ATC_INV) since {@code from}:

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.TimingTable;
@@ -26,10 +28,6 @@ import org.svafabric.gateway.workloads.WorkloadFabric.DeviceInfo;
 import org.svafabric.gateway.workloads.WorkloadRequest.FaultMode;
 import org.svafabric.gateway.workloads.WorkloadRequest.Mode;
 import org.svafabric.gateway.workloads.WorkloadRequest.Op;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One workload from start to end: set up (processes, bonds or a VFIO container, buffers made
@@ -295,27 +293,17 @@ final class WorkloadRun {
                 dstIova = map(dst);
                 pinNanos += System.nanoTime() - t;
             }
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("op", plan.op().name().toLowerCase());
-            if (s.pasid() != null) {
-                body.put("pasid", s.pasid());
-            }
             int variant = cold ? 0 : (int) (n % 2);
             int value = (int) (1 + (s.index() * 31 + n) % 255);
+            Addr src = null;
             if (plan.op() == Op.MEMCPY) {
-                long src = pinned ? (variant == 0 ? s.srcAIova() : s.srcBIova()) : (variant == 0 ? s.srcA() : s.srcB());
-                body.put("src", Addr.hex(src));
-            } else {
-                body.put("value", value);
+                src = Addr.of(pinned ? (variant == 0 ? s.srcAIova() : s.srcBIova()) : (variant == 0 ? s.srcA() : s.srcB()));
             }
-            body.put("dst", Addr.hex(pinned ? dstIova : dst));
-            body.put("length", len);
-            if (plan.request().timing() != null) {
-                ObjectNode timing = body.putObject("timing");
-                plan.request().timing().forEach(timing::put);
-            }
+            DeviceRequests.Job body = new DeviceRequests.Job(plan.op().name().toLowerCase(), s.pasid(), src,
+                    Addr.of(pinned ? dstIova : dst), (long) len, plan.op() == Op.MEMCPY ? null : value, null, null,
+                    plan.request().timing());
             long t0 = System.nanoTime();
-            JsonNode record = fabric.runJob(caller, s.device().id(), pinned, body);
+            DeviceViews.Job record = fabric.runJob(caller, s.device().id(), pinned, body);
             JobOutcome o = JobOutcome.of(record, (System.nanoTime() - t0) / 1000);
             if (!o.completed()) {
                 stats.failed("job " + o.jobId() + " on " + s.device().id() + " ended " + o.status() + (o.error() == null ? "" : ": " + o.error()));

@@ -1,6 +1,5 @@
 package org.svafabric.gateway.workloads;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +22,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.gateway.security.Caller;
 
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Workloads implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(Workloads.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Lenient reading: a report stored by an earlier version keeps what it has. */
+    private static final JsonMapper JSON = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     private record Active(WorkloadRun run, WorkloadStats stats, WorkloadPlan plan) {
     }
@@ -140,37 +142,20 @@ public class Workloads implements DisposableBean {
     }
 
     /** The workload as GET /workloads/{id} answers: progress while it runs, the report once it ended. */
-    public Map<String, Object> view(WorkloadEntity w) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", w.getId());
-        out.put("status", w.getStatus().name());
-        out.put("request", JSON.readTree(w.getRequest()));
-        out.put("created", w.getCreated());
-        if (w.getStarted() != null) {
-            out.put("started", w.getStarted());
-        }
-        if (w.getFinished() != null) {
-            out.put("finished", w.getFinished());
-        }
+    public WorkloadView view(WorkloadEntity w) {
         Active a = active.get(w.getId());
-        if (a != null && !w.getStatus().ended()) {
-            out.put("progress", ReportBuilder.progress(a.stats()));
-        }
-        if (w.getReport() != null) {
-            out.put("report", JSON.readTree(w.getReport()));
-        }
-        if (w.getFailure() != null) {
-            out.put("failure", w.getFailure());
-        }
-        return out;
+        WorkloadReport.Progress progress = a != null && !w.getStatus().ended() ? ReportBuilder.progress(a.stats()) : null;
+        return new WorkloadView(w.getId(), w.getStatus(), JSON.readValue(w.getRequest(), WorkloadRequest.class), w.getCreated(),
+                w.getStarted(), w.getFinished(), progress,
+                w.getReport() == null ? null : JSON.readValue(w.getReport(), WorkloadReport.class), w.getFailure());
     }
 
-    public Map<String, Object> view(Caller caller, String id) {
+    public WorkloadView view(Caller caller, String id) {
         return view(get(caller, id));
     }
 
     /** DELETE: jobs in flight finish, no new one starts, everything the workload created is torn down. */
-    public Map<String, Object> cancel(Caller caller, String id) {
+    public WorkloadView cancel(Caller caller, String id) {
         WorkloadEntity w = get(caller, id);
         Active a = active.get(id);
         if (a != null) {

@@ -10,15 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.timing.ModelTime;
 import org.svafabric.api.timing.TimingTable;
 import org.svafabric.gateway.security.Caller;
-
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An in-memory fabric for orchestrator tests: processes with byte-array memory, bonds, VFIO
@@ -189,48 +188,35 @@ class FakeFabric implements WorkloadFabric {
     }
 
     @Override
-    public JsonNode runJob(Caller caller, String device, boolean viaContainer, ObjectNode body) {
+    public DeviceViews.Job runJob(Caller caller, String device, boolean viaContainer, DeviceRequests.Job body) {
         int n = jobsRun.incrementAndGet();
         long pid;
-        long dst = Addr.parseHex(body.get("dst").asString());
-        long src = body.has("src") ? Addr.parseHex(body.get("src").asString()) : 0;
-        if (body.has("pasid")) {
-            pid = pasidOwner.get(body.get("pasid").asInt());
+        long dst = body.dst().value();
+        long src = body.src() != null ? body.src().value() : 0;
+        if (body.pasid() != null) {
+            pid = pasidOwner.get(body.pasid());
         } else {
             long c = containers.keySet().iterator().next();
             pid = containerPid.get(c);
             dst = translate(c, dst);
             src = src == 0 ? 0 : translate(c, src);
         }
-        int len = (int) body.get("length").asLong();
+        int len = (int) (long) body.length();
         boolean fault = !touched.contains(region(pid, dst).getKey());
         if (!lazyJob.test(n)) {
             byte[] out = new byte[len];
-            if ("memcpy".equals(body.get("op").asString())) {
+            if ("memcpy".equals(body.op())) {
                 out = read(caller, pid, src, len);
             } else {
-                java.util.Arrays.fill(out, (byte) body.get("value").asInt());
+                java.util.Arrays.fill(out, (byte) (int) body.value());
             }
             write(caller, pid, dst, out);
         }
-        ObjectNode rec = JsonNodeFactory.instance.objectNode();
-        rec.put("jobId", "job-" + n);
-        rec.put("status", "COMPLETED");
-        rec.put("latencyMicros", 100 + n);
-        ObjectNode f = rec.putObject("faults");
-        f.put("pageRequests", fault ? len / 4096 : 0);
-        f.put("groups", fault ? 1 : 0);
-        f.put("stalls", 0);
-        f.put("invalid", 0);
-        if (fault) {
-            rec.putArray("prgRoundTripMicros").add(40).add(60);
-        }
-        if (modelNanos != null) {
-            ObjectNode m = rec.putObject("model");
-            m.put("nanos", modelNanos);
-            m.putObject("breakdown").put("transfer", modelNanos / 2).put("ats", modelNanos / 2);
-        }
-        return rec;
+        DeviceViews.Faults faults = new DeviceViews.Faults(fault ? len / 4096 : 0, fault ? 1 : 0, 0, 0);
+        ModelTime model = modelNanos == null ? null
+                : new ModelTime(modelNanos, java.util.Map.of("transfer", modelNanos / 2, "ats", modelNanos / 2));
+        return new DeviceViews.Job("job-" + n, device, body.pasid(), null, body.op(), "COMPLETED", len, len, faults,
+                100L + n, null, null, null, model, fault ? List.of(40L, 60L) : null);
     }
 
     private long translate(long container, long iova) {
