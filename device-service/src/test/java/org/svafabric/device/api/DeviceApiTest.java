@@ -161,7 +161,7 @@ class DeviceApiTest {
         assertThat(r.status()).isEqualTo(200);
         JsonNode job = r.json();
         assertThat(job.get("status").asString()).isEqualTo("FAULTED");
-        assertThat(job.get("error").asString()).contains("C_BAD_SUBSTREAMID");
+        assertThat(job.get("error").asString()).contains("C_BAD_CD");
         assertThat(job.get("faultAddr").asString()).isEqualTo("0x1000");
         assertThat(job.get("bytes").asLong()).isZero();
     }

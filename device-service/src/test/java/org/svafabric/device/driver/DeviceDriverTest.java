@@ -154,8 +154,8 @@ class DeviceDriverTest {
         long before = rig.smmu.ram.touchedFrames();
         Job j = rig.run("memset", 77, 0, BUF, 8192, 0xff, 0);
         assertThat(j.status()).isEqualTo(JobStatus.FAULTED);
-        assertThat(j.event()).isEqualTo("C_BAD_SUBSTREAMID");
-        assertThat(j.error()).contains("C_BAD_SUBSTREAMID");
+        assertThat(j.event()).isEqualTo("C_BAD_CD");
+        assertThat(j.error()).contains("C_BAD_CD");
         assertThat(j.bytes()).isZero();
         assertThat(rig.smmu.groups).isEmpty();
         assertThat(rig.smmu.ram.touchedFrames()).isEqualTo(before);

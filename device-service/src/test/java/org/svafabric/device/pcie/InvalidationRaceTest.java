@@ -71,6 +71,8 @@ class InvalidationRaceTest {
                 assertThat(System.nanoTime()).as("the jobs end within 120 s").isLessThan(deadline);
                 long page = BUF + random.nextInt(PAGES) * Vmsa.PAGE_SIZE;
                 long frame = mm.unmap(page);
+                // The MMU notifier's order: CMD_TLBI_NH_VA, then CMD_ATC_INV, then the frame may go.
+                smmu.invalidateTlb(PASID, page);
                 atc.invalidate(PASID, page, Vmsa.PAGE_SIZE, false);
                 if (frame >= 0) {
                     ram.freed.add(frame >>> Vmsa.PAGE_SHIFT);

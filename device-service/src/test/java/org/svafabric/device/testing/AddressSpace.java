@@ -78,6 +78,11 @@ public final class AddressSpace {
         return Pte.isValid(d) ? Pte.outputAddress(d) : -1;
     }
 
+    /** The table base (TTB0 of a CD for this space). */
+    public long pgd() {
+        return tables.pgd();
+    }
+
     /** The level-3 descriptor of {@code va} (0 when no table leads there). */
     public long leaf(long va) {
         return tables.leaf(va);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -28,12 +29,16 @@ import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.PageRequest;
 import org.svafabric.device.iommu.Transaction;
 import org.svafabric.device.iommu.TransactionOutcome;
+import org.svafabric.iommu.hw.event.Event;
 
 /**
- * A stand-in for the SMMU model and its driver: translates by walking the real page tables of
- * bound address spaces (PASID -> space; no PASID -> the device's classical domain), collects
- * page-request groups and answers each group once (after Last) by faulting the pages in, and
- * runs untranslated transactions with terminate or stall (resume Retry / Abort) behaviour.
+ * The SMMU side of the devices' link in tests. Translation is the real SMMU model's ({@link SmmuModel}: iommu-service's
+ * {@code hw} over this test's in-JVM memory bus, with STEs and CDs for the bound address spaces, PASID -> space, no
+ * PASID -> the device's classical domain); what software does with faults is scripted here, as the tests need to
+ * steer it: page-request groups are collected and each answered once (after Last) by faulting the pages in, held
+ * for the test to answer, or answered with a forced code; a stall is resumed Retry (after faulting the page in) or
+ * Abort. {@link #scripted()} keeps translation scripted too (no TLB, no configuration cache: every page costs an STE,
+ * a CD and a 4-level walk), for tests that price a known amount of SMMU work.
  */
 public final class FakeSmmu implements IommuPort {
 
@@ -81,26 +86,62 @@ public final class FakeSmmu implements IommuPort {
     private volatile boolean down;
     private final java.util.Set<Integer> exiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** null: translation scripted as well. */
+    private final SmmuModel model;
+
+    /** Translation by the real SMMU model over {@code ram}. */
     public FakeSmmu(LocalMemoryBus ram) {
-        this.ram = ram;
+        this(ram, true);
     }
 
     public FakeSmmu() {
         this(new LocalMemoryBus());
     }
 
+    private FakeSmmu(LocalMemoryBus ram, boolean model) {
+        this.ram = ram;
+        this.model = model ? new SmmuModel(ram, fault -> CompletableFuture.completedFuture(resume(fault))) : null;
+    }
+
+    /** Translation scripted too: a fixed, known SMMU work per page (see {@link #translateWithWork}). */
+    public static FakeSmmu scripted() {
+        return new FakeSmmu(new LocalMemoryBus(), false);
+    }
+
     public AddressSpace bind(int pasid) {
         AddressSpace s = new AddressSpace(ram, frames);
         spaces.put(pasid, s);
+        if (model != null) {
+            model.bind(pasid, s.pgd());
+        }
         return s;
     }
 
     public void unbind(int pasid) {
         spaces.remove(pasid);
+        if (model != null) {
+            model.unbind(pasid);
+        }
     }
 
     public AddressSpace domain(int sid) {
-        return domains.computeIfAbsent(sid, k -> new AddressSpace(ram, frames));
+        return domains.computeIfAbsent(sid, k -> {
+            AddressSpace s = new AddressSpace(ram, frames);
+            if (model != null) {
+                model.domain(sid, s.pgd());
+            }
+            return s;
+        });
+    }
+
+    /**
+     * CMD_TLBI_NH_VA for a page of the space bound at {@code pasid}: what the driver's MMU notifier sends before the
+     * page's frame is freed (the real model's IOTLB would keep the old translation otherwise).
+     */
+    public void invalidateTlb(int pasid, long va) {
+        if (model != null) {
+            model.invalidate(pasid, va);
+        }
     }
 
     public void respondTo(Responder r) {
@@ -131,6 +172,27 @@ public final class FakeSmmu implements IommuPort {
 
     public void stall(Stall s) {
         this.stall = s;
+        if (model != null) {
+            model.stall(s != Stall.TERMINATE);
+        }
+    }
+
+    /**
+     * Software's answer to a stalled transaction (the IOPF handler, then CMD_RESUME): Retry once the page is
+     * faulted in, Abort when it cannot be or when the test says so.
+     */
+    private boolean resume(Event fault) {
+        if (stall != Stall.RESUME_RETRY) {
+            return false;
+        }
+        AddressSpace s = space(fault.sid(), fault.ssv() ? fault.ssid() : null);
+        long page = Vmsa.pageDown(fault.inputAddr());
+        boolean present = s != null && Pte.isValid(s.leaf(page));
+        if (s == null || !s.faultIn(page, !fault.rnw())) {
+            return false;
+        }
+        model.notes().noteStall(fault.sid(), page, new DmaEvent.FaultKinds(0, present ? 0 : 1, 0));
+        return true;
     }
 
     /** iommu-service unreachable: hotplug fails. */
@@ -149,17 +211,24 @@ public final class FakeSmmu implements IommuPort {
     }
 
     /**
-     * What this SMMU did: it has no TLB and no configuration cache, so every page is a walk of the four
+     * What the SMMU did. Scripted: it has no TLB and no configuration cache, so every page is a walk of the four
      * levels (4 descriptor reads) after an STE and a CD fetch.
      */
     @Override
     public IommuCalls.AtsTranslation translateWithWork(int sid, Integer pasid, List<AtsRequest> pages) {
+        if (model != null) {
+            translationBatches.add(List.copyOf(pages));
+            return model.translate(sid, pasid, pages);
+        }
         return new IommuCalls.AtsTranslation(translate(sid, pasid, pages), new DmaEvent.SmmuWork(1, pasid == null ? 0 : 1, 0, pages.size(),
                 4 * pages.size()));
     }
 
     @Override
     public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
+        if (model != null) {
+            return translateWithWork(sid, pasid, pages).results();
+        }
         translationBatches.add(List.copyOf(pages));
         AddressSpace s = space(sid, pasid);
         List<AtsCompletion> out = new ArrayList<>(pages.size());
@@ -236,6 +305,9 @@ public final class FakeSmmu implements IommuPort {
     @Override
     public TransactionOutcome transact(int sid, Integer pasid, Transaction t) {
         transactions.incrementAndGet();
+        if (model != null) {
+            return model.transact(sid, pasid, t);
+        }
         AddressSpace s = space(sid, pasid);
         if (s == null) {
             return new TransactionOutcome.Terminated(pasid == null ? "F_TRANSLATION" : "C_BAD_SUBSTREAMID", t.addr(), 0);

@@ -15,7 +15,7 @@ import org.svafabric.device.engine.JobTable;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** One device with its driver over a {@link FakeSmmu}, started, for model tests. */
+/** One device with its driver over a {@link FakeSmmu} (the real SMMU model unless scripted), started, for model tests. */
 public final class Rig implements AutoCloseable {
     public final FakeSmmu smmu;
     public final JobTable jobs = new JobTable(1000);
@@ -62,8 +62,12 @@ public final class Rig implements AutoCloseable {
     }
 
     public static Rig platform(int engines, int queueDepth) {
+        return platform(engines, queueDepth, new FakeSmmu());
+    }
+
+    public static Rig platform(int engines, int queueDepth, FakeSmmu smmu) {
         return new Rig(new DeviceDescription("smmute0", "platform", 16, null, null, null, 8, true,
-                new DeviceDescription.Engine(queueDepth, engines)));
+                new DeviceDescription.Engine(queueDepth, engines)), settings(16 * 1024), smmu);
     }
 
     /** A PCIe function without PASID: classical DMA only. */
