@@ -548,12 +548,12 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     @Override
     public void detach(Device device, int pasid, int asid) {
         Master m = masterOf(device);
-        m.cdTable.clear(pasid);
         List<Command> cfgi = List.of(m.cdTable.cfgi(pasid));
         List<Command> tlb = List.of(tlbi.asid(asid));
         List<Command> atc = m.atsEnabled() ? List.of(TlbInvalidator.atcInv(m.sid(), true, pasid, 0, 0)) : List.of();
-        // CFGI; SYNC; TLBI; SYNC; ATC_INV; SYNC: no TLB refill from the old CD, no ATC refill from the old TLB.
-        cmdq.issueStages(List.of(cfgi, tlb, atc));
+        // V = 0 (in the CFGI's bus write); CFGI; SYNC; TLBI; SYNC; ATC_INV; SYNC: no TLB refill from the old CD,
+        // no ATC refill from the old TLB.
+        cmdq.issueStages(List.of(cfgi, tlb, atc), List.of(m.cdTable.clearing(pasid)));
         invalidations.issued(concat(cfgi, tlb, atc), m, pasid);
         asids.unshare(asid);
     }

@@ -90,7 +90,7 @@ final class Cmdq {
         }
         lock.lock();
         try {
-            insert(commands);
+            insert(commands, List.of());
         } finally {
             lock.unlock();
         }
@@ -105,22 +105,42 @@ final class Cmdq {
      * later stage. Empty stages are skipped.
      */
     void issueStages(List<? extends List<? extends Command>> stages) {
+        issueStages(stages, List.of());
+    }
+
+    /** The same, with {@code before} (see {@link #issueSync(List, List)}) ahead of the first non-empty stage. */
+    void issueStages(List<? extends List<? extends Command>> stages, List<MemoryBus.Write> before) {
+        List<MemoryBus.Write> pending = before;
         for (List<? extends Command> stage : stages) {
             if (!stage.isEmpty()) {
-                issueSync(stage);
+                issueSync(stage, pending);
+                pending = List.of();
             }
         }
     }
 
     void issueSync(List<? extends Command> commands) {
+        issueSync(commands, List.of());
+    }
+
+    /**
+     * Queues the commands and a CMD_SYNC after {@code before}, the stores the commands are about (a CD the CFGI
+     * names), and returns once the SMMU completed them. The stores travel in the same memory-bus write as the
+     * queue entries, ahead of them (the bus applies a batch in order), as the CPU's stores reach memory before
+     * its barrier and the command writes; the SMMU sees neither before PROD moves.
+     */
+    void issueSync(List<? extends Command> commands, List<MemoryBus.Write> before) {
         int target;
         int syncNext;
+        long interruptsBefore;
         lock.lock();
         try {
             int sequence = ++syncSequence;
             List<Command> all = new ArrayList<>(commands);
             all.add(CmdSync.linux(msi ? syncWord : 0, msi ? sequence : 0));
-            insert(all);
+            // Read before the doorbell: this SYNC's interrupt cannot have come yet, so any newer one may be it.
+            interruptsBefore = syncInterrupts.get();
+            insert(all, before);
             target = sequence;
             syncNext = prod;
         } finally {
@@ -128,7 +148,7 @@ final class Cmdq {
         }
         syncs.incrementAndGet();
         if (msi) {
-            awaitMsi(target);
+            awaitMsi(target, interruptsBefore);
         } else {
             awaitCons(syncNext);
         }
@@ -154,9 +174,13 @@ final class Cmdq {
         bus.write(addr, Words.toBytes(CmdSync.linux(0, 0).encode()));
     }
 
-    /** Writes the entries at PROD in one bus access per contiguous run, then rings the doorbell. Under the lock. */
-    private void insert(List<? extends Command> commands) {
+    /**
+     * Writes the entries at PROD in one bus access per contiguous run, {@code before} in the first one ahead of
+     * the entries, then rings the doorbell. Under the lock.
+     */
+    private void insert(List<? extends Command> commands, List<MemoryBus.Write> before) {
         int i = 0;
+        List<MemoryBus.Write> ahead = before;
         while (i < commands.size()) {
             int space = waitForSpace();
             int run = Math.min(Math.min(space, commands.size() - i), entries - index(prod));
@@ -166,7 +190,14 @@ final class Cmdq {
                 Words.putLong(bytes, k * 16, words[0]);
                 Words.putLong(bytes, k * 16 + 8, words[1]);
             }
-            bus.write(entryAddress(prod), bytes);
+            if (ahead.isEmpty()) {
+                bus.write(entryAddress(prod), bytes);
+            } else {
+                List<MemoryBus.Write> batch = new ArrayList<>(ahead);
+                batch.add(new MemoryBus.Write(entryAddress(prod), bytes));
+                bus.writeBatch(batch);
+                ahead = List.of();
+            }
             prod = (prod + run) & wrapMask;
             i += run;
             regs.write32(SmmuReg.CMDQ_PROD.offset(), prod);
@@ -191,9 +222,14 @@ final class Cmdq {
         }
     }
 
-    /** Waits until the MSI word reached {@code target} (sequence numbers compared modulo 2^32). */
-    private void awaitMsi(int target) {
+    /**
+     * Waits until the MSI word reached {@code target} (sequence numbers compared modulo 2^32). The word is read
+     * once an interrupt newer than {@code interruptsBefore} came (or the poll interval passed): reading it
+     * before, right after the doorbell, is a memory-bus round trip that can only find it short.
+     */
+    private void awaitMsi(int target, long interruptsBefore) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        sleepUntilSignal(interruptsBefore, deadline, "CMD_SYNC " + target);
         while (true) {
             long interrupts = syncInterrupts.get();
             int seen = (int) (bus.read64(syncWord) & 0xffff_ffffL);

@@ -76,10 +76,9 @@ final class CtxDescCfg {
         for (int i = 1; i < Cd.WORDS; i++) {
             Words.putLong(upper, (i - 1) * 8, cd.word(i));
         }
-        bus.write(at + 8, upper);
-        cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)));
-        bus.write64(at, cd.word(0));
-        cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)));
+        // Each store goes to RAM in the bus write that carries its CFGI (Cmdq#issueSync(List, List)).
+        cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)), List.of(new MemoryBus.Write(at + 8, upper)));
+        cmdq.issueSync(List.of(new CmdCfgiCd(sid, ssid, true)), List.of(new MemoryBus.Write(at, Words.toBytes(new long[] {cd.word(0)}))));
     }
 
     /** Rewrites word 0 of a live CD (an ASID move); the caller issues the CFGI with its own TLBIs. */
@@ -90,6 +89,11 @@ final class CtxDescCfg {
     /** Clears V (word 0 = 0); the caller issues CMD_CFGI_CD with its TLB and ATC invalidations and a SYNC. */
     void clear(int ssid) {
         bus.write64(cdAddress(ssid), 0);
+    }
+
+    /** The store that clears V, for the caller to send ahead of its CMD_CFGI_CD ({@link Cmdq#issueStages(List, List)}). */
+    MemoryBus.Write clearing(int ssid) {
+        return new MemoryBus.Write(cdAddress(ssid), new byte[8]);
     }
 
     Cd read(int ssid) {
