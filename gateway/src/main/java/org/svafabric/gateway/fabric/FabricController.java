@@ -2,7 +2,6 @@ package org.svafabric.gateway.fabric;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -50,7 +49,7 @@ public class FabricController {
         CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health(RemoteService.MM));
         CompletableFuture<FabricView.Health> iommu = fanOut.start(() -> health(RemoteService.IOMMU));
         CompletableFuture<FabricView.Health> device = fanOut.start(() -> health(RemoteService.DEVICE));
-        Map<String, Object> faultSummary = faults.summary();
+        FabricFaults.Summary faultSummary = faults.summary();
         List<FabricView.Unavailable> unavailable = new ArrayList<>();
         IommuViews.Smmu smmuView = FanOut.join(smmu).value(unavailable);
         List<DeviceViews.Device> deviceViews = FanOut.join(devices).value(unavailable);
