@@ -44,7 +44,7 @@ public final class Devices implements AutoCloseable {
         this.iommu = iommu;
         this.journal = journal;
         this.events = events;
-        this.topology = new Topology(topology.smmu(), List.of(), topology.timing());
+        this.topology = topology.withoutDevices();
         this.timing = topology.timing().table();
         for (DeviceDescription d : topology.devices()) {
             add(d);

@@ -181,6 +181,33 @@ class SvaScenarioTest {
         assertThat(s.api().delete("/devices/" + Story.SVA_DEV + "/sva/bonds/" + next).status()).isEqualTo(204);
     }
 
+    /**
+     * v1 series patch 30 ("ACPI/IORT: Check ATS capability in root complex nodes"): an ATS endpoint hot-plugged below
+     * rc1, a root complex without the ATS attribute, gets no ATS from the SMMU driver; its DMA goes untranslated to
+     * the SMMU, which translates it, and its ATC is never used.
+     */
+    @Test
+    void anAtsEndpointBelowARootComplexWithoutAtsIsTranslatedByTheSmmuNotItsAtc() {
+        String dev = "0000:06:00.0";
+        Api admin = s.api().as(Fabric.ADMIN_TOKEN);
+        Api.Response plugged = admin.post("/devices", Map.of("id", dev, "type", "pci", "pasid", Map.of("bits", 16),
+                "pri", Map.of("outstandingPageRequests", 8), "ats", Map.of("atcEntries", 16), "rootComplex", "rc1"));
+        assertThat(plugged.status()).as(plugged.toString()).isEqualTo(201);
+        s.svaInit(dev);
+        long pid = s.process("below-rc1");
+        long buf = s.mmap(pid, 4 * Story.PAGE, "rw");
+        s.write(pid, buf, new byte[4 * Story.PAGE]);
+        int pasid = s.bind(dev, pid);
+        s.completed(dev, Map.of("op", "memset", "pasid", pasid, "dst", Story.hex(buf), "length", 4 * Story.PAGE, "value", 0x5a));
+        assertThat(s.read(pid, buf, 4 * Story.PAGE)).containsOnly((byte) 0x5a);
+        JsonNode view = admin.get("/devices/" + dev).json();
+        assertThat(view.at("/capabilities/ats").asBoolean()).as("the endpoint has ATS").isTrue();
+        assertThat(view.at("/description/rootComplex").asString()).isEqualTo("rc1");
+        assertThat(view.at("/pcie/atsEnabled").asBoolean()).as(view.toString()).isFalse();
+        assertThat(view.at("/pcie/pasidEnabled").asBoolean()).isTrue();
+        assertThat(view.at("/metrics/atcHits").asLong() + view.at("/metrics/atcMisses").asLong()).as("no ATC lookup").isZero();
+    }
+
     private double iopfStopMarkers() {
         String metrics = new Api(fabric.url("iommu"), null).withServiceToken(Fabric.SERVICE_TOKEN).get("/actuator/prometheus").text();
         return metrics.lines().filter(l -> l.startsWith("sva_iopf_stop_markers_total{"))

@@ -12,7 +12,13 @@ import java.util.regex.Pattern;
  * {@code pasid-num-bits} and {@code dma-can-stall}.
  */
 public record DeviceDescription(String id, String type, Integer sid, PasidCap pasid, PriCap pri, AtsCap ats,
-                                Integer pasidNumBits, Boolean dmaCanStall, Engine engine) {
+                                Integer pasidNumBits, Boolean dmaCanStall, Engine engine, String rootComplex) {
+
+    /** A description without {@code rootComplex}: a PCIe device sits below the topology's first root complex. */
+    public DeviceDescription(String id, String type, Integer sid, PasidCap pasid, PriCap pri, AtsCap ats,
+                             Integer pasidNumBits, Boolean dmaCanStall, Engine engine) {
+        this(id, type, sid, pasid, pri, ats, pasidNumBits, dmaCanStall, engine, null);
+    }
 
     private static final Pattern BDF = Pattern.compile("([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([01][0-9a-fA-F])\\.([0-7])");
 
@@ -119,6 +125,9 @@ public record DeviceDescription(String id, String type, Integer sid, PasidCap pa
             }
             if (pasid != null || pri != null || ats != null) {
                 p.add("pasid, pri and ats are PCIe capabilities; a platform device uses pasid-num-bits and dma-can-stall");
+            }
+            if (rootComplex != null) {
+                p.add("rootComplex is for PCIe devices; a platform device is not below a root complex");
             }
             if (pasidNumBits != null && (pasidNumBits < 0 || pasidNumBits > 20)) {
                 p.add("pasidNumBits must be 0..20");

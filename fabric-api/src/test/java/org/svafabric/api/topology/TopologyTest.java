@@ -89,4 +89,38 @@ class TopologyTest {
                 devices: [ { id: s, type: platform, sid: 2, dmaCanStall: true } ]
                 """)).hasMessageContaining("dma-can-stall");
     }
+
+    /**
+     * IORT root complex nodes with their ATS attribute (v1 series patch 30): a topology without rootComplexes has one,
+     * rc0, with ATS, so existing topologies keep working; a PCIe device sits below the one it names, or the first.
+     */
+    @Test
+    void pcieDevicesSitBelowARootComplexWithItsAtsAttribute() {
+        Topology t = yaml("""
+                rootComplexes:
+                  - { id: rc0, ats: true }
+                  - { id: rc1, ats: false }
+                devices:
+                  - { id: "0000:01:00.0", type: pci, ats: { atcEntries: 8 } }
+                  - { id: "0000:05:00.0", type: pci, ats: { atcEntries: 8 }, rootComplex: rc1 }
+                  - { id: smmute0, type: platform, sid: 16 }
+                """);
+        assertThat(t.rootComplexOf(t.devices().get(0))).contains(new RootComplex("rc0", true));
+        assertThat(t.rootComplexOf(t.devices().get(1))).contains(new RootComplex("rc1", false));
+        assertThat(t.rootComplexOf(t.devices().get(2))).isEmpty();
+        assertThat(yaml("devices: []").rootComplexes()).containsExactly(RootComplex.defaults());
+        assertThat(Topology.loadDefault().rootComplexOf(Topology.loadDefault().devices().get(0)).orElseThrow().ats()).isTrue();
+    }
+
+    @Test
+    void aDeviceBelowAnUnknownRootComplexOrAPlatformDeviceBelowOneIsRefused() {
+        assertThatThrownBy(() -> yaml("""
+                devices:
+                  - { id: "0000:05:00.0", type: pci, rootComplex: rc9 }
+                  - { id: smmute0, type: platform, sid: 16, rootComplex: rc0 }
+                rootComplexes: [ { id: rc0 }, { id: rc0 } ]
+                """)).hasMessageContaining("rootComplex rc9 is not one of the topology's root complexes")
+                .hasMessageContaining("a platform device is not below a root complex")
+                .hasMessageContaining("root complex rc0: duplicate id");
+    }
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.topology.RootComplex;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.iommu.core.port.Device;
 import org.svafabric.iommu.driver.ArmSmmuV3;
@@ -31,7 +32,7 @@ public final class DeviceCatalog {
     public DeviceCatalog(ArmSmmuV3 driver, Topology topology, Consumer<Device> onAdded) {
         this.driver = driver;
         this.onAdded = onAdded;
-        this.topology = new Topology(topology.smmu(), List.of());
+        this.topology = topology.withoutDevices();
     }
 
     /** Adds a device (EINVAL with every reason a description is refused; EEXIST for a conflicting one). */
@@ -45,7 +46,8 @@ public final class DeviceCatalog {
                     + Integer.toHexString(known.get().sid()));
         }
         Topology next = topology.plus(d);
-        driver.addMaster(d);
+        // IORT: the root complex's ATS attribute is the fwspec's IOMMU_FWSPEC_PCI_RC_ATS.
+        driver.addMaster(d, next.rootComplexOf(d).map(RootComplex::ats).orElse(false));
         topology = next;
         log.info("device {} at StreamID 0x{} added behind the SMMU", d.id(), Integer.toHexString(d.streamId()));
         Device added = device(d.id());

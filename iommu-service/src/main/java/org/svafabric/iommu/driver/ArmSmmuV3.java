@@ -354,13 +354,20 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
 
     // ---------------------------------------------------------------- masters
 
+    /** {@link #addMaster(DeviceDescription, boolean)} below a root complex that supports ATS. */
+    public Master addMaster(DeviceDescription d) {
+        return addMaster(d, true);
+    }
+
     /**
      * {@code arm_smmu_probe_device}: a device appears behind the SMMU. Its CD table is sized by the smaller of
      * the SMMU's and the device's substream widths; its STE selects stage 1 through that table, accepts ATS
-     * translation requests when both sides have ATS (EATS), and may stall only when firmware says so
-     * (S1STALLD, where STALL_MODEL lets software choose).
+     * translation requests only when the SMMU (IDR0.ATS), the root complex the device sits below
+     * ({@code rootComplexAts}: IORT's ATS attribute, {@code IOMMU_FWSPEC_PCI_RC_ATS}) and the endpoint all support
+     * ATS ({@code arm_smmu_ats_supported}; STE.EATS), and may stall only when firmware says so (S1STALLD, where
+     * STALL_MODEL lets software choose).
      */
-    public Master addMaster(DeviceDescription d) {
+    public Master addMaster(DeviceDescription d, boolean rootComplexAts) {
         requireProbed();
         int sid = d.streamId();
         if (!strtab.covers(sid)) {
@@ -382,7 +389,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
             }
             CtxDescCfg cds = new CtxDescCfg(bus, settings.owner(), cmdq, sid, ssidBits, features.cd2l());
             boolean stall = dev.stall() && features.stalls();
-            m = new Master(dev, d, cds, stall, dev.ats() && features.ats());
+            m = new Master(dev, d, cds, stall, dev.ats() && features.ats() && rootComplexAts);
             strtab.write(sid, SteBuilder.stage1(new SteBuilder.Config(cds.base(), cds.s1Fmt(), cds.s1CdMax(),
                     features.stallModel() == StallModel.STALL_AND_TERMINATE && !stall, m.atsSupported, e2hActive,
                     prgPasid && features.pri())));
@@ -501,8 +508,9 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         Master m = masterOf(device);
         boolean pci = m.description.isPci();
         boolean pasid = pci && device.pasidBits() > 0;
-        boolean pri = pci && iopf && device.pri() && features.pri();
         boolean ats = pci && m.atsSupported;
+        // PRI only with ATS: a page request follows an ATS "no translation" (v1: PRI is enabled after ATS).
+        boolean pri = pci && iopf && device.pri() && features.pri() && ats;
         if (ats) {
             flushAtc(m);
         }

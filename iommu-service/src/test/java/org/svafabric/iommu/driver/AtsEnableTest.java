@@ -53,6 +53,27 @@ class AtsEnableTest {
         assertThat(h.atcInvalidationsAtAtsEnable.get(1)).anyMatch(AtsEnableTest::wholeAtc);
     }
 
+    /**
+     * v1 series patch 30 ("ACPI/IORT: Check ATS capability in root complex nodes"), Linux arm_smmu_ats_supported:
+     * ATS needs the SMMU, the root complex (IORT's ATS attribute, IOMMU_FWSPEC_PCI_RC_ATS) and the endpoint. An ATS
+     * endpoint below a root complex without ATS gets STE.EATS = 0b00 (its Translation Requests are refused with
+     * F_BAD_ATS_TREQ, IHI 0070 §5.2 STE.EATS), no ATC flush and no ATS (nor PRI, which follows ATS) on the
+     * endpoint: its DMA is translated by the SMMU.
+     */
+    @Test
+    void anAtsEndpointBelowARootComplexWithoutAtsGetsNoAts() {
+        DriverHarness h = new DriverHarness();
+        Master m = h.driver.addMaster(DriverHarness.pci("0000:02:00.0", 20, true, true), false);
+        assertThat(org.svafabric.iommu.hw.layout.Ste.EATS.get(h.driver.steOf(m.sid()))).isEqualTo(org.svafabric.iommu.hw.layout.Ste.EATS_ABT);
+        h.driver.enableSva(m.device, true);
+        assertThat(h.port.invalidations).as("no ATC to flush").isEmpty();
+        assertThat(h.endpointCalls).containsExactly("enable 0000:02:00.0 pasid=true pri=false ats=false prs=32");
+
+        DriverHarness below = new DriverHarness();
+        Master ats = below.driver.addMaster(DriverHarness.pci("0000:02:00.0", 20, true, true), true);
+        assertThat(org.svafabric.iommu.hw.layout.Ste.EATS.get(below.driver.steOf(ats.sid()))).isEqualTo(org.svafabric.iommu.hw.layout.Ste.EATS_TRANS);
+    }
+
     @Test
     void anEndpointWithoutAtsGetsNoAtcInvalidation() {
         DriverHarness h = new DriverHarness();
