@@ -38,6 +38,8 @@ public record DeviceDescription(String id, String type, Integer sid, PasidCap pa
     public record Engine(Integer queueDepth, Integer engines) {
     }
 
+    /** Not a property: a description sent on (gateway to device-service to iommu-service) must read back as itself. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isPci() {
         return "pci".equals(type);
     }

@@ -123,4 +123,16 @@ class TopologyTest {
                 .hasMessageContaining("a platform device is not below a root complex")
                 .hasMessageContaining("root complex rc0: duplicate id");
     }
+
+    /** A hot-plugged description travels gateway -> device-service -> iommu-service: it must serialize as its fields only. */
+    @Test
+    void aDescriptionSerializesAsItsOwnFieldsAndReadsBackStrictly() {
+        tools.jackson.databind.json.JsonMapper strict = tools.jackson.databind.json.JsonMapper.builder()
+                .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        DeviceDescription d = new DeviceDescription("0000:06:00.0", "pci", null, new DeviceDescription.PasidCap(16, null, null),
+                new DeviceDescription.PriCap(8, null), new DeviceDescription.AtsCap(16, null, null), null, null, null, "rc1");
+        String json = strict.writeValueAsString(d);
+        assertThat(json).doesNotContain("\"pci\":");
+        assertThat(strict.readValue(json, DeviceDescription.class)).isEqualTo(d);
+    }
 }
