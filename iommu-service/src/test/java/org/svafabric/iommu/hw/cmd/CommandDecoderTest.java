@@ -38,6 +38,20 @@ class CommandDecoderTest {
         assertIllegal(all, 0x146, 0, "Reserved bits");
     }
 
+    /**
+     * IHI 0070 §4.2.1 CMD_PREFETCH_CONFIG: opcode 0x01, SSV [11], SubstreamID [31:12], StreamID [63:32]; the second
+     * doubleword is RES0. The driver sends it after every STE install (Linux 4.x arm_smmu_write_strtab_ent).
+     */
+    @Test
+    void ihi0070s421_prefetchConfigIsAcceptedWithItsLayoutAndRes0SecondDoubleword() {
+        Decoded ok = all.decode(new long[] {0x00000010_00000001L, 0});
+        assertThat(ok).isInstanceOf(Decoded.Valid.class);
+        assertThat(((Decoded.Valid) ok).command()).isEqualTo(new CmdPrefetchConfig(0x10, false, 0));
+        Decoded withSsid = all.decode(new long[] {0x00000010_00005801L, 0});
+        assertThat(((Decoded.Valid) withSsid).command()).isEqualTo(new CmdPrefetchConfig(0x10, true, 5));
+        assertIllegal(all, 0x00000010_00000001L, 0x1000, "Reserved bits");
+    }
+
     @Test
     void syncWithReservedCompletionSignalIsIllegal() {
         assertIllegal(all, 0x3046, 0, "CS = 0b11");
