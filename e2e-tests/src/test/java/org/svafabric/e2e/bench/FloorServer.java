@@ -1,0 +1,114 @@
+package org.svafabric.e2e.bench;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+import org.svafabric.api.threads.DaemonPool;
+
+/**
+ * The transport floor: a bare Spring Boot app (Tomcat, Spring MVC, the same JDK HTTP/1.1 client the
+ * services use between themselves) that does nothing but answer. What a request through the fabric
+ * costs above this is the simulator's own work; the benchmarks report their paths as ratios to it.
+ * <ul>
+ * <li>{@code GET /floor/ping}: a trivial JSON answer;</li>
+ * <li>{@code GET /floor/hop/{n}}: calls {@code /floor/hop/{n-1}} on itself before answering, so
+ * {@code /hop/3} from a client is a chain of three nested loopback requests, the shape of
+ * gateway -> device-service -> iommu-service, or device -> iommu -> mm;</li>
+ * <li>{@code POST /floor/sink}: consumes an {@code application/octet-stream} body and answers its length;</li>
+ * <li>{@code GET /floor/source?length=}: answers that many bytes.</li>
+ * </ul>
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(excludeName = {
+        "org.svafabric.api.web.FabricWebAutoConfiguration",
+        "org.svafabric.api.events.migration.EventLogMigrationAutoConfiguration"})
+public class FloorServer {
+
+    /** Starts the floor app on a random loopback port, with no database work and no fabric filters. */
+    public static Running start() {
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class)
+                .properties("server.port=0", "server.address=127.0.0.1",
+                        "spring.datasource.url=jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "spring.flyway.enabled=false",
+                        "spring.jpa.hibernate.ddl-auto=none", "spring.jmx.enabled=false", "logging.level.root=WARN",
+                        "spring.main.banner-mode=off")
+                .run();
+        return new Running(ctx);
+    }
+
+    public record Running(ConfigurableApplicationContext context) implements AutoCloseable {
+        public String url() {
+            Environment env = context.getEnvironment();
+            return "http://127.0.0.1:" + env.getProperty("local.server.port");
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    @RestController
+    static class Endpoints {
+        private static final String HOP = "/floor/hop/{n}";
+        private final Environment env;
+        private volatile RestClient self;
+
+        Endpoints(Environment env) {
+            this.env = env;
+        }
+
+        /** Built on first use: the port is known only once the server listens. */
+        private RestClient self() {
+            RestClient c = self;
+            if (c == null) {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .executor(DaemonPool.cached("floor-http")).connectTimeout(Duration.ofSeconds(2)).build();
+                c = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory(http))
+                        .baseUrl("http://127.0.0.1:" + env.getProperty("local.server.port")).build();
+                self = c;
+            }
+            return c;
+        }
+
+        @GetMapping("/floor/ping")
+        Pong ping() {
+            return new Pong(0);
+        }
+
+        @GetMapping("/floor/hop/{n}")
+        Pong hop(@PathVariable int n) {
+            if (n <= 1) {
+                return new Pong(1);
+            }
+            Pong inner = self().get().uri(HOP, n - 1).retrieve().body(Pong.class);
+            return new Pong(inner.hops() + 1);
+        }
+
+        @PostMapping(path = "/floor/sink", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+        Pong sink(@RequestBody byte[] body) {
+            return new Pong(body.length);
+        }
+
+        @GetMapping(path = "/floor/source", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+        byte[] source(@RequestParam int length) {
+            return new byte[length];
+        }
+    }
+
+    public record Pong(long hops) {
+    }
+}

@@ -1,0 +1,387 @@
+package org.svafabric.e2e.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import org.svafabric.e2e.Api;
+import org.svafabric.e2e.Fabric;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 10's table in one run: the fabric's DMA, fault and control paths through the gateway, each
+ * next to the transport floor measured in the same JVM and the same minute ({@link FloorServer}: a
+ * bare Spring Boot app on loopback with the services' own HTTP client), printed as ratios.
+ *
+ * <p>Boots the four services in this JVM (random loopback ports, real HTTP between them). Run:
+ * <pre>
+ * ./mvnw -q -pl e2e-tests -am install -DskipTests
+ * ./mvnw -q -pl e2e-tests exec:java -Dbench=PerfBenchmark [-Dwarm.max=268435456] [-Druns=3]
+ * </pre>
+ * {@code warm.max} is the largest warm memcpy of the per-page row (64 MiB by default; 1 GiB needs
+ * {@code MAVEN_OPTS=-Xmx8g}: RAM lives in this JVM's heap).
+ */
+public final class PerfBenchmark {
+    private static final String SVA_A = "0000:01:00.0";
+    private static final String SVA_B = "0000:02:00.0";
+    private static final int MIB = 1 << 20;
+
+    private final Api api;
+    private final Api floor;
+    private final int runs;
+    private final Map<String, Row> rows = new LinkedHashMap<>();
+
+    private PerfBenchmark(Api api, Api floor, int runs) {
+        this.api = api;
+        this.floor = floor;
+        this.runs = runs;
+    }
+
+    /** One line of the table: the fabric's figure, the floor's, and the goal it is held to. */
+    private record Row(String path, String unit, double now, FloorOf floor, String floorName, String goal, Goal met) {
+    }
+
+    /** Which floor figure a row is a ratio to (null: an absolute goal only). */
+    private interface FloorOf {
+        double of(Floor f);
+    }
+
+    private interface Goal {
+        boolean met(double now, double ratio);
+    }
+
+    public static void main(String[] args) throws Exception {
+        long warmMax = Long.getLong("warm.max", 64L * MIB);
+        int runs = Integer.getInteger("runs", 3);
+        Map<String, String> props = Map.of("logging.level.root", "ERROR", "spring.main.banner-mode", "off",
+                "device.max-job-bytes", String.valueOf(Math.max(warmMax, 64L * MIB)),
+                "mm.ram.size", Math.max(1024, (warmMax * 5 / 2) / MIB) + "MB",
+                "mm.access.max-length", "64MB");
+        try (FloorServer.Running bare = FloorServer.start(); Fabric fabric = Fabric.start(props)) {
+            PerfBenchmark b = new PerfBenchmark(new Api(fabric.gateway(), Fabric.ADMIN_TOKEN), new Api(bare.url(), null), runs);
+            b.run(warmMax);
+        }
+    }
+
+    private void run(long warmMax) throws Exception {
+        System.out.println("# PerfBenchmark: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        // The floor before and after the fabric's rows, the faster of the two kept: the JIT has warmed by the end,
+        // and a ratio to the faster floor never flatters the fabric.
+        Floor f = measureFloor();
+        Setup s = setup();
+        if (wanted("warm")) {
+            warmMemcpy(s);
+        }
+        if (wanted("cold")) {
+            coldMemcpy(s);
+        }
+        if (wanted("control")) {
+            controlPaths();
+        }
+        if (wanted("perpage")) {
+            perPage(s, warmMax);
+        }
+        if (wanted("concurrent")) {
+            concurrentCold(s);
+        }
+        teardown(s);
+        Floor end = measureFloor();
+        System.out.printf("%nfloor (bare Spring Boot on loopback), start / end of the run: 64 MiB POST %.0f / %.0f MB/s; "
+                        + "trivial GET %.0f / %.0f req/s (p50 %.3f / %.3f ms); 3 nested hops %.0f / %.0f req/s (p50 %.3f / %.3f ms)%n",
+                f.postMBps, end.postMBps, f.pingRps, end.pingRps, f.pingP50Ms, end.pingP50Ms, f.hop3Rps, end.hop3Rps,
+                f.hop3P50Ms, end.hop3P50Ms);
+        Floor best = new Floor(Math.max(f.postMBps, end.postMBps), Math.max(f.pingRps, end.pingRps),
+                Math.min(f.pingP50Ms, end.pingP50Ms), Math.max(f.hop3Rps, end.hop3Rps), Math.min(f.hop3P50Ms, end.hop3P50Ms));
+        print(best);
+    }
+
+    /** {@code -Donly=warm,cold,control,perpage,concurrent} runs a subset (all by default), e.g. under a profiler. */
+    private static boolean wanted(String part) {
+        String only = System.getProperty("only", "");
+        return only.isBlank() || List.of(only.split(",")).contains(part);
+    }
+
+    // ---- the floor ------------------------------------------------------------------------------
+
+    private record Floor(double postMBps, double pingRps, double pingP50Ms, double hop3Rps, double hop3P50Ms) {
+    }
+
+    private Floor measureFloor() {
+        byte[] blob = new byte[64 * MIB];
+        Arrays.fill(blob, (byte) 3);
+        double post = median(runs, () -> {
+            long t0 = System.nanoTime();
+            check(floor.send("POST", "/floor/sink", "application/octet-stream", blob), 200);
+            return blob.length / 1e6 / ((System.nanoTime() - t0) / 1e9);
+        });
+        Calls ping = timeCalls(3000, () -> check(floor.get("/floor/ping"), 200));
+        Calls hop3 = timeCalls(2000, () -> check(floor.get("/floor/hop/3"), 200));
+        return new Floor(post, ping.rps, ping.p50Ms, hop3.rps, hop3.p50Ms);
+    }
+
+    // ---- the fabric -----------------------------------------------------------------------------
+
+    /** One process bound to both SVA devices (one PASID: the io_mm is global), with its source data written. */
+    private record Setup(long pid, int pasid) {
+    }
+
+    private Setup setup() {
+        long pid = api.post("/processes", Map.of("name", "perf", "uid", 1000)).json().path("pid").asLong();
+        int pasid = -1;
+        for (String dev : List.of(SVA_A, SVA_B)) {
+            api.post("/devices/" + dev + "/sva", Map.of("features", List.of("IOPF"), "maxPasid", 0));
+            pasid = check(api.post("/devices/" + dev + "/sva/bonds", Map.of("pid", pid)), 201).json().path("pasid").asInt();
+        }
+        return new Setup(pid, pasid);
+    }
+
+    private void teardown(Setup s) {
+        for (String dev : List.of(SVA_A, SVA_B)) {
+            check(api.delete("/devices/" + dev + "/sva/bonds/" + s.pasid), 204);
+        }
+        check(api.delete("/processes/" + s.pid), 202);
+    }
+
+    private long mmap(Setup s, long length) {
+        return Long.decode(check(api.post("/processes/" + s.pid + "/mmap", Map.of("length", length, "prot", "rw")), 201)
+                .json().path("addr").asString());
+    }
+
+    private void munmap(Setup s, long addr, long length) {
+        check(api.post("/processes/" + s.pid + "/munmap", Map.of("addr", hex(addr), "length", length)), 204);
+    }
+
+    /** Makes [addr, addr+length) resident by CPU writes (64 MiB per request, the CPU access limit). */
+    private void touch(Setup s, long addr, long length, byte value) {
+        byte[] chunk = new byte[(int) Math.min(length, 64L * MIB)];
+        Arrays.fill(chunk, value);
+        for (long off = 0; off < length; off += chunk.length) {
+            check(api.putBytes("/processes/" + s.pid + "/memory?addr=" + hex(addr + off), chunk), 204);
+        }
+    }
+
+    private JsonNode memcpy(String dev, int pasid, long src, long dst, long length) {
+        JsonNode r = check(api.post("/devices/" + dev + "/jobs?wait=true", Map.of("op", "memcpy", "pasid", pasid,
+                "src", hex(src), "dst", hex(dst), "length", length)), 200).json();
+        if (!"COMPLETED".equals(r.path("status").asString())) {
+            throw new IllegalStateException("job did not complete: " + r);
+        }
+        return r;
+    }
+
+    private void warmMemcpy(Setup s) {
+        long len = 64L * MIB;
+        long src = mmap(s, len);
+        long dst = mmap(s, len);
+        touch(s, src, len, (byte) 5);
+        touch(s, dst, len, (byte) 0);
+        memcpy(SVA_A, s.pasid, src, dst, len);
+        double mbps = median(runs, () -> {
+            long t0 = System.nanoTime();
+            memcpy(SVA_A, s.pasid, src, dst, len);
+            return len / 1e6 / ((System.nanoTime() - t0) / 1e9);
+        });
+        add("warm memcpy 64 MiB (every page resident)", "MB/s", mbps, Floor::postMBps, "MB/s (64 MiB POST)", ">= 0.5",
+                (now, ratio) -> ratio >= 0.5);
+        System.out.println("ATC/IOTLB after warm 64 MiB: " + caches(SVA_A));
+        munmap(s, src, len);
+        munmap(s, dst, len);
+    }
+
+    private void coldMemcpy(Setup s) {
+        long len = 16L * MIB;
+        long src = mmap(s, len);
+        touch(s, src, len, (byte) 9);
+        List<Double> pagesPerSecond = new ArrayList<>();
+        List<Long> prg = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long dst = mmap(s, len);
+            long t0 = System.nanoTime();
+            JsonNode r = memcpy(SVA_A, s.pasid, src, dst, len);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long faulted = r.path("faults").path("pageRequests").asLong();
+            if (faulted < len / 4096) {
+                throw new IllegalStateException("cold run faulted only " + faulted + " pages: " + r.path("faults"));
+            }
+            pagesPerSecond.add(faulted / secs);
+            r.path("prgRoundTripMicros").forEach(n -> prg.add(n.asLong()));
+            munmap(s, dst, len);
+        }
+        munmap(s, src, len);
+        double pps = median(pagesPerSecond);
+        add("cold memcpy 16 MiB (every destination page faults via PRI)", "faulted pages/s", pps, null, null,
+                ">= 20000 pages/s", (now, ratio) -> now >= 20_000);
+        long[] v = prg.stream().mapToLong(Long::longValue).sorted().toArray();
+        double p50Ms = v.length == 0 ? Double.NaN : pct(v, 50) / 1000.0;
+        add("PRG round trip at the device, p50 (" + v.length + " groups)", "ms", p50Ms, Floor::hop3P50Ms,
+                "ms (3 nested hops, p50)", "<= 3x", (now, ratio) -> ratio <= 3);
+    }
+
+    private void controlPaths() {
+        Calls devices = timeCalls(2000, () -> check(api.get("/devices"), 200));
+        add("GET /api/v1/devices, one connection", "req/s", devices.rps, Floor::hop3Rps, "req/s (3 nested hops)", ">= 0.5",
+                (now, ratio) -> ratio >= 0.5);
+        Calls fabric = timeCalls(1000, () -> check(api.get("/fabric"), 200));
+        add("GET /api/v1/fabric, one connection (p50 " + String.format("%.2f ms", fabric.p50Ms) + ")", "req/s", fabric.rps,
+                Floor::hop3Rps, "req/s (3 nested hops)", ">= 1000 req/s", (now, ratio) -> now >= 1000);
+        long pid = api.post("/processes", Map.of("name", "binder", "uid", 1000)).json().path("pid").asLong();
+        Calls pairs = timeCalls(500, () -> {
+            int pasid = check(api.post("/devices/" + SVA_A + "/sva/bonds", Map.of("pid", pid)), 201).json().path("pasid").asInt();
+            check(api.delete("/devices/" + SVA_A + "/sva/bonds/" + pasid), 204);
+        });
+        check(api.delete("/processes/" + pid), 202);
+        add("bind + unbind, sequential", "pairs/s", pairs.rps, Floor::hop3Rps, "req/s (3 nested hops)", ">= 300 pairs/s",
+                (now, ratio) -> now >= 300);
+    }
+
+    /** Warm cost per page from 1 MiB up to {@code warmMax}: flat means each hop carries more, not more hops. */
+    private void perPage(Setup s, long warmMax) {
+        Map<Long, Double> usPerPage = new LinkedHashMap<>();
+        for (long len = MIB; len <= warmMax; len *= 4) {
+            long src = mmap(s, len);
+            long dst = mmap(s, len);
+            touch(s, src, len, (byte) 1);
+            touch(s, dst, len, (byte) 2);
+            memcpy(SVA_A, s.pasid, src, dst, len);
+            long size = len;
+            usPerPage.put(len, median(runs, () -> {
+                long t0 = System.nanoTime();
+                memcpy(SVA_A, s.pasid, src, dst, size);
+                return (System.nanoTime() - t0) / 1e3 / (size / 4096);
+            }));
+            munmap(s, src, len);
+            munmap(s, dst, len);
+        }
+        StringBuilder curve = new StringBuilder();
+        usPerPage.forEach((len, us) -> curve.append(String.format("%s %.2f us/page; ", human(len), us)));
+        System.out.println("\nwarm per-page cost: " + curve);
+        double one = usPerPage.get((long) MIB);
+        double worst = usPerPage.values().stream().mapToDouble(u -> u / one).max().orElse(1);
+        double at64 = usPerPage.getOrDefault(64L * MIB, Double.NaN) / one;
+        add("warm per-page cost, 64 MiB vs 1 MiB (worst up to " + human(warmMax) + ": " + String.format("%.2fx", worst) + ")",
+                "x", at64, null, null, "0.8-1.25x", (now, ratio) -> now >= 0.8 && now <= 1.25 && worst <= 1.25);
+    }
+
+    /** Twelve cold 1 MiB jobs at once, six on each SVA device: the pipelining and concurrency row. */
+    private void concurrentCold(Setup s) throws Exception {
+        long len = MIB;
+        List<Double> elapsed = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            for (int run = 0; run < runs; run++) {
+                long[] src = new long[12];
+                long[] dst = new long[12];
+                for (int i = 0; i < 12; i++) {
+                    src[i] = mmap(s, len);
+                    touch(s, src[i], len, (byte) (i + 1));
+                    dst[i] = mmap(s, len);
+                }
+                long t0 = System.nanoTime();
+                List<Future<JsonNode>> jobs = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    int k = i;
+                    jobs.add(pool.submit(() -> memcpy(k % 2 == 0 ? SVA_A : SVA_B, s.pasid, src[k], dst[k], len)));
+                }
+                for (Future<JsonNode> j : jobs) {
+                    j.get();
+                }
+                elapsed.add((System.nanoTime() - t0) / 1e9);
+                for (int i = 0; i < 12; i++) {
+                    munmap(s, src[i], len);
+                    munmap(s, dst[i], len);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double secs = median(elapsed);
+        add("12 concurrent cold 1 MiB jobs on 2 devices", "s", secs, null, null, "<= 5.3 s (2x faster than 10.6 s)",
+                (now, ratio) -> now <= 5.3);
+    }
+
+    /** The device's ATC and the SMMU's IOTLB counters, as the device and fabric views show them. */
+    private String caches(String dev) {
+        JsonNode d = api.get("/devices/" + dev).json();
+        JsonNode atc = d.path("ats").path("atc");
+        return "device " + dev + " ATC " + (atc.isMissingNode() ? d.path("ats") : atc);
+    }
+
+    // ---- measuring and printing -----------------------------------------------------------------
+
+    private void add(String path, String unit, double now, FloorOf floor, String floorName, String goal, Goal met) {
+        rows.put(path, new Row(path, unit, now, floor, floorName, goal, met));
+        System.out.printf("  %-90s %12.2f %s%n", path, now, unit);
+    }
+
+    private void print(Floor f) {
+        System.out.println("\n| path | now | transport floor, same run | ratio | goal | met |");
+        System.out.println("|---|---:|---:|---:|---|---|");
+        for (Row r : rows.values()) {
+            double floorValue = r.floor == null ? Double.NaN : r.floor.of(f);
+            double ratio = r.floor == null ? Double.NaN : r.now / floorValue;
+            System.out.printf("| %s | %.2f %s | %s | %s | %s | %s |%n", r.path, r.now, r.unit,
+                    r.floor == null ? "-" : String.format("%.3f %s", floorValue, r.floorName),
+                    Double.isNaN(ratio) ? "-" : String.format("%.3f", ratio), r.goal, r.met.met(r.now, ratio) ? "yes" : "no");
+        }
+    }
+
+    private record Calls(double rps, double p50Ms) {
+    }
+
+    private static Calls timeCalls(int n, Runnable call) {
+        for (int i = 0; i < n / 10; i++) {
+            call.run();
+        }
+        long[] lat = new long[n];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            call.run();
+            lat[i] = System.nanoTime() - s;
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Arrays.sort(lat);
+        return new Calls(n / secs, pct(lat, 50) / 1e6);
+    }
+
+    private static double median(int runs, Supplier<Double> sample) {
+        List<Double> v = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            v.add(sample.get());
+        }
+        return median(v);
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(Double::compare);
+        return s.get(s.size() / 2);
+    }
+
+    static long pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1))];
+    }
+
+    static Api.Response check(Api.Response r, int status) {
+        if (r.status() != status) {
+            throw new IllegalStateException("expected " + status + ": " + r);
+        }
+        return r;
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    private static String human(long bytes) {
+        return bytes >= 1L << 30 ? (bytes >> 30) + " GiB" : bytes >= MIB ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+    }
+}
