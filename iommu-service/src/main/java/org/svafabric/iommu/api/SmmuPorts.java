@@ -64,11 +64,9 @@ public final class SmmuPorts {
         return ats.translate(sid, ssid, pages, work);
     }
 
-    /** Page Request messages in arrival order. */
+    /** Page Request messages in arrival order, written to the PRI queue together. */
     public void pageRequests(List<PageRequest> requests) {
-        for (PageRequest r : requests) {
-            priQueue.receive(r);
-        }
+        priQueue.receive(requests);
     }
 
     /** One access through the untranslated port; completes when it is done, which a stall may delay. */

@@ -1,5 +1,7 @@
 package org.svafabric.iommu.hw.pri;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
@@ -102,12 +104,13 @@ public final class PriQueue {
         locked(() -> queue.setEnabled(enabled));
     }
 
+    /** PRIQ_PROD: read without the producers' lock, so the consumer never waits behind a bus write. */
     public int readProd() {
-        return read(() -> queue.prod());
+        return queue.prod();
     }
 
     public int readCons() {
-        return read(() -> queue.cons());
+        return queue.cons();
     }
 
     /** Software's PRIQ_PROD write, for initialisation while disabled. */
@@ -117,7 +120,7 @@ public final class PriQueue {
 
     /** Software's PRIQ_CONS write: frees entries and, with OVACKFLG = OVFLG, ends the overflow condition. */
     public void writeCons(int value) {
-        locked(() -> queue.writeCons(value));
+        queue.writeCons(value);
     }
 
     /** Entries the SMMU wrote and software has not consumed yet: PRIQ_PROD - PRIQ_CONS, wrap included. */
@@ -137,30 +140,45 @@ public final class PriQueue {
 
     /** A Page Request message arriving from the root complex. */
     public void receive(PageRequest ppr) {
-        long[] entry = ppr.encode();
-        Admission admission;
-        boolean forced;
+        receive(List.of(ppr));
+    }
+
+    /**
+     * Page Request messages arriving together (a PCIe function's group, in order): each is admitted as if it
+     * came alone, the ones admitted are written in one bus access, and PROD then moves past them all. The
+     * queue lock is held for that one write, not one per entry; software's CONS writes do not wait for it.
+     */
+    public void receive(List<PageRequest> pprs) {
+        List<AutoResponse> answers = new ArrayList<>();
+        boolean written;
+        boolean forced = false;
         lock.lock();
         try {
-            overflowForced = false;
-            admission = admit(ppr, entry);
-            forced = overflowForced;
+            List<PageRequest> staged = new ArrayList<>();
+            for (PageRequest ppr : pprs) {
+                overflowForced = false;
+                Admission admission = admit(ppr);
+                forced |= overflowForced;
+                if (admission.written()) {
+                    staged.add(ppr);
+                } else if (admission.response() != null) {
+                    answers.add(admission.response());
+                }
+            }
+            written = commit(staged, answers);
         } finally {
             lock.unlock();
         }
-        if (forced) {
+        if (written || forced) {
             irq.raise();
         }
-        AutoResponse auto = admission.response();
-        if (auto != null) {
+        for (AutoResponse auto : answers) {
             port.pageResponse(auto.sid, auto.ssid, auto.pasidValid, auto.prgIndex, auto.code);
-        } else if (admission.written()) {
-            irq.raise();
         }
     }
 
-    /** Writes the request, or decides what the SMMU answers in its place. Under the lock. */
-    private Admission admit(PageRequest ppr, long[] entry) {
+    /** Stages the request, or decides what the SMMU answers in its place. Under the lock. */
+    private Admission admit(PageRequest ppr) {
         if (!queueUsable()) {
             return ppr.isStopMarker() ? Admission.DROPPED : Admission.answered(failure(ppr));
         }
@@ -172,13 +190,30 @@ public final class PriQueue {
             boolean answered = ppr.last() && !ppr.isStopMarker();
             return answered ? Admission.answered(counted(overflowResponse(ppr))) : Admission.DROPPED;
         }
+        queue.stage(ppr.encode());
+        return Admission.WRITTEN;
+    }
+
+    /**
+     * Writes the staged entries. An abort on the write (§8.2) raises PRIQ_ABT_ERR, and every request that was not
+     * written is answered as the unusable queue answers it. Under the lock; true when entries reached RAM.
+     */
+    private boolean commit(List<PageRequest> staged, List<AutoResponse> answers) {
+        if (staged.isEmpty()) {
+            return false;
+        }
         try {
-            queue.push(entry);
-            return Admission.WRITTEN;
+            queue.commit();
+            return true;
         } catch (RuntimeException busFault) {
             log.warn("PRI queue write aborted at PROD 0x{}: {}", Integer.toHexString(queue.prod()), busFault.toString());
             gerror.raise(Gerror.PRIQ_ABT_ERR);
-            return ppr.isStopMarker() ? Admission.DROPPED : Admission.answered(failure(ppr));
+            for (PageRequest ppr : staged) {
+                if (!ppr.isStopMarker()) {
+                    answers.add(failure(ppr));
+                }
+            }
+            return false;
         }
     }
 

@@ -1,5 +1,8 @@
 package org.svafabric.iommu.hw.queue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.iommu.hw.layout.QueueRegisters;
@@ -84,6 +87,31 @@ public final class RamRing {
             throw new IllegalArgumentException(words.length + " words for a " + entryBytes + "-byte entry");
         }
         bus.write(entryAddress(p), Words.toBytes(words));
+    }
+
+    /** {@code entries} written from {@code p} on, in one bus batch: one run, or two where the ring wraps. */
+    public void writeRun(int p, List<long[]> run) {
+        List<MemoryBus.Write> writes = new ArrayList<>(2);
+        int i = 0;
+        while (i < run.size()) {
+            int n = Math.min(run.size() - i, entries - index(p));
+            byte[] bytes = new byte[n * entryBytes];
+            for (int k = 0; k < n; k++) {
+                long[] words = run.get(i + k);
+                if (words.length * 8 != entryBytes) {
+                    throw new IllegalArgumentException(words.length + " words for a " + entryBytes + "-byte entry");
+                }
+                for (int w = 0; w < words.length; w++) {
+                    Words.putLong(bytes, k * entryBytes + w * 8, words[w]);
+                }
+            }
+            writes.add(new MemoryBus.Write(entryAddress(p), bytes));
+            for (int k = 0; k < n; k++) {
+                p = next(p);
+            }
+            i += n;
+        }
+        bus.writeBatch(writes);
     }
 
     public long[] read(int p) {
