@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.pagetable.Vmsa;
+import org.svafabric.api.threads.DaemonPool;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.device.engine.DmaEngine;
 import org.svafabric.device.engine.DmaPath;
@@ -52,7 +53,13 @@ public final class Device implements AutoCloseable {
             // A segment's pages must fit the ATC at once, or the access would evict its own translations.
             segment = (int) Math.min(segment, (long) pcie.atc().capacity() << Vmsa.PAGE_SHIFT);
         }
-        this.engine = new DmaEngine(segment, nanoClock, port::addressSpaceLive);
+        int lookahead = 0;
+        if (pcie != null && pcie.atc() != null) {
+            // The segments ahead (two ranges each for a memcpy) and the current one must fit the ATC together.
+            int pagesPerSegment = Math.max(1, segment >> Vmsa.PAGE_SHIFT);
+            lookahead = Math.max(0, Math.min(settings.lookaheadSegments(), pcie.atc().capacity() / (2 * pagesPerSegment) - 1));
+        }
+        this.engine = new DmaEngine(segment, nanoClock, port::addressSpaceLive, lookahead, DaemonPool.cached(d.id() + "-lookahead"));
         DeviceDescription.Engine e = d.engine();
         int depth = e == null || e.queueDepth() == null ? settings.queueDepth() : e.queueDepth();
         int engines = e == null || e.engines() == null ? settings.engines() : e.engines();

@@ -16,11 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param waitTimeout        how long {@code ?wait=true} waits for a job
  * @param jobsRetained       finished jobs kept for inspection
  * @param stallTimeout       read timeout of an untranslated transaction (a stall holds it until CMD_RESUME)
+ * @param lookaheadSegments  segments an engine with ATS translates ahead of the one it moves (0: none); fewer when
+ *                           the ATC could not hold them next to the current one
  */
 @ConfigurationProperties("device")
 public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer queueDepth, Integer engines,
                              Duration prgResponseTimeout, Duration stopTimeout, Duration waitTimeout, Integer jobsRetained,
-                             Duration stallTimeout) {
+                             Duration stallTimeout, Integer lookaheadSegments) {
 
     public DeviceSettings {
         segmentBytes = segmentBytes == null ? 64 * 1024 : segmentBytes;
@@ -32,9 +34,13 @@ public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer que
         waitTimeout = waitTimeout == null ? Duration.ofSeconds(120) : waitTimeout;
         jobsRetained = jobsRetained == null ? 10_000 : jobsRetained;
         stallTimeout = stallTimeout == null ? Duration.ofSeconds(60) : stallTimeout;
+        lookaheadSegments = lookaheadSegments == null ? 4 : lookaheadSegments;
+        if (lookaheadSegments < 0) {
+            throw new IllegalArgumentException("device.lookahead-segments must be >= 0");
+        }
     }
 
     public static DeviceSettings defaults() {
-        return new DeviceSettings(null, null, null, null, null, null, null, null, null);
+        return new DeviceSettings(null, null, null, null, null, null, null, null, null, null);
     }
 }

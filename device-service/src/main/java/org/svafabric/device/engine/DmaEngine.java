@@ -1,6 +1,8 @@
 package org.svafabric.device.engine;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
@@ -17,6 +19,8 @@ public final class DmaEngine {
     private final int segmentBytes;
     private final LongSupplier clock;
     private final IntPredicate addressSpaceLive;
+    private final int lookahead;
+    private final Executor lookaheadThreads;
 
     /** {@code segmentBytes}: a multiple of 8 (whole SUM64 words and RAND48 outputs per segment). */
     public DmaEngine(int segmentBytes, LongSupplier nanoClock) {
@@ -29,7 +33,18 @@ public final class DmaEngine {
      *                         the driver reports as an abort (mm_exit), not as a fault of the job
      */
     public DmaEngine(int segmentBytes, LongSupplier nanoClock, IntPredicate addressSpaceLive) {
+        this(segmentBytes, nanoClock, addressSpaceLive, 0, Runnable::run);
+    }
+
+    /**
+     * @param lookahead        segments translated ahead of the one being moved ({@link Lookahead}); 0: none
+     * @param lookaheadThreads where the translating ahead runs, one task per running job
+     */
+    public DmaEngine(int segmentBytes, LongSupplier nanoClock, IntPredicate addressSpaceLive, int lookahead,
+                     Executor lookaheadThreads) {
         this.addressSpaceLive = addressSpaceLive;
+        this.lookahead = lookahead;
+        this.lookaheadThreads = lookaheadThreads;
         if (segmentBytes < 8 || segmentBytes % 8 != 0) {
             throw new IllegalArgumentException("segment size must be a positive multiple of 8");
         }
@@ -85,14 +100,41 @@ public final class DmaEngine {
         }
     }
 
+    public int lookahead() {
+        return lookahead;
+    }
+
     private Outcome execute(Job job, DmaPath path) {
+        JobSpec s = job.spec();
+        int count = (int) ((s.length() + segmentBytes - 1) / segmentBytes);
+        int window = path.translatesAhead() ? lookahead : 0;
+        try (Lookahead ahead = Lookahead.start(job, path, count, k -> spans(s, k), window, lookaheadThreads)) {
+            return execute(job, path, ahead);
+        }
+    }
+
+    /** The ranges segment {@code k} of the job reads and writes. */
+    private List<Lookahead.Span> spans(JobSpec s, int k) {
+        long off = (long) k * segmentBytes;
+        int n = (int) Math.min(segmentBytes, s.length() - off);
+        return switch (s.op()) {
+            case MEMCPY -> List.of(new Lookahead.Span(s.src() + off, n, false), new Lookahead.Span(s.dst() + off, n, true));
+            case MEMSET, RAND48 -> List.of(new Lookahead.Span(s.dst() + off, n, true));
+            case SUM64 -> List.of(new Lookahead.Span(s.src() + off, n, false));
+            case COMPARE -> List.of(new Lookahead.Span(s.src() + off, n, false), new Lookahead.Span(s.dst() + off, n, false));
+        };
+    }
+
+    private Outcome execute(Job job, DmaPath path, Lookahead ahead) {
         JobSpec s = job.spec();
         Rand48 rand = s.op() == DmaOp.RAND48 ? new Rand48(s.seed()) : null;
         long sum = 0;
-        for (long off = 0; off < s.length(); off += segmentBytes) {
+        int k = 0;
+        for (long off = 0; off < s.length(); off += segmentBytes, k++) {
             if (job.abortRequested()) {
                 return Outcome.STOPPED;
             }
+            ahead.reach(k);
             int n = (int) Math.min(segmentBytes, s.length() - off);
             switch (s.op()) {
                 case MEMCPY -> path.write(job, s.dst() + off, path.read(job, s.src() + off, n));

@@ -11,4 +11,17 @@ public interface DmaPath {
     byte[] read(Job job, long addr, int length);
 
     void write(Job job, long addr, byte[] data);
+
+    /**
+     * Makes the range's translations present for a later access, moving no data: what an engine does for
+     * the segments ahead of the one it is on ({@link Lookahead}). Paths without a translation cache have
+     * nothing to do ahead. May throw {@link DmaFault} as an access would; the access then meets it again.
+     */
+    default void prefetch(Job job, long addr, int length, boolean write) {
+    }
+
+    /** Whether {@link #prefetch} does anything, so that the engine does not translate ahead for nothing. */
+    default boolean translatesAhead() {
+        return false;
+    }
 }

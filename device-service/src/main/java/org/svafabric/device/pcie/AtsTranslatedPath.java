@@ -63,6 +63,18 @@ public final class AtsTranslatedPath implements DmaPath {
         access(job, addr, data.length, true, data);
     }
 
+    /** Translating ahead: the same ATS requests and page requests as an access, then nothing is moved. */
+    @Override
+    public void prefetch(Job job, long addr, int length, boolean write) {
+        access(job, addr, length, write, null);
+    }
+
+    @Override
+    public boolean translatesAhead() {
+        return true;
+    }
+
+    /** {@code buffer} null: translate only (the engine's lookahead). */
     private void access(Job job, long addr, int length, boolean write, byte[] buffer) {
         Integer pasid = job.pasid();
         long[] pages = pagesOf(addr, length);
@@ -73,6 +85,10 @@ public final class AtsTranslatedPath implements DmaPath {
             JobRecorder recorder = job.recorder();
             recorder.record(new DmaEvent.AtcLookup(pages.length - a.missing().size(), a.missing().size()));
             if (a.hit()) {
+                if (buffer == null) {
+                    a.close();
+                    return;
+                }
                 try {
                     transfer(a.pas(), addr, buffer, write);
                 } finally {

@@ -42,8 +42,14 @@ public final class Rig implements AutoCloseable {
         this(d, settings(16 * 1024));
     }
 
+    /** Engines move one segment at a time (no lookahead): the scripted tests hold and answer each group in turn. */
     public static DeviceSettings settings(int segmentBytes) {
-        return new DeviceSettings(segmentBytes, 1L << 24, null, null, Duration.ofSeconds(20), Duration.ofSeconds(20), null, null, null);
+        return settings(segmentBytes, 0);
+    }
+
+    public static DeviceSettings settings(int segmentBytes, int lookaheadSegments) {
+        return new DeviceSettings(segmentBytes, 1L << 24, null, null, Duration.ofSeconds(20), Duration.ofSeconds(20), null, null, null,
+                lookaheadSegments);
     }
 
     /** A PCIe function with PASID, PRI (allocation {@code outstanding}) and ATS; SVA initialised. */
@@ -52,11 +58,15 @@ public final class Rig implements AutoCloseable {
     }
 
     public static Rig sva(int outstanding, int atcEntries, int engines, int queueDepth, FakeSmmu smmu) {
+        return sva(outstanding, atcEntries, engines, queueDepth, smmu, settings(16 * 1024));
+    }
+
+    public static Rig sva(int outstanding, int atcEntries, int engines, int queueDepth, FakeSmmu smmu, DeviceSettings settings) {
         Rig r = new Rig(new DeviceDescription("0000:01:00.0", "pci", null,
                 new DeviceDescription.PasidCap(20, false, false),
                 new DeviceDescription.PriCap(outstanding, true),
                 new DeviceDescription.AtsCap(atcEntries, 32, 12), null, null,
-                new DeviceDescription.Engine(queueDepth, engines)), settings(16 * 1024), smmu);
+                new DeviceDescription.Engine(queueDepth, engines)), settings, smmu);
         r.device.pcie().control(true, true, true, outstanding);
         return r;
     }
