@@ -25,7 +25,7 @@ public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer que
                              Duration stallTimeout, Integer lookaheadSegments) {
 
     public DeviceSettings {
-        segmentBytes = segmentBytes == null ? 64 * 1024 : segmentBytes;
+        segmentBytes = segmentBytes == null ? 256 * 1024 : segmentBytes;
         maxJobBytes = maxJobBytes == null ? 64L << 20 : maxJobBytes;
         queueDepth = queueDepth == null ? 32 : queueDepth;
         engines = engines == null ? 1 : engines;

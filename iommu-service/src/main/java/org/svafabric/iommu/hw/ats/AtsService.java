@@ -83,8 +83,8 @@ public final class AtsService {
         }
         Stage1Context ctx = ((StreamConfig.Stage1) c).cd().ctx();
         boolean first = true;
-        // One burst per batch: consecutive pages share their leaf table's lines.
-        try (DescriptorBurst burst = DescriptorBurst.open()) {
+        // One burst per batch: consecutive pages share their leaf table's lines, read as one run.
+        try (DescriptorBurst burst = DescriptorBurst.open(pages.size())) {
             for (AtsRequest p : pages) {
                 CostMeter m = first ? configCost : new CostMeter();
                 first = false;

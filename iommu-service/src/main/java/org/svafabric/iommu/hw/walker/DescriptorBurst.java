@@ -11,7 +11,8 @@ import org.svafabric.api.bus.MemoryBus;
  * the first descriptor read in a 128-byte line fetches the whole line (16 descriptors) in one bus
  * transaction, as a table walker fetches cache lines, and later walks of the same batch read from
  * it. Consecutive pages share their leaf table's lines, so a batch of 16 pages costs one bus read
- * instead of 16.
+ * instead of 16. A larger batch reads a longer run ({@link #open(int)}): the leaf descriptors of all its
+ * pages, up to a whole 4 KiB table, in one bus read, as a walker prefetching ahead of a long request would.
  *
  * <p>Why this is safe: the batch takes one fill epoch before its first read, so an invalidation
  * that lands during the batch still stops every cache fill, and a device discards translations it
@@ -20,18 +21,29 @@ import org.svafabric.api.bus.MemoryBus;
  */
 public final class DescriptorBurst implements AutoCloseable {
     static final int LINE = 128;
+    /** A whole translation table (4 KiB granule): a run never crosses into the next table. */
+    static final int MAX_RUN = 4096;
     private static final ThreadLocal<DescriptorBurst> CURRENT = new ThreadLocal<>();
 
     private final Map<Long, long[]> lines = new HashMap<>();
     private final DescriptorBurst outer;
+    /** Bytes one miss reads: a power of two from {@link #LINE} to {@link #MAX_RUN}, aligned to itself. */
+    private final int run;
 
-    private DescriptorBurst(DescriptorBurst outer) {
+    private DescriptorBurst(DescriptorBurst outer, int run) {
         this.outer = outer;
+        this.run = run;
     }
 
-    /** Opens a burst scope on this thread until {@link #close}. */
+    /** Opens a burst scope on this thread until {@link #close}, reading one 128-byte line per miss. */
     public static DescriptorBurst open() {
-        DescriptorBurst b = new DescriptorBurst(CURRENT.get());
+        return open(1);
+    }
+
+    /** The same for a batch of {@code pages} consecutive pages: a miss reads their leaf descriptors' run at once. */
+    public static DescriptorBurst open(int pages) {
+        int want = Integer.highestOneBit(Math.max(1, Math.min(pages, MAX_RUN / 8)) * 8 * 2 - 1);
+        DescriptorBurst b = new DescriptorBurst(CURRENT.get(), Math.max(LINE, Math.min(MAX_RUN, want)));
         CURRENT.set(b);
         return b;
     }
@@ -42,10 +54,10 @@ public final class DescriptorBurst implements AutoCloseable {
         if (b == null) {
             return bus.read64(pa);
         }
-        long base = pa & -LINE;
+        long base = pa & -b.run;
         long[] line = b.lines.get(base);
         if (line == null) {
-            line = Words.fromBytes(bus.read(base, LINE));
+            line = Words.fromBytes(bus.read(base, b.run));
             b.lines.put(base, line);
         }
         return line[(int) ((pa - base) >>> 3)];
@@ -55,7 +67,7 @@ public final class DescriptorBurst implements AutoCloseable {
     static void forget(long pa) {
         DescriptorBurst b = CURRENT.get();
         if (b != null) {
-            b.lines.remove(pa & -LINE);
+            b.lines.remove(pa & -b.run);
         }
     }
 

@@ -45,6 +45,28 @@ class DescriptorBurstTest {
     }
 
     @Test
+    void aBatchOfSixtyFourPagesReadsItsLeafRunOnceAndNeverPastItsTable() {
+        CountingBus bus = new CountingBus();
+        long table = 0x1000_0000L;
+        for (int i = 0; i < 512; i++) {
+            bus.write64(table + 8L * i, 0x4000_0000L + ((long) i << 12) | 3);
+        }
+        bus.reads.set(0);
+        try (DescriptorBurst b = DescriptorBurst.open(64)) {
+            for (int i = 0; i < 64; i++) {
+                assertThat(DescriptorBurst.read64(bus, table + 8L * i)).isEqualTo(0x4000_0000L + ((long) i << 12) | 3);
+            }
+            assertThat(bus.reads).as("64 descriptors, 512 bytes, one read").hasValue(1);
+        }
+        bus.reads.set(0);
+        try (DescriptorBurst b = DescriptorBurst.open(100_000)) {
+            DescriptorBurst.read64(bus, table + 8L * 511);
+            DescriptorBurst.read64(bus, table);
+            assertThat(bus.reads).as("a run is at most one 4 KiB table").hasValue(1);
+        }
+    }
+
+    @Test
     void aLineIsReadAgainAfterTheWalkerChangedItAndThereIsNoBurstOutsideTheScope() {
         CountingBus bus = new CountingBus();
         long pa = 0x2000_0040L;
