@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.bits.Words;
 import org.svafabric.api.bus.LocalMemoryBus;
+import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.iommu.hw.layout.Gerror;
 import org.svafabric.iommu.hw.queue.GlobalErrors;
 import org.svafabric.iommu.hw.queue.Irq;
@@ -119,7 +120,7 @@ class PriQueueGroupWriteTest {
         assertThat(q.readProd() & 0x8000_0000).as("OVFLG toggled").isNotZero();
         assertThat(q.lostRequests()).isEqualTo(2);
         assertThat(port.responses()).as("the lost Last request answered by the SMMU, with its PASID (PPAR)")
-                .containsExactly(new PageResponse(0x100, 42, true, 5, PriResponseCode.SUCCESS));
+                .containsExactly(new PageResponse(0x100, 42, true, 5, PrgResponseCode.SUCCESS));
     }
 
     @Test
@@ -130,7 +131,7 @@ class PriQueueGroupWriteTest {
         assertThat(gerror.isActive(Gerror.PRIQ_ABT_ERR)).isTrue();
         assertThat(q.readProd()).isZero();
         assertThat(port.responses()).extracting(PageResponse::code)
-                .containsExactly(PriResponseCode.RESPONSE_FAILURE, PriResponseCode.RESPONSE_FAILURE);
+                .containsExactly(PrgResponseCode.FAILURE, PrgResponseCode.FAILURE);
         assertThat(port.responses()).allMatch(r -> !r.pasidValid() && r.prgIndex() == 7);
     }
 
