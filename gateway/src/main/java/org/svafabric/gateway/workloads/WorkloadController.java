@@ -76,7 +76,7 @@ public class WorkloadController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(workloads.cancel(caller, id));
     }
 
-    @GetMapping("/{id}/report.html")
+    @GetMapping(path = "/{id}/report.html", produces = {MediaType.TEXT_HTML_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     @Operation(summary = "The report as a page: throughput, latency percentiles, faults per job, model vs wall clock (self-contained)")
     @Answers(status = 200, problems = {404})
     public ResponseEntity<String> reportPage(Caller caller, @PathVariable String id) {
