@@ -153,23 +153,12 @@ public final class FabricBenchmark {
     }
 
     private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+        return PerfBenchmark.pct(sorted, p);
     }
 
     private static void timeCalls(String name, int n, Runnable call) {
-        for (int i = 0; i < n / 10; i++) {
-            call.run();
-        }
-        long[] lat = new long[n];
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            long s = System.nanoTime();
-            call.run();
-            lat[i] = System.nanoTime() - s;
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Arrays.sort(lat);
-        System.out.printf("%-36s %8d %10.0f %10.2f %10.2f%n", name, n, n / secs, pct(lat, 50) / 1e6, pct(lat, 99) / 1e6);
+        PerfBenchmark.Calls c = PerfBenchmark.timeCalls(n, call);
+        System.out.printf("%-36s %8d %10.0f %10.2f %10.2f%n", name, n, c.rps(), c.p50Ms(), c.p99Ms());
     }
 
     private static Api.Response check(Api.Response r, int status) {

@@ -360,10 +360,11 @@ public final class PerfBenchmark {
         }
     }
 
-    private record Calls(double rps, double p50Ms) {
+    /** Sequential calls timed one by one, after n/10 untimed ones. */
+    record Calls(double rps, double p50Ms, double p99Ms) {
     }
 
-    private static Calls timeCalls(int n, Runnable call) {
+    static Calls timeCalls(int n, Runnable call) {
         for (int i = 0; i < n / 10; i++) {
             call.run();
         }
@@ -376,7 +377,7 @@ public final class PerfBenchmark {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Arrays.sort(lat);
-        return new Calls(n / secs, pct(lat, 50) / 1e6);
+        return new Calls(n / secs, pct(lat, 50) / 1e6, pct(lat, 99) / 1e6);
     }
 
     private static double median(int runs, Supplier<Double> sample) {
