@@ -79,8 +79,11 @@ public final class PerfBenchmark {
 
     private void run(long warmMax) throws Exception {
         System.out.println("# PerfBenchmark: " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", common pool parallelism "
-                + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        if (!CommonPool.isParallel()) {
+            System.out.println("# warning: the common pool has parallelism 1 (set -D" + CommonPool.PARALLELISM
+                    + "=2 before the JVM starts, as docs/perf.sh does): every HTTP call starts a thread");
+        }
         // The floor before and after the fabric's rows, the faster of the two kept: the JIT has warmed by the end,
         // and a ratio to the faster floor never flatters the fabric.
         Floor f = measureFloor();

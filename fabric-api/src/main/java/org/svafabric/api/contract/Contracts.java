@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The exchanges an {@code @HttpExchange} interface declares, as "METHOD /path" lines, so that a service's test
@@ -32,6 +33,14 @@ public final class Contracts {
                 }
             }
         }
+        return out;
+    }
+
+    /** What Spring MVC really maps, in the same "METHOD /path" form, for a test to compare with {@link #exchanges}. */
+    public static Set<String> served(RequestMappingHandlerMapping mappings) {
+        Set<String> out = new TreeSet<>();
+        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().forEach(p ->
+                info.getMethodsCondition().getMethods().forEach(m -> out.add(m + " " + p))));
         return out;
     }
 }

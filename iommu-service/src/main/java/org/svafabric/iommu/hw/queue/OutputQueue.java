@@ -100,11 +100,6 @@ public final class OutputQueue {
         stagedProd = ring.next(stagedProd);
     }
 
-    /** Entries staged and not yet committed. */
-    public int stagedCount() {
-        return staged.size();
-    }
-
     /**
      * Writes the staged entries in one bus access (two when they wrap) and only then advances PROD past them. A bus
      * failure propagates with nothing staged and PROD where it was (an OVFLG toggle included, as hardware would
