@@ -12,7 +12,17 @@ import java.util.regex.Pattern;
  * {@code pasid-num-bits} and {@code dma-can-stall}.
  */
 public record DeviceDescription(String id, String type, Integer sid, PasidCap pasid, PriCap pri, AtsCap ats,
-                                Integer pasidNumBits, Boolean dmaCanStall, Engine engine, String rootComplex) {
+                                Integer pasidNumBits, Boolean dmaCanStall, Engine engine, String rootComplex,
+                                String smmu, Integer shard) {
+
+    /**
+     * A description that names no SMMU (it sits behind its root complex's, or the topology's first) and no
+     * device-service shard (placed by {@link DeviceShards#ownerOf}).
+     */
+    public DeviceDescription(String id, String type, Integer sid, PasidCap pasid, PriCap pri, AtsCap ats,
+                             Integer pasidNumBits, Boolean dmaCanStall, Engine engine, String rootComplex) {
+        this(id, type, sid, pasid, pri, ats, pasidNumBits, dmaCanStall, engine, rootComplex, null, null);
+    }
 
     /** A description without {@code rootComplex}: a PCIe device sits below the topology's first root complex. */
     public DeviceDescription(String id, String type, Integer sid, PasidCap pasid, PriCap pri, AtsCap ats,
@@ -140,6 +150,9 @@ public record DeviceDescription(String id, String type, Integer sid, PasidCap pa
         }
         if (sid != null && (sid < 0 || (smmu != null && smmu.sidBits() < 31 && sid >= (1L << smmu.sidBits())))) {
             p.add("sid " + sid + " does not fit the SMMU's " + (smmu == null ? "?" : smmu.sidBits()) + "-bit StreamID space");
+        }
+        if (shard != null && shard < 0) {
+            p.add("shard must be >= 0 (the index of the device-service instance that serves the device)");
         }
         if (engine != null && ((engine.queueDepth() != null && engine.queueDepth() < 1) || (engine.engines() != null && engine.engines() < 1))) {
             p.add("engine.queueDepth and engine.engines must be >= 1");

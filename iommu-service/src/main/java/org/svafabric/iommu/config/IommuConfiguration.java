@@ -1,9 +1,5 @@
 package org.svafabric.iommu.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,15 +68,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 @EnableConfigurationProperties(IommuSettings.class)
 public class IommuConfiguration {
 
-    /** {@code fabric.topology}: a YAML file; empty: the default topology on the classpath. */
+    /** {@code fabric.topology}: a YAML file ({@code classpath:} for a bundled one); empty: the default topology. */
     @Bean
-    Topology topology(@Value("${fabric.topology:}") String file) throws IOException {
-        if (file == null || file.isBlank()) {
-            return Topology.loadDefault();
-        }
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            return Topology.load(in, file);
-        }
+    Topology topology(@Value("${fabric.topology:}") String location) {
+        return Topology.loadFrom(location);
     }
 
     @Bean
