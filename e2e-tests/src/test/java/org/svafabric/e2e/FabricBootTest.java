@@ -19,6 +19,18 @@ class FabricBootTest {
         }
     }
 
+    /** Kubernetes' probes (deploy/k8s): the actuator's liveness and readiness groups, open like /actuator/health. */
+    @Test
+    void everyServiceAnswersItsLivenessAndReadinessProbesWithoutCredentials(Fabric fabric) {
+        for (String s : List.of("mm", "iommu", "device", "gateway")) {
+            for (String group : List.of("liveness", "readiness")) {
+                Api.Response r = new Api(fabric.url(s), null).get("/actuator/health/" + group);
+                assertThat(r.status()).as(s + " " + group + " " + r).isEqualTo(200);
+                assertThat(r.json().path("status").asString()).as(s + " " + group).isEqualTo("UP");
+            }
+        }
+    }
+
     @Test
     void internalServicesRefuseCallersWithoutTheServiceCredential(Fabric fabric) {
         for (String s : List.of("mm", "iommu", "device")) {
