@@ -23,6 +23,7 @@ import org.svafabric.device.firmware.HotplugJournal;
 import org.svafabric.device.firmware.HotpluggedDeviceRepository;
 import org.svafabric.device.firmware.JpaHotplugJournal;
 import org.svafabric.device.firmware.TopologyLoader;
+import org.svafabric.api.topology.Topology;
 import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.RestIommuPort;
 
@@ -67,8 +68,10 @@ public class DeviceConfiguration {
                     PasidOwners owners) {
         EventLog log = eventLog.getIfAvailable();
         Consumer<FabricEvent> events = log == null ? e -> { } : owners.attributing(log::emit);
-        return new Devices(TopologyLoader.load(topologyFile), d -> new DeviceDriver(
-                new Device(d, iommu, ram, meters, events, settings, System::nanoTime), jobs, events, settings.stopTimeout()),
+        Topology topology = TopologyLoader.load(topologyFile);
+        return new Devices(topology, d -> new DeviceDriver(
+                new Device(d, iommu.toSmmu(topology.smmuNameOf(d)), ram, meters, events, settings, System::nanoTime), jobs,
+                events, settings.stopTimeout()),
                 iommu, journal, events);
     }
 }

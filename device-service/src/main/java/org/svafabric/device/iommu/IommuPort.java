@@ -39,6 +39,14 @@ public interface IommuPort {
      */
     TransactionOutcome transact(int sid, Integer pasid, Transaction transaction);
 
+    /**
+     * This link as the devices behind SMMU {@code smmu} use it (each message names the SMMU whose StreamIDs its
+     * {@code sid} belongs to). A port that reaches one SMMU only answers itself.
+     */
+    default IommuPort toSmmu(String smmu) {
+        return this;
+    }
+
     /** Tells the SMMU's driver about a hot-plugged device (SID -> device). */
     void hotplug(DeviceDescription description);
 

@@ -31,12 +31,26 @@ public final class RestIommuPort implements IommuPort {
     private final SmmuPortApi link;
     private final SmmuPortApi transactions;
     private final IommuApi iommu;
+    /** The SMMU the device sits behind; null: the first (a one-SMMU machine's). */
+    private final String smmu;
 
     /** {@code clients}: the service's own, so every call carries its boot id and every answer reports the SMMU's. */
     public RestIommuPort(ServiceClients clients, Duration stallTimeout) {
-        this.link = clients.of(RemoteService.IOMMU, SmmuPortApi.class);
-        this.transactions = clients.of(RemoteService.IOMMU, SmmuPortApi.class, stallTimeout);
-        this.iommu = clients.iommu();
+        this(clients.of(RemoteService.IOMMU, SmmuPortApi.class), clients.of(RemoteService.IOMMU, SmmuPortApi.class, stallTimeout),
+                clients.iommu(), null);
+    }
+
+    private RestIommuPort(SmmuPortApi link, SmmuPortApi transactions, IommuApi iommu, String smmu) {
+        this.link = link;
+        this.transactions = transactions;
+        this.iommu = iommu;
+        this.smmu = smmu;
+    }
+
+    /** The same link, into the SMMU named {@code name}: every upstream message names it. */
+    @Override
+    public IommuPort toSmmu(String name) {
+        return new RestIommuPort(link, transactions, iommu, name);
     }
 
     @Override
@@ -50,7 +64,7 @@ public final class RestIommuPort implements IommuPort {
         for (AtsRequest p : pages) {
             wire.add(new IommuCalls.AtsPage(Addr.of(p.addr()), p.write(), p.exec(), p.priv()));
         }
-        IommuCalls.AtsTranslation answer = link.translate(new IommuCalls.AtsTranslate(sid, pasid, wire));
+        IommuCalls.AtsTranslation answer = link.translate(new IommuCalls.AtsTranslate(sid, pasid, wire), smmu);
         if (answer == null || answer.results() == null || answer.results().size() != pages.size()) {
             throw new ErrnoException(Errno.EIO, "bad-ats-completion", "the SMMU answered " + pages.size()
                     + " translation requests with " + (answer == null || answer.results() == null ? 0 : answer.results().size()) + " completions");
@@ -69,7 +83,7 @@ public final class RestIommuPort implements IommuPort {
         for (PageRequest r : requests) {
             wire.add(new IommuCalls.PageRequest(r.prgIndex(), r.last(), r.read(), r.write(), r.exec(), r.priv(), Addr.of(r.addr())));
         }
-        link.pageRequests(new IommuCalls.PageRequests(sid, pasid, wire));
+        link.pageRequests(new IommuCalls.PageRequests(sid, pasid, wire), smmu);
     }
 
     @Override
@@ -77,7 +91,7 @@ public final class RestIommuPort implements IommuPort {
         ResponseEntity<byte[]> r;
         try {
             r = transactions.transaction(sid, t.write() ? SmmuPortApi.WRITE : SmmuPortApi.READ, Addr.hex(t.addr()), t.length(),
-                    pasid, t.priv(), t.exec(), t.write() ? t.data() : null);
+                    pasid, t.priv(), t.exec(), smmu, t.write() ? t.data() : null);
         } catch (TransactionTerminated e) {
             return new TransactionOutcome.Terminated(e.event(), e.addr(), e.stalls(), work(e.workHeader()),
                     faultKinds(e.faultKindsHeader()));

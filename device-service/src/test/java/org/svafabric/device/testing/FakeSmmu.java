@@ -191,7 +191,7 @@ public final class FakeSmmu implements IommuPort {
         if (s == null || !s.faultIn(page, !fault.rnw())) {
             return false;
         }
-        model.notes().noteStall(fault.sid(), page, new DmaEvent.FaultKinds(0, present ? 0 : 1, 0));
+        model.notes().noteStall(SmmuModel.streamName(fault.sid()), page, new DmaEvent.FaultKinds(0, present ? 0 : 1, 0));
         return true;
     }
 

@@ -60,10 +60,15 @@ final class SmmuModel {
     private final Map<Integer, Long> domains = new ConcurrentHashMap<>();
     private volatile boolean stall;
 
+    /** The name the fault notes keep a stream's stalls by (iommu-service keeps them by device; this model has only StreamIDs). */
+    static String streamName(int sid) {
+        return "sid-" + sid;
+    }
+
     SmmuModel(MemoryBus bus, StallHold stalls) {
         this.bus = bus;
         this.smmu = new SmmuV3(SmmuConfig.defaults(), bus);
-        this.ports = new SmmuPorts(smmu, null, stalls, event -> true, notes);
+        this.ports = new SmmuPorts(smmu, null, stalls, event -> true, notes, SmmuModel::streamName);
         int bytes = (1 << LOG2_STREAMS) * Ste.SIZE;
         this.strtab = bus.allocKernelPages("test-strtab", bytes / 4096);
         // Every STE written at probe (V = 0), as arm_smmu_init_strtab_linear does: a later STE write is no new RAM.

@@ -35,7 +35,8 @@ public final class IommuViews {
 
     /** One device behind the SMMU. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Device(String id, int sid, String type, Endpoint endpoint, Long domain, SvaState sva) {
+    /** {@code smmu}: the SMMU the device sits behind ({@code sid} is a StreamID of that SMMU). */
+    public record Device(String id, int sid, String type, Endpoint endpoint, Long domain, SvaState sva, String smmu) {
     }
 
     /** What the driver enabled on the endpoint, and how its faults are taken. */

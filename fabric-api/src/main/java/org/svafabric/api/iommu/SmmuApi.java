@@ -1,11 +1,20 @@
 package org.svafabric.api.iommu;
 
+import java.util.List;
+
 import org.springframework.web.service.annotation.GetExchange;
 
-/** The SMMU as its driver found it at probe. */
+/** The SMMUs as their drivers found them at probe. */
 public interface SmmuApi {
 
-    /** Decoded ID registers, stream table and CD formats, whether SVA is available, the SMMU's counters. */
+    /**
+     * The first SMMU (a one-SMMU machine's only one): decoded ID registers, stream table and CD formats, whether
+     * SVA is available, the SMMU's counters.
+     */
     @GetExchange("/iommu/v1/smmu")
     IommuViews.Smmu smmu();
+
+    /** Every SMMU of the machine, in the topology's order, each as {@link #smmu()} shows one. */
+    @GetExchange("/iommu/v1/smmus")
+    List<IommuViews.Smmu> smmus();
 }

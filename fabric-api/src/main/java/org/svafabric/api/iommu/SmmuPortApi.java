@@ -21,13 +21,18 @@ public interface SmmuPortApi {
     String READ = "read";
     String WRITE = "write";
 
-    /** One call per batch of pages, answered in order. */
+    /**
+     * One call per batch of pages, answered in order. {@code smmu} in every call: the SMMU the device sits behind,
+     * whose StreamID space {@code sid} belongs to (null: the first SMMU).
+     */
     @PostExchange("/iommu/v1/ats/translate")
-    IommuCalls.AtsTranslation translate(@RequestBody IommuCalls.AtsTranslate body);
+    IommuCalls.AtsTranslation translate(@RequestBody IommuCalls.AtsTranslate body,
+                                        @RequestParam(name = "smmu", required = false) String smmu);
 
     /** 202: received; the PRG Response comes later, on the device's own API. */
     @PostExchange("/iommu/v1/pri/requests")
-    ResponseEntity<Void> pageRequests(@RequestBody IommuCalls.PageRequests body);
+    ResponseEntity<Void> pageRequests(@RequestBody IommuCalls.PageRequests body,
+                                      @RequestParam(name = "smmu", required = false) String smmu);
 
     /** {@code op} {@value #READ} (of {@code length} bytes) or {@value #WRITE} (of {@code data}); 200 with the bytes read, or 204. */
     @PostExchange(url = "/iommu/v1/streams/{sid}/transactions", contentType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
@@ -37,5 +42,6 @@ public interface SmmuPortApi {
                                        @RequestParam(name = "pasid", required = false) Integer pasid,
                                        @RequestParam(name = "priv", defaultValue = "false") boolean priv,
                                        @RequestParam(name = "exec", defaultValue = "false") boolean exec,
+                                       @RequestParam(name = "smmu", required = false) String smmu,
                                        @RequestBody(required = false) byte[] data);
 }

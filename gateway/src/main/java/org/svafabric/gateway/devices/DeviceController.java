@@ -54,11 +54,11 @@ public class DeviceController {
         // Both services at once: the listing costs the slower of the two calls, not their sum.
         CompletableFuture<List<IommuViews.Device>> svaStates = fanOut.start(iommu::devices);
         List<DeviceViews.Device> all = devices.devices();
-        Map<String, IommuViews.SvaState> svaById = new HashMap<>();
+        Map<String, IommuViews.Device> behind = new HashMap<>();
         for (IommuViews.Device d : FanOut.join(svaStates)) {
-            svaById.put(d.id(), d.sva());
+            behind.put(d.id(), d);
         }
-        return all.stream().map(d -> DeviceView.of(d, svaById.get(d.id()))).toList();
+        return all.stream().map(d -> DeviceView.of(d, behind.get(d.id()))).toList();
     }
 
     @GetMapping("/{dev}")
@@ -67,7 +67,7 @@ public class DeviceController {
     public DeviceView get(Caller caller, @Parameter(description = "Device id: a PCI BDF or a platform device name", example = "0000:01:00.0") @PathVariable String dev) {
         CompletableFuture<IommuViews.Device> sva = fanOut.start(() -> iommu.device(dev));
         DeviceViews.Device d = devices.device(dev);
-        return DeviceView.of(d, FanOut.join(sva).sva());
+        return DeviceView.of(d, FanOut.join(sva));
     }
 
     @PostMapping
@@ -78,6 +78,6 @@ public class DeviceController {
             throw new ErrnoException(Errno.EPERM, "hotplug-not-permitted", "only an admin token may hot-plug devices");
         }
         DeviceViews.Device d = devices.hotplug(description).getBody();
-        return ResponseEntity.status(HttpStatus.CREATED).body(d == null ? null : DeviceView.of(d, null));
+        return ResponseEntity.status(HttpStatus.CREATED).body(d == null ? null : DeviceView.of(d, (IommuViews.Device) null));
     }
 }

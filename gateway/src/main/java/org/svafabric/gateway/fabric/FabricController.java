@@ -22,7 +22,7 @@ import org.svafabric.gateway.web.FanOut;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** The machine at a glance: the SMMU's decoded features and why SVA is or is not available, the devices, each service's health. */
+/** The machine at a glance: each SMMU's decoded features and why SVA is or is not available, the devices, each service's health. */
 @RestController
 @RequestMapping("/api/v1/fabric")
 @Tag(name = "Fabric", description = "Topology, SMMU features, services' health")
@@ -44,18 +44,19 @@ public class FabricController {
     @Answers(status = 200)
     public FabricView fabric(Caller caller) {
         // Every part at once (each call and its failure handling as before): the view costs its slowest call.
-        CompletableFuture<Part<IommuViews.Smmu>> smmu = fanOut.start(() -> part("smmu", () -> clients.iommu().smmu()));
+        CompletableFuture<Part<List<IommuViews.Smmu>>> smmus = fanOut.start(() -> part("smmu", () -> clients.iommu().smmus()));
         CompletableFuture<Part<List<DeviceViews.Device>>> devices = fanOut.start(() -> part("devices", () -> clients.device().devices()));
         CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health(RemoteService.MM));
         CompletableFuture<FabricView.Health> iommu = fanOut.start(() -> health(RemoteService.IOMMU));
         CompletableFuture<FabricView.Health> device = fanOut.start(() -> health(RemoteService.DEVICE));
         FabricFaults.Summary faultSummary = faults.summary();
         List<FabricView.Unavailable> unavailable = new ArrayList<>();
-        IommuViews.Smmu smmuView = FanOut.join(smmu).value(unavailable);
+        List<IommuViews.Smmu> smmuViews = FanOut.join(smmus).value(unavailable);
         List<DeviceViews.Device> deviceViews = FanOut.join(devices).value(unavailable);
         FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
                 FanOut.join(mm), FanOut.join(iommu), FanOut.join(device));
-        return new FabricView(smmuView, deviceViews, services, faultSummary, unavailable.isEmpty() ? null : unavailable);
+        return new FabricView(smmuViews == null || smmuViews.isEmpty() ? null : smmuViews.get(0), smmuViews, deviceViews,
+                services, faultSummary, unavailable.isEmpty() ? null : unavailable);
     }
 
     private FabricView.Health health(RemoteService s) {

@@ -8,12 +8,13 @@ import org.svafabric.api.iommu.IommuViews;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The machine at a glance. {@code smmu} or {@code devices} is absent when the service that holds it did not
- * answer; {@code unavailable} then says why.
+ * The machine at a glance. {@code smmu} is the first SMMU (a one-SMMU machine's only one), {@code smmus} every
+ * SMMU with its own features and counters. {@code smmu}, {@code smmus} or {@code devices} is absent when the
+ * service that holds it did not answer; {@code unavailable} then says why.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FabricView(IommuViews.Smmu smmu, List<DeviceViews.Device> devices, Services services, FabricFaults.Summary faults,
-                         List<Unavailable> unavailable) {
+public record FabricView(IommuViews.Smmu smmu, List<IommuViews.Smmu> smmus, List<DeviceViews.Device> devices,
+                         Services services, FabricFaults.Summary faults, List<Unavailable> unavailable) {
 
     /** Each service of the fabric with its health (the actuator's status: UP, DOWN, ...). */
     public record Services(Health gateway, Health mm, Health iommu, Health device) {

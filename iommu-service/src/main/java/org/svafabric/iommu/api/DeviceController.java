@@ -4,6 +4,7 @@ import org.svafabric.api.iommu.IommuRequests;
 
 import org.svafabric.api.iommu.IommuViews;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -18,19 +19,20 @@ import org.svafabric.iommu.core.port.Device;
 import org.svafabric.api.iommu.BondView;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.core.sva.SvaDeviceView;
-import org.svafabric.iommu.driver.ArmSmmuV3;
 import org.svafabric.iommu.driver.Master;
+import org.svafabric.iommu.platform.SmmuUnit;
+import org.svafabric.iommu.platform.SmmuUnits;
 
-/** The devices behind the SMMU and the SVA bind API on them (v1's iommu_sva_* calls, one per endpoint). */
+/** The devices behind the SMMUs and the SVA bind API on them (v1's iommu_sva_* calls, one per endpoint). */
 @RestController
 public class DeviceController implements IommuDeviceApi {
-    private final ArmSmmuV3 driver;
+    private final SmmuUnits units;
     private final DeviceCatalog catalog;
     private final IommuSva sva;
     private final DeviceServiceClient deviceService;
 
-    public DeviceController(ArmSmmuV3 driver, DeviceCatalog catalog, IommuSva sva, DeviceServiceClient deviceService) {
-        this.driver = driver;
+    public DeviceController(SmmuUnits units, DeviceCatalog catalog, IommuSva sva, DeviceServiceClient deviceService) {
+        this.units = units;
         this.catalog = catalog;
         this.sva = sva;
         this.deviceService = deviceService;
@@ -38,13 +40,16 @@ public class DeviceController implements IommuDeviceApi {
 
     @Override
     public List<IommuViews.Device> devices() {
-        return driver.masters().stream().sorted(Comparator.comparingInt(Master::sid)).map(this::view).toList();
+        List<IommuViews.Device> all = new ArrayList<>();
+        for (SmmuUnit u : units.all()) {
+            u.driver().masters().stream().sorted(Comparator.comparingInt(Master::sid)).map(m -> view(u, m)).forEach(all::add);
+        }
+        return all;
     }
 
     @Override
     public IommuViews.Device device(String dev) {
-        catalog.device(dev);
-        return view(driver.master(dev).orElseThrow());
+        return view(catalog.smmuOf(dev), dev);
     }
 
     /** Hotplug (device-service forwards the description it accepted). */
@@ -54,7 +59,7 @@ public class DeviceController implements IommuDeviceApi {
             throw ErrnoException.invalid("a device description is required");
         }
         Device d = catalog.add(description);
-        return ResponseEntity.status(HttpStatus.CREATED).body(view(driver.master(d.id()).orElseThrow()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(view(catalog.smmuOf(d.id()), d.id()));
     }
 
     @Override
@@ -106,12 +111,16 @@ public class DeviceController implements IommuDeviceApi {
         return ResponseEntity.noContent().build();
     }
 
-    private IommuViews.Device view(Master m) {
+    private IommuViews.Device view(SmmuUnit unit, String dev) {
+        return view(unit, unit.driver().master(dev).orElseThrow());
+    }
+
+    private IommuViews.Device view(SmmuUnit unit, Master m) {
         Master.State s = m.state();
         IommuViews.SvaState state = sva.device(m.id())
                 .map(v -> new IommuViews.SvaState(true, SvaFeatures.names(v.features()), v.minPasid(), v.maxPasid(), v.bonds()))
                 .orElse(IommuViews.SvaState.DISABLED);
         return new IommuViews.Device(m.id(), m.sid(), m.description().type(),
-                new IommuViews.Endpoint(s.pasid(), s.pri(), s.ats(), m.stallEnabled()), s.domain(), state);
+                new IommuViews.Endpoint(s.pasid(), s.pri(), s.ats(), m.stallEnabled()), s.domain(), state, unit.name());
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.iommu.platform.SmmuUnits;
 import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -46,14 +47,20 @@ public class DevicePortsController {
     static final int MAX_TRANSACTION = 16 << 20;
     private static final int PAGE = 4096;
 
-    private final SmmuPorts ports;
+    private final SmmuUnits units;
 
-    public DevicePortsController(SmmuPorts ports) {
-        this.ports = ports;
+    public DevicePortsController(SmmuUnits units) {
+        this.units = units;
+    }
+
+    /** The ports of the SMMU a device names ({@code smmu}; none: the first), whose StreamIDs its {@code sid} is one of. */
+    private SmmuPorts ports(String smmu) {
+        return units.named(smmu).ports();
     }
 
     @PostMapping("/iommu/v1/ats/translate")
-    public IommuCalls.AtsTranslation translate(@RequestBody IommuCalls.AtsTranslate body) {
+    public IommuCalls.AtsTranslation translate(@RequestBody IommuCalls.AtsTranslate body,
+                                               @RequestParam(name = "smmu", required = false) String smmu) {
         if (body == null || body.pages() == null || body.pages().isEmpty() || body.sid() < 0) {
             throw ErrnoException.invalid("sid and a non-empty pages list are required");
         }
@@ -65,11 +72,12 @@ public class DevicePortsController {
             pages.add(new AtsRequest(p.addr().value(), p.write(), p.exec(), p.priv()));
         }
         TranslationWork work = new TranslationWork();
-        return new IommuCalls.AtsTranslation(ports.translate(body.sid(), ssid(body.pasid()), pages, work), smmuWork(work));
+        return new IommuCalls.AtsTranslation(ports(smmu).translate(body.sid(), ssid(body.pasid()), pages, work), smmuWork(work));
     }
 
     @PostMapping("/iommu/v1/pri/requests")
-    public ResponseEntity<Void> pageRequests(@RequestBody IommuCalls.PageRequests body) {
+    public ResponseEntity<Void> pageRequests(@RequestBody IommuCalls.PageRequests body,
+                                             @RequestParam(name = "smmu", required = false) String smmu) {
         if (body == null || body.requests() == null || body.sid() < 0) {
             throw ErrnoException.invalid("sid and requests are required");
         }
@@ -81,7 +89,7 @@ public class DevicePortsController {
             ppr.add(new PageRequest(body.sid(), body.pasid() != null, body.pasid() == null ? 0 : body.pasid(), r.prgIndex(),
                     r.last(), r.read(), r.write(), r.exec(), r.priv(), r.addr().value() & -PAGE));
         }
-        ports.pageRequests(ppr);
+        ports(smmu).pageRequests(ppr);
         return ResponseEntity.accepted().build();
     }
 
@@ -91,6 +99,7 @@ public class DevicePortsController {
                                                           @RequestParam(required = false) Integer pasid,
                                                           @RequestParam(defaultValue = "false") boolean priv,
                                                           @RequestParam(defaultValue = "false") boolean exec,
+                                                          @RequestParam(name = "smmu", required = false) String smmu,
                                                           @RequestBody(required = false) byte[] data) {
         long va = Addr.parseHex(addr);
         DmaAccess access;
@@ -107,7 +116,7 @@ public class DevicePortsController {
         } else {
             throw ErrnoException.invalid("op must be read or write");
         }
-        return ports.transact(sid, ssid(pasid), access).thenApply(t -> answer(t, access));
+        return ports(smmu).transact(sid, ssid(pasid), access).thenApply(t -> answer(t, access));
     }
 
     static DmaEvent.SmmuWork smmuWork(TranslationWork w) {

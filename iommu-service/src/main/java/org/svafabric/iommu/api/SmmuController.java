@@ -3,32 +3,42 @@ package org.svafabric.iommu.api;
 import org.svafabric.api.iommu.IommuViews;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.iommu.SmmuApi;
-import org.svafabric.api.topology.Topology;
 import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.platform.SmmuUnit;
+import org.svafabric.iommu.platform.SmmuUnits;
 import org.svafabric.iommu.driver.SmmuFeatures;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** GET /iommu/v1/smmu: what the driver found at probe (decoded ID registers) and whether SVA is available. */
+/** GET /iommu/v1/smmus (and /smmu, the first): what each driver found at probe and whether SVA is available. */
 @RestController
 public class SmmuController implements SmmuApi {
-    private final ArmSmmuV3 driver;
-    private final String name;
+    private final SmmuUnits units;
     private final MeterRegistry meters;
 
-    public SmmuController(ArmSmmuV3 driver, Topology topology, MeterRegistry meters) {
-        this.driver = driver;
-        this.name = topology.smmu().name();
+    public SmmuController(SmmuUnits units, MeterRegistry meters) {
+        this.units = units;
         this.meters = meters;
     }
 
     @Override
     public IommuViews.Smmu smmu() {
+        return view(units.first());
+    }
+
+    @Override
+    public List<IommuViews.Smmu> smmus() {
+        return units.all().stream().map(this::view).toList();
+    }
+
+    private IommuViews.Smmu view(SmmuUnit unit) {
+        ArmSmmuV3 driver = unit.driver();
         SmmuFeatures f = driver.features();
         IommuViews.Features features = new IommuViews.Features(f.ssidBits(), f.sidBits(), f.pri(), f.ats(),
                 f.stallModel().spelling(), f.btm(), driver.btmActive(),
@@ -38,16 +48,16 @@ public class SmmuController implements SmmuApi {
         IommuViews.StrtabView strtab = new IommuViews.StrtabView(twoLevel ? "2-level" : "linear",
                 driver.streamTableSplit(), f.sidBits());
         IommuViews.CdTableView cds = new IommuViews.CdTableView(f.cd2l() && f.ssidBits() > 10 ? "2-level" : "linear", f.cd2l());
-        return new IommuViews.Smmu(name, f.registers(), features, strtab, cds,
-                new IommuViews.Sva(driver.svaGate().available(), driver.svaGate().reasons()), metrics());
+        return new IommuViews.Smmu(unit.name(), f.registers(), features, strtab, cds,
+                new IommuViews.Sva(driver.svaGate().available(), driver.svaGate().reasons()), metrics(unit.name()));
     }
 
-    /** The SMMU's counters (smmu.*) as name -> value, summed over tags. */
-    private Map<String, Long> metrics() {
+    /** This SMMU's counters (smmu.* tagged smmu=name) as name -> value, summed over the other tags. */
+    private Map<String, Long> metrics(String smmu) {
         Map<String, Double> sums = new LinkedHashMap<>();
         for (Meter m : meters.getMeters()) {
             String n = m.getId().getName();
-            if (!n.startsWith("smmu.")) {
+            if (!n.startsWith("smmu.") || !smmu.equals(m.getId().getTag("smmu"))) {
                 continue;
             }
             for (var sample : m.measure()) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import org.svafabric.api.pagetable.Vmsa;
 import org.svafabric.api.timing.DmaEvent.FaultKinds;
@@ -41,13 +42,17 @@ public final class SmmuPorts {
     private final StallHold stalls;
     private final EventSink events;
     private final FaultKindNotes faultKinds;
+    private final IntFunction<String> deviceOfSid;
 
     public SmmuPorts(SmmuV3 smmu, PriQueue priQueue, StallHold stalls, EventSink events) {
-        this(smmu, priQueue, stalls, events, new FaultKindNotes());
+        this(smmu, priQueue, stalls, events, new FaultKindNotes(), sid -> "sid-" + sid);
     }
 
-    public SmmuPorts(SmmuV3 smmu, PriQueue priQueue, StallHold stalls, EventSink events, FaultKindNotes faultKinds) {
+    /** {@code deviceOfSid}: the device at a StreamID of this SMMU, which the fault notes are kept by. */
+    public SmmuPorts(SmmuV3 smmu, PriQueue priQueue, StallHold stalls, EventSink events, FaultKindNotes faultKinds,
+                     IntFunction<String> deviceOfSid) {
         this.faultKinds = faultKinds;
+        this.deviceOfSid = deviceOfSid;
         this.smmu = smmu;
         this.ats = new AtsService(smmu, events);
         this.priQueue = priQueue;
@@ -81,6 +86,6 @@ public final class SmmuPorts {
         return new UntranslatedPort(smmu, counting, events, ForkJoinPool.commonPool(), work::add)
                 .submit(sid, ssid, new ArrayList<>(List.of(access)))
                 .thenApply(results -> new Transaction(results.get(0), stalled.get(), work, stalled.get() == 0 ? FaultKinds.NONE
-                        : faultKinds.takeStalls(sid, Vmsa.pageDown(access.va()), Vmsa.pageDown(access.va() + Math.max(access.length(), 1) - 1))));
+                        : faultKinds.takeStalls(String.valueOf(deviceOfSid.apply(sid)), Vmsa.pageDown(access.va()), Vmsa.pageDown(access.va() + Math.max(access.length(), 1) - 1))));
     }
 }

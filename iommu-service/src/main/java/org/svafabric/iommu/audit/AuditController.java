@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.audit.AuditViews;
 import org.svafabric.api.audit.IommuAuditApi;
 import org.svafabric.iommu.core.sva.IommuSva;
-import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.platform.SmmuUnits;
 
 /** The audit's view of iommu-service (service credential only, as every internal path). */
 @RestController
@@ -25,8 +25,8 @@ public class AuditController implements IommuAuditApi {
     @Configuration
     static class AuditConfiguration {
         @Bean
-        SmmuAudit smmuAudit(ArmSmmuV3 driver, IommuSva sva) {
-            return new SmmuAudit(driver, sva);
+        SmmuAudit smmuAudit(SmmuUnits units, IommuSva sva) {
+            return new SmmuAudit(units.drivers(), sva);
         }
     }
 }

@@ -22,11 +22,12 @@ import org.svafabric.iommu.hw.layout.Cd;
  * lie in frames still given to this driver, the gateway answers with mm-service's view.
  */
 public final class SmmuAudit {
-    private final ArmSmmuV3 driver;
+    private final List<ArmSmmuV3> drivers;
     private final IommuSva sva;
 
-    public SmmuAudit(ArmSmmuV3 driver, IommuSva sva) {
-        this.driver = driver;
+    /** {@code drivers}: the driver instance of every SMMU, whose tables the audit reads back. */
+    public SmmuAudit(List<ArmSmmuV3> drivers, IommuSva sva) {
+        this.drivers = List.copyOf(drivers);
         this.sva = sva;
     }
 
@@ -39,6 +40,15 @@ public final class SmmuAudit {
         }
         List<AuditViews.Cd> cds = new ArrayList<>();
         List<AuditViews.Table> tables = new ArrayList<>();
+        List<Long> domains = new ArrayList<>();
+        for (ArmSmmuV3 driver : drivers) {
+            read(driver, cds, tables);
+            driver.domains().stream().map(PrivateDomain::id).forEach(domains::add);
+        }
+        return new AuditViews.Iommu(bonds, cds, tables, domains, findings(bonds, cds));
+    }
+
+    private static void read(ArmSmmuV3 driver, List<AuditViews.Cd> cds, List<AuditViews.Table> tables) {
         if (driver.probed()) {
             tables.add(new AuditViews.Table("stream table", null, Addr.of(driver.streamTableBase())));
             for (Master m : driver.masters()) {
@@ -49,8 +59,6 @@ public final class SmmuAudit {
                 }
             }
         }
-        List<Long> domains = driver.domains().stream().map(PrivateDomain::id).toList();
-        return new AuditViews.Iommu(bonds, cds, tables, domains, findings(bonds, cds));
     }
 
     /** Valid shared CDs that no bond accounts for. */

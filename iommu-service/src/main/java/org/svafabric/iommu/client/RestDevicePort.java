@@ -66,7 +66,7 @@ public final class RestDevicePort implements PcieLink {
             return;
         }
         DeviceRequests.PrgResponse body = new DeviceRequests.PrgResponse(prgIndex, pasidValid ? ssid : null, code,
-                faultKinds.takeGroup(sid, prgIndex));
+                faultKinds.takeGroup(id, prgIndex));
         executor.execute(() -> {
             try {
                 device.prgResponse(id, body);

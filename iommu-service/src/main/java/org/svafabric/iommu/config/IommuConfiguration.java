@@ -1,11 +1,15 @@
 package org.svafabric.iommu.config;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -20,6 +24,7 @@ import org.svafabric.api.events.EventLog;
 import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.faults.FaultKind;
 import org.svafabric.api.faults.FaultyMemoryBus;
+import org.svafabric.api.topology.SmmuDescription;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.iommu.api.BroadcastTlbi;
@@ -48,6 +53,9 @@ import org.svafabric.iommu.platform.QueueFaultSink;
 import org.svafabric.iommu.core.fault.DeviceFaultHandlers;
 import org.svafabric.iommu.platform.RegisterFileMmio;
 import org.svafabric.iommu.platform.SmmuBringUp;
+import org.svafabric.iommu.platform.SmmuRouter;
+import org.svafabric.iommu.platform.SmmuUnit;
+import org.svafabric.iommu.platform.SmmuUnits;
 import org.svafabric.iommu.telemetry.DriverMeters;
 import org.svafabric.iommu.telemetry.FabricEventLogs;
 import org.svafabric.iommu.telemetry.IopfEvents;
@@ -60,9 +68,9 @@ import org.svafabric.iommu.telemetry.SvaMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Puts the machine together: the SMMU model from the topology (translation side, queue side on its
- * registers), the arm-smmu-v3 driver on the model's registers and on RAM in mm-service, the IOMMU core on the
- * driver, and the REST adapters of the core's ports. Nothing here holds logic of its own.
+ * Puts the machine together: one SMMU model per SMMU of the topology (translation side, queue side on its
+ * registers), an arm-smmu-v3 driver instance on each model's registers and on RAM in mm-service, one IOMMU core on
+ * the drivers, and the REST adapters of the core's ports. Nothing here holds logic of its own.
  */
 @Configuration
 @EnableConfigurationProperties(IommuSettings.class)
@@ -74,11 +82,6 @@ public class IommuConfiguration {
         return Topology.loadFrom(location);
     }
 
-    @Bean
-    SmmuConfig smmuConfig(Topology topology) {
-        return SmmuConfig.from(topology.smmu());
-    }
-
     /** RAM: mm-service's memory bus. */
     @Bean
     @ConditionalOnMissingBean
@@ -87,26 +90,15 @@ public class IommuConfiguration {
     }
 
     @Bean
-    SmmuV3 smmuV3(SmmuConfig config, MemoryBus bus) {
-        return new SmmuV3(config, bus);
-    }
-
-    @Bean
     @ConditionalOnMissingBean
     DeviceServiceClient deviceServiceClient(ServiceClients clients) {
         return new DeviceServiceClient(clients.device());
     }
 
-    /** Messages on the PCIe link (ATC invalidations, PRG responses) travel on these threads. */
+    /** Messages on the PCIe link (ATC invalidations, PRG responses) travel on these threads, for every SMMU. */
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService smmuLinkExecutor() {
         return Executors.newFixedThreadPool(8, daemon("smmu-link"));
-    }
-
-    /** The command-queue consumer's passes (one at a time, ensured by the queue). */
-    @Bean(destroyMethod = "shutdownNow")
-    ExecutorService smmuCmdqExecutor() {
-        return Executors.newSingleThreadExecutor(daemon("smmu-cmdq"));
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -119,31 +111,58 @@ public class IommuConfiguration {
         return new FabricEventLogs(events);
     }
 
+    /** What handle_mm_fault took per fault group, from the IOPF handler to the answers that carry it to the device. */
     @Bean
-    QueueFaultSink faultSink() {
-        return new QueueFaultSink();
+    FaultKindNotes faultKindNotes() {
+        return new FaultKindNotes();
     }
 
+    /** iommu_register_device_fault_handler: unrecoverable faults from the event queues to the device drivers. */
     @Bean
-    ArmSmmuV3 armSmmuV3(MemoryBus bus, SmmuV3 smmu, IommuSettings s, Topology topology, DeviceServiceClient devices,
-                        QueueFaultSink faults, FabricEventLogs events, MeterRegistry meters) {
-        DriverSettings settings = new DriverSettings("iommu-" + topology.smmu().name(),
-                new CpuFeatures(12, s.cpuVaBits(), s.cpuPaBits(), s.cpuAsidBits()), s.btm(), topology.smmu().e2h(),
+    DeviceFaultHandlers deviceFaultHandlers(DeviceServiceClient devices, ExecutorService smmuLinkExecutor) {
+        return new DeviceFaultHandlers(devices, smmuLinkExecutor);
+    }
+
+    /** Every SMMU of the topology, each a full model with its own driver instance and fault queue. */
+    @Bean(destroyMethod = "close")
+    SmmuUnits smmuUnits(Topology topology, MemoryBus bus, IommuSettings s, DeviceServiceClient devices,
+                        ServiceClients clients, ExecutorService smmuLinkExecutor, ScheduledExecutorService smmuTimers,
+                        FaultInjector faults, FaultKindNotes faultKinds, DeviceFaultHandlers faultHandlers,
+                        FabricEventLogs events, MeterRegistry meters) {
+        // Private-domain ids are the VFIO layer's handles: one namespace over the SMMUs.
+        AtomicLong domainIds = new AtomicLong(1);
+        List<SmmuUnit> units = new ArrayList<>();
+        for (SmmuDescription d : topology.smmus()) {
+            units.add(unit(d, bus, s, devices, clients, smmuLinkExecutor, smmuTimers, faults, faultKinds, faultHandlers,
+                    events, meters, domainIds));
+        }
+        return new SmmuUnits(units);
+    }
+
+    private static SmmuUnit unit(SmmuDescription d, MemoryBus bus, IommuSettings s, DeviceServiceClient devices,
+                                 ServiceClients clients, ExecutorService smmuLinkExecutor,
+                                 ScheduledExecutorService smmuTimers, FaultInjector faults, FaultKindNotes faultKinds,
+                                 DeviceFaultHandlers faultHandlers, FabricEventLogs events, MeterRegistry meters,
+                                 AtomicLong domainIds) {
+        String name = d.name();
+        SmmuConfig config = SmmuConfig.from(d);
+        SmmuV3 smmu = new SmmuV3(config, bus);
+        QueueFaultSink sink = new QueueFaultSink();
+        sink.connect(faultHandlers);
+        DriverSettings settings = new DriverSettings("iommu-" + name,
+                new CpuFeatures(12, s.cpuVaBits(), s.cpuPaBits(), s.cpuAsidBits()), s.btm(), d.e2h(),
                 s.tlbiMaxPages(), s.syncTimeout());
-        DriverMeters counted = new DriverMeters(meters);
-        return counted.watch(new ArmSmmuV3(bus, new RegisterFileMmio(smmu.registers()), settings, devices, faults,
+        DriverMeters counted = new DriverMeters(meters, name);
+        ArmSmmuV3 driver = counted.watch(new ArmSmmuV3(bus, new RegisterFileMmio(smmu.registers()), settings, devices, sink,
                 events.driver(), counted));
-    }
+        driver.shareDomainIds(domainIds);
 
-    @Bean
-    SmmuAssembly smmuAssembly(SmmuConfig config, SmmuV3 smmu, MemoryBus bus, ArmSmmuV3 driver, ServiceClients clients,
-                              ExecutorService smmuLinkExecutor, ExecutorService smmuCmdqExecutor,
-                              ScheduledExecutorService smmuTimers, IommuSettings s, FaultInjector faults,
-                              FaultKindNotes faultKinds) {
         IntFunction<String> deviceOfSid = sid -> driver.masterBySid(sid).map(Master::id).orElse(null);
         PcieLink port = new FaultyPcieLink(new RestDevicePort(clients.device(), deviceOfSid, smmuLinkExecutor, faultKinds), faults,
                 deviceOfSid, smmuTimers);
-        SmmuAssembly assembly = new SmmuAssembly(config, smmu.registers(), bus, smmu, port, smmu, smmuCmdqExecutor,
+        // The command-queue consumer's passes, one at a time (ensured by the queue), on this SMMU's own thread.
+        ExecutorService cmdq = Executors.newSingleThreadExecutor(daemon("smmu-cmdq-" + name));
+        SmmuAssembly assembly = new SmmuAssembly(config, smmu.registers(), bus, smmu, port, smmu, cmdq,
                 Scheduler.of(smmuTimers), new SmmuAssembly.Timeouts(s.atcTimeout(), s.stallWatchdog()),
                 new SmmuAssembly.Interrupts(driver::raiseEventQueueIrq, driver::raisePriQueueIrq, driver::raiseGerrorIrq,
                         driver::syncInterrupt));
@@ -153,94 +172,72 @@ public class IommuConfiguration {
         // The queue faults' hooks: off until a fault is armed.
         assembly.priQueue().overflowWhen(sid -> faults.fire(FaultKind.PRIQ_OVERFLOW, deviceOfSid.apply(sid)).isPresent());
         assembly.eventQueue().overflowWhen(() -> faults.fire(FaultKind.EVTQ_OVERFLOW, null).isPresent());
-        return assembly;
-    }
 
-    @Bean(destroyMethod = "close")
-    IopfQueue iopfQueue(ArmSmmuV3 driver, QueueFaultSink faults, IommuSettings s, Topology topology,
-                        FabricEventLogs events, MeterRegistry meters) {
-        String name = topology.smmu().name();
-        IopfMeters counted = new IopfMeters(name, meters);
-        IopfQueue queue = counted.watch(new IopfQueue(name, s.iopfWorkers(), s.iopfCapacity(), driver,
-                IopfListener.all(List.of(counted, new IopfEvents(events.core())))));
-        faults.connect(queue);
-        return queue;
+        IopfMeters iopfCounted = new IopfMeters(name, meters);
+        IopfQueue queue = iopfCounted.watch(new IopfQueue(name, s.iopfWorkers(), s.iopfCapacity(), driver,
+                IopfListener.all(List.of(iopfCounted, new IopfEvents(events.core())))));
+        sink.connect(queue);
+        new SmmuMeters(name, smmu, assembly.priQueue()).bindTo(meters);
+        SmmuPorts ports = new SmmuPorts(smmu, assembly.priQueue(), assembly.stalls(), assembly.eventQueue(), faultKinds,
+                deviceOfSid);
+        return new SmmuUnit(d, smmu, assembly, driver, queue, ports, cmdq);
     }
 
     @Bean
-    RestMmPort mmPort(ServiceClients clients, FabricProperties props, ArmSmmuV3 driver) {
-        return new RestMmPort(clients.mm(), props.services().iommu(), driver::btmActive);
+    RestMmPort mmPort(ServiceClients clients, FabricProperties props, SmmuUnits units) {
+        return new RestMmPort(clients.mm(), props.services().iommu(), units::anyBtmActive);
     }
 
     @Bean
-    IommuSva iommuSva(ArmSmmuV3 driver, RestMmPort mm, DeviceServiceClient devices, IopfQueue queue,
+    IommuSva iommuSva(SmmuUnits units, RestMmPort mm, DeviceServiceClient devices,
                       FabricEventLogs events, MeterRegistry meters, FaultKindNotes faultKinds) {
         SvaMeters counted = new SvaMeters(meters);
-        IommuSva sva = counted.watch(new IommuSva(driver, mm, devices, device -> queue,
+        IommuSva sva = counted.watch(new IommuSva(new SmmuRouter(units), mm, devices, units,
                 SvaListener.all(List.of(counted, new SvaEvents(events.core()))), faultKinds));
         events.resolvePidsWith(sva::find);
         return sva;
     }
 
-    /** What handle_mm_fault took per fault group, from the IOPF handler to the answers that carry it to the device. */
-    @Bean
-    FaultKindNotes faultKindNotes() {
-        return new FaultKindNotes();
-    }
-
-    /** iommu_register_device_fault_handler: unrecoverable faults from the event queue to the device drivers. */
-    @Bean
-    DeviceFaultHandlers deviceFaultHandlers(DeviceServiceClient devices, ExecutorService smmuLinkExecutor, QueueFaultSink faults) {
-        DeviceFaultHandlers handlers = new DeviceFaultHandlers(devices, smmuLinkExecutor);
-        faults.connect(handlers);
-        return handlers;
-    }
-
     /**
-     * Every device added behind the SMMU gets its meters, and the fault handler its device-service driver registers
+     * Every device added behind an SMMU gets its meters, and the fault handler its device-service driver registers
      * when it binds to the device (the driver's probe, which follows the device's arrival behind the IOMMU).
      */
     @Bean
-    DeviceCatalog deviceCatalog(ArmSmmuV3 driver, Topology topology, SmmuV3 smmu, MeterRegistry meters,
+    DeviceCatalog deviceCatalog(SmmuUnits units, Topology topology, MeterRegistry meters,
                                 DeviceFaultHandlers faultHandlers) {
-        StreamMeters streams = new StreamMeters(smmu, meters);
-        return new DeviceCatalog(driver, topology, d -> {
-            streams.register(d);
+        Map<String, StreamMeters> streams = new HashMap<>();
+        units.all().forEach(u -> streams.put(u.name(), new StreamMeters(u.name(), u.smmu(), meters)));
+        return new DeviceCatalog(units, topology, (unit, d) -> {
+            streams.get(unit.name()).register(d);
             faultHandlers.register(d);
         });
     }
 
+    /**
+     * The CPU's TLBIs (TLBI VAE1IS, one page at a time, or the whole ASID) reach every SMMU in the broadcast domain;
+     * each one applies them only with BTM and CR2.PTM clear.
+     */
     @Bean
-    SmmuPorts smmuPorts(SmmuV3 smmu, SmmuAssembly assembly, FaultKindNotes faultKinds) {
-        return new SmmuPorts(smmu, assembly.priQueue(), assembly.stalls(), assembly.eventQueue(), faultKinds);
-    }
-
-    /** The CPU's TLBIs into the SMMU: by VA one page at a time (TLBI VAE1IS), or the whole ASID. */
-    @Bean
-    BroadcastTlbi broadcastTlbi(SmmuV3 smmu, ArmSmmuV3 driver) {
+    BroadcastTlbi broadcastTlbi(SmmuUnits units) {
         return (asid, va, pages) -> {
-            TlbInvalidation.Regime regime = driver.e2hActive() ? TlbInvalidation.Regime.EL2 : TlbInvalidation.Regime.NH;
-            if (va == null) {
-                smmu.broadcastTlbi(TlbInvalidation.asid(regime, asid));
-                return;
-            }
-            long n = pages == null ? 1 : pages;
-            for (long i = 0; i < n; i++) {
-                smmu.broadcastTlbi(TlbInvalidation.va(regime, asid, va + (i << 12), false));
+            for (SmmuUnit u : units.all()) {
+                TlbInvalidation.Regime regime = u.driver().e2hActive() ? TlbInvalidation.Regime.EL2 : TlbInvalidation.Regime.NH;
+                if (va == null) {
+                    u.smmu().broadcastTlbi(TlbInvalidation.asid(regime, asid));
+                    continue;
+                }
+                long n = pages == null ? 1 : pages;
+                for (long i = 0; i < n; i++) {
+                    u.smmu().broadcastTlbi(TlbInvalidation.va(regime, asid, va + (i << 12), false));
+                }
             }
         };
     }
 
-    /** Depends on the assembly: the queue side must hang on the registers before the driver probes through them. */
+    /** Depends on the units: each queue side hangs on its registers before its driver probes through them. */
     @Bean
-    SmmuBringUp smmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient devices, IommuSettings s,
-                            SmmuAssembly assembly) {
-        return new SmmuBringUp(driver, catalog, devices, s.discoveryRetry(), s.startupWait());
-    }
-
-    @Bean
-    SmmuMeters smmuMeters(SmmuV3 smmu, SmmuAssembly assembly) {
-        return new SmmuMeters(smmu, assembly.priQueue());
+    SmmuBringUp smmuBringUp(SmmuUnits units, DeviceCatalog catalog, DeviceServiceClient devices, IommuSettings s) {
+        return new SmmuBringUp(units, catalog, devices, s.discoveryRetry(), s.startupWait());
     }
 
     private static ThreadFactory daemon(String name) {

@@ -69,6 +69,8 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
     private SvaGate gate;
     private AsidSpace asids;
     private PrivateDomains domains;
+    /** Private-domain ids; shared by the driver instances of several SMMUs, whose domains the VFIO layer names alike. */
+    private java.util.concurrent.atomic.AtomicLong domainIds = new java.util.concurrent.atomic.AtomicLong(1);
     private InvalidationLog invalidations;
     private Cmdq cmdq;
     private StrtabCfg strtab;
@@ -90,6 +92,14 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         this.faults = faults;
         this.events = events;
         this.trace = trace;
+    }
+
+    /** Before the probe: take private-domain ids from {@code ids}, one namespace with other driver instances. */
+    public synchronized void shareDomainIds(java.util.concurrent.atomic.AtomicLong ids) {
+        if (features != null) {
+            throw new IllegalStateException("domain ids are chosen before the probe");
+        }
+        this.domainIds = ids;
     }
 
     /** Commands written to the command queue so far (0 before the probe). */
@@ -128,7 +138,7 @@ public final class ArmSmmuV3 implements IommuDriverOps, AutoCloseable {
         cmdq = new Cmdq(bus, regs, allocQueue(f.cmdqs(), 16), f.cmdqs(), syncWord, msi, settings.syncTimeout());
         strtab = new StrtabCfg(bus, settings.owner(), cmdq, f, settings.skipPrefetch());
         asids = new AsidSpace(f.asidBits(), cmdq, tlbi, events);
-        domains = new PrivateDomains(bus, settings.owner(), cmdq, tlbi, asids, invalidations, Math.min(f.oasBits(), 48),
+        domains = new PrivateDomains(bus, settings.owner(), domainIds, cmdq, tlbi, asids, invalidations, Math.min(f.oasBits(), 48),
                 f.stallModel() == StallModel.STALL_FORCED);
         long evtqBase = allocQueue(f.evtqs(), 32);
         evtq = new EventQueueHandler(new OutputQueueReader(bus, regs, SmmuReg.EVTQ_PROD.page1Offset(), SmmuReg.EVTQ_CONS.page1Offset(), evtqBase, f.evtqs(), 32),

@@ -31,12 +31,13 @@ final class PrivateDomains {
     /** CD.S of private CDs: only where the stall model forces it (classical DMA does not fault). */
     private final boolean forcedStall;
     private final Map<Long, PrivateDomain> domains = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(1);
+    private final AtomicLong nextId;
 
-    PrivateDomains(MemoryBus bus, String owner, Cmdq cmdq, TlbInvalidator tlbi, AsidSpace asids, InvalidationLog invalidations,
+    PrivateDomains(MemoryBus bus, String owner, AtomicLong ids, Cmdq cmdq, TlbInvalidator tlbi, AsidSpace asids, InvalidationLog invalidations,
                    int ipsBits, boolean forcedStall) {
         this.bus = bus;
         this.owner = owner;
+        this.nextId = ids;
         this.cmdq = cmdq;
         this.tlbi = tlbi;
         this.asids = asids;

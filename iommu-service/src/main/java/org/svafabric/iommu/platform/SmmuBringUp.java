@@ -21,7 +21,7 @@ import org.svafabric.iommu.driver.ArmSmmuV3;
 public final class SmmuBringUp implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SmmuBringUp.class);
 
-    private final ArmSmmuV3 driver;
+    private final SmmuUnits units;
     private final DeviceCatalog catalog;
     private final DeviceServiceClient deviceService;
     private final Duration retry;
@@ -29,9 +29,9 @@ public final class SmmuBringUp implements SmartLifecycle {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread thread;
 
-    public SmmuBringUp(ArmSmmuV3 driver, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry,
+    public SmmuBringUp(SmmuUnits units, DeviceCatalog catalog, DeviceServiceClient deviceService, Duration retry,
                 Duration startupWait) {
-        this.driver = driver;
+        this.units = units;
         this.catalog = catalog;
         this.deviceService = deviceService;
         this.retry = retry;
@@ -52,18 +52,25 @@ public final class SmmuBringUp implements SmartLifecycle {
             }
             if (t.isAlive()) {
                 log.warn("SMMU not fully up after {}: probe {}, devices {}; going on in the background", startupWait,
-                        driver.probed() ? "done" : "waiting for mm-service", catalog.discovered() ? "known" : "waiting for device-service");
+                        probed() ? "done" : "waiting for mm-service", catalog.discovered() ? "known" : "waiting for device-service");
             }
         }
     }
 
+    private boolean probed() {
+        return units.drivers().stream().allMatch(ArmSmmuV3::probed);
+    }
+
+    /** Each SMMU's driver probes in the topology's order (its tables and queues in RAM), then the devices come. */
     private void bringUp() {
-        while (running.get() && !driver.probed()) {
-            try {
-                driver.probe();
-            } catch (RuntimeException e) {
-                log.info("SMMU probe waits for RAM (mm-service): {}", e.getMessage());
-                pause();
+        for (ArmSmmuV3 driver : units.drivers()) {
+            while (running.get() && !driver.probed()) {
+                try {
+                    driver.probe();
+                } catch (RuntimeException e) {
+                    log.info("SMMU probe waits for RAM (mm-service): {}", e.getMessage());
+                    pause();
+                }
             }
         }
         while (running.get() && !catalog.discovered()) {
@@ -82,7 +89,7 @@ public final class SmmuBringUp implements SmartLifecycle {
     private void add(DeviceViews.Device d) {
         try {
             catalog.add(d.description());
-            driver.resetEndpointAtProbe(d.id());
+            units.of(d.id()).driver().resetEndpointAtProbe(d.id());
         } catch (ErrnoException refused) {
             // One bad description must not keep the others from the SMMU; the reason is in the log.
             log.error("device {} not added behind the SMMU: {}", d.id(), refused.getMessage());
@@ -105,7 +112,7 @@ public final class SmmuBringUp implements SmartLifecycle {
         if (t != null) {
             t.interrupt();
         }
-        driver.close();
+        units.drivers().forEach(ArmSmmuV3::close);
     }
 
     @Override

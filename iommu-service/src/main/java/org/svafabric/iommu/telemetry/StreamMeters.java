@@ -15,16 +15,19 @@ import io.micrometer.core.instrument.Tags;
  * when a device appears behind the SMMU.
  */
 public final class StreamMeters {
+    private final String name;
     private final SmmuV3 smmu;
     private final MeterRegistry registry;
 
-    public StreamMeters(SmmuV3 smmu, MeterRegistry registry) {
+    /** Streams of SMMU {@code name}: tagged with it, since StreamIDs are per SMMU. */
+    public StreamMeters(String name, SmmuV3 smmu, MeterRegistry registry) {
+        this.name = name;
         this.smmu = smmu;
         this.registry = registry;
     }
 
     public void register(Device device) {
-        Tags tags = Tags.of("sid", "0x" + Integer.toHexString(device.sid()), "device", device.id());
+        Tags tags = Tags.of("smmu", name, "sid", "0x" + Integer.toHexString(device.sid()), "device", device.id());
         counter("smmu.stream.translations", "translations of the stream", tags, device.sid(), StreamCounters.Snapshot::translations);
         counter("smmu.stream.tlb.hits", "translations served by the IOTLB", tags, device.sid(), StreamCounters.Snapshot::tlbHits);
         counter("smmu.stream.walks", "table walks", tags, device.sid(), StreamCounters.Snapshot::walks);

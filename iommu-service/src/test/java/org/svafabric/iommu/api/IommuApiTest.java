@@ -29,7 +29,7 @@ import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.testing.TestHttp;
 import org.svafabric.api.testing.TestHttp.Response;
 import org.svafabric.iommu.IommuServiceApplication;
-import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.platform.SmmuUnits;
 
 
 import tools.jackson.databind.JsonNode;
@@ -86,7 +86,7 @@ class IommuApiTest {
     int port;
 
     @Autowired
-    ArmSmmuV3 driver;
+    SmmuUnits smmus;
 
     private TestHttp http() {
         return TestHttp.local(port, TOKEN);
@@ -157,7 +157,7 @@ class IommuApiTest {
         Response bind = post("/iommu/v1/devices/" + SVA_DEV + "/sva/bonds", "{\"pid\":4242,\"flags\":[\"IOPF\"]}");
         assertThat(bind.status()).as(bind.toString()).isEqualTo(201);
         int pasid = bind.json().path("pasid").asInt();
-        long[] cd = driver.cdOf(SVA_DEV, pasid);
+        long[] cd = smmus.first().driver().cdOf(SVA_DEV, pasid);
         assertThat(Cd.V.isSet(cd)).isTrue();
         assertThat(Cd.ASID.get(cd)).isEqualTo(0x42);
         assertThat(Cd.TTB0.getAddress(cd)).isEqualTo(p.pgd());
@@ -176,7 +176,7 @@ class IommuApiTest {
                 .satisfies(c -> assertThat(c.body().path("pasid").asInt()).isEqualTo(pasid));
 
         assertThat(delete("/iommu/v1/devices/" + SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
-        assertThat(Cd.V.isSet(driver.cdOf(SVA_DEV, pasid))).isFalse();
+        assertThat(Cd.V.isSet(smmus.first().driver().cdOf(SVA_DEV, pasid))).isFalse();
         assertThat(get("/iommu/v1/sva/pasids/" + pasid).status()).isEqualTo(404);
         assertThat(delete("/iommu/v1/devices/" + SVA_DEV + "/sva").status()).isEqualTo(204);
     }

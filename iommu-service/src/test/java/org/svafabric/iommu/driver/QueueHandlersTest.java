@@ -68,7 +68,7 @@ class QueueHandlersTest {
         h.smmu.priQueue().receive(ppr(0x100, 7, 3, true, 0x7000_1000L));
         h.smmu.priQueue().receive(ppr(0x200, 7, 4, true, 0x7000_0000L));
         h.driver.priQueueInterrupt();
-        assertThat(h.meters.counter("smmu.priq.requests").count()).as("a request of an unknown SID counts too").isEqualTo(3);
+        assertThat(h.meters.counter("smmu.priq.requests", "smmu", "smmu0").count()).as("a request of an unknown SID counts too").isEqualTo(3);
         assertThat(h.meters.find("smmu.cmdq.commands").gauge()).as("the driver registers no meter itself").isNull();
     }
 

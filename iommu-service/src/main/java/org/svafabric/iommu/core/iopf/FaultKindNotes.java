@@ -19,7 +19,7 @@ import org.svafabric.api.timing.DmaEvent.FaultKinds;
 public final class FaultKindNotes {
     static final int CAPACITY = 4096;
 
-    private record Key(int sid, boolean stall, long id) {
+    private record Key(String device, boolean stall, long id) {
     }
 
     private final LinkedHashMap<Key, FaultKinds> notes = new LinkedHashMap<>() {
@@ -30,33 +30,33 @@ public final class FaultKindNotes {
     };
 
     /** A page-request group's kinds, noted before its response is sent. */
-    public synchronized void noteGroup(int sid, int prgIndex, FaultKinds kinds) {
-        notes.put(new Key(sid, false, prgIndex), kinds);
+    public synchronized void noteGroup(String device, int prgIndex, FaultKinds kinds) {
+        notes.put(new Key(device, false, prgIndex), kinds);
     }
 
     /** A stall's kinds, noted before CMD_RESUME is sent; {@code page} is the faulting 4 KiB page. */
-    public synchronized void noteStall(int sid, long page, FaultKinds kinds) {
-        notes.merge(new Key(sid, true, page), kinds, FaultKinds::plus);
+    public synchronized void noteStall(String device, long page, FaultKinds kinds) {
+        notes.merge(new Key(device, true, page), kinds, FaultKinds::plus);
     }
 
     /** The kinds of the group being answered, or none. */
-    public synchronized FaultKinds takeGroup(int sid, int prgIndex) {
-        FaultKinds k = notes.remove(new Key(sid, false, prgIndex));
+    public synchronized FaultKinds takeGroup(String device, int prgIndex) {
+        FaultKinds k = notes.remove(new Key(device, false, prgIndex));
         return k == null ? FaultKinds.NONE : k;
     }
 
     /**
-     * The kinds of every stall of {@code sid} on a page in [{@code first}, {@code last}]: those of one
+     * The kinds of every stall of {@code device} on a page in [{@code first}, {@code last}]: those of one
      * transaction that just finished (two transactions of one stream stalling on the same page at the same
      * time share theirs with whichever finishes first).
      */
-    public synchronized FaultKinds takeStalls(int sid, long first, long last) {
+    public synchronized FaultKinds takeStalls(String device, long first, long last) {
         FaultKinds sum = FaultKinds.NONE;
         Iterator<Map.Entry<Key, FaultKinds>> it = notes.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Key, FaultKinds> e = it.next();
             Key k = e.getKey();
-            if (k.sid() == sid && k.stall() && Long.compareUnsigned(k.id(), first) >= 0 && Long.compareUnsigned(k.id(), last) <= 0) {
+            if (k.device().equals(device) && k.stall() && Long.compareUnsigned(k.id(), first) >= 0 && Long.compareUnsigned(k.id(), last) <= 0) {
                 sum = sum.plus(e.getValue());
                 it.remove();
             }

@@ -48,11 +48,11 @@ public final class MmFaultHandler implements IopfHandler {
         FaultKinds[] kinds = {FaultKinds.NONE};
         PrgResponseCode status = handle(group, kinds);
         IopfFault last = group.last();
-        int sid = group.device().sid();
+        String device = group.device().id();
         if (last.kind() == IopfFault.Kind.STALL) {
-            notes.noteStall(sid, last.addr() & ~0xfffL, kinds[0]);
+            notes.noteStall(device, last.addr() & ~0xfffL, kinds[0]);
         } else if (!last.isStopMarker()) {
-            notes.noteGroup(sid, last.prgIndex(), kinds[0]);
+            notes.noteGroup(device, last.prgIndex(), kinds[0]);
         }
         return status;
     }

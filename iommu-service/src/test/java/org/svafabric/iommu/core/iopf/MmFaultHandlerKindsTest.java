@@ -74,7 +74,7 @@ class MmFaultHandlerKindsTest {
                 IopfFault.pageRequest(PCI, 5, 3, true, true, true, false, false, 0x4000)), 0);
 
         assertThat(handler.handle(g)).isEqualTo(PrgResponseCode.SUCCESS);
-        assertThat(notes.takeGroup(0x100, 3)).isEqualTo(new FaultKinds(1, 2, 1));
+        assertThat(notes.takeGroup(PCI.id(), 3)).isEqualTo(new FaultKinds(1, 2, 1));
     }
 
     @Test
@@ -86,7 +86,7 @@ class MmFaultHandlerKindsTest {
                 IopfFault.pageRequest(PCI, 5, 9, true, true, true, false, false, 0x2000)), 0);
 
         assertThat(handler.handle(g)).isEqualTo(PrgResponseCode.INVALID);
-        assertThat(notes.takeGroup(0x100, 9)).isEqualTo(new FaultKinds(0, 1, 0));
+        assertThat(notes.takeGroup(PCI.id(), 9)).isEqualTo(new FaultKinds(0, 1, 0));
     }
 
     @Test
@@ -95,6 +95,6 @@ class MmFaultHandlerKindsTest {
         IopfGroup g = new IopfGroup(PLATFORM, List.of(IopfFault.stall(PLATFORM, 5, 77, true, false, false, 0x7000_0123L)), 0);
 
         assertThat(handler.handle(g)).isEqualTo(PrgResponseCode.SUCCESS);
-        assertThat(notes.takeStalls(16, 0x7000_0000L, 0x7000_0000L)).isEqualTo(new FaultKinds(0, 1, 0));
+        assertThat(notes.takeStalls(PLATFORM.id(), 0x7000_0000L, 0x7000_0000L)).isEqualTo(new FaultKinds(0, 1, 0));
     }
 }

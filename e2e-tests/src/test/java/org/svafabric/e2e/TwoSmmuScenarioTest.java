@@ -1,0 +1,197 @@
+package org.svafabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The SVA story on a machine with two SMMUs (the bundled {@code fabric-topology-2smmu.yml}: rc0 behind smmu0, rc1
+ * behind smmu1 with BTM), through the gateway over real HTTP. The v1 series' PASID space and io_mm are global: one
+ * process bound to devices behind both SMMUs has one PASID on both, its invalidations reach both, its exit runs
+ * mm_exit on both; StreamIDs are per SMMU, and a VFIO container works behind each.
+ */
+class TwoSmmuScenarioTest {
+    static final String SVA0 = "0000:01:00.0";
+    static final String SVA1 = "0000:81:00.0";
+    static final String STALL0 = "smmute0";
+    static final String STALL1 = "smmute1";
+    static final String CLASSIC0 = "0000:03:00.0";
+    static final String CLASSIC1 = "0000:83:00.0";
+    private static final int MIB = 1 << 20;
+
+    private static Fabric fabric;
+    private static Story s;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        fabric = Fabric.start(Map.of("fabric.topology", "classpath:fabric-topology-2smmu.yml"));
+        s = new Story(new Api(fabric.gateway(), Fabric.USER_TOKEN));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fabric != null) {
+            fabric.close();
+        }
+    }
+
+    private static Api admin() {
+        return s.api().as(Fabric.ADMIN_TOKEN);
+    }
+
+    /** The SMMU's counter from GET /fabric (per SMMU, 0 when not counted yet). */
+    private static long counter(String smmu, String name) {
+        for (JsonNode v : admin().get("/fabric").json().path("smmus")) {
+            if (v.path("name").asString().equals(smmu)) {
+                return v.path("metrics").path(name).asLong();
+            }
+        }
+        throw new AssertionError("no SMMU " + smmu + " in GET /fabric");
+    }
+
+    @Test
+    void theFabricShowsBothSmmusAndEachDeviceSaysWhichItSitsBehind() {
+        JsonNode view = admin().get("/fabric").json();
+        assertThat(view.path("smmus")).extracting(n -> n.path("name").asString()).containsExactly("smmu0", "smmu1");
+        assertThat(view.path("smmus").get(1).path("features").path("btm").asBoolean()).isTrue();
+        assertThat(view.path("smmus").get(1).path("features").path("ssidBits").asInt()).isEqualTo(16);
+        assertThat(view.path("smmu").path("name").asString()).as("the first, as on a one-SMMU machine").isEqualTo("smmu0");
+        for (Map.Entry<String, String> e : Map.of(SVA0, "smmu0", SVA1, "smmu1", STALL0, "smmu0", STALL1, "smmu1",
+                CLASSIC0, "smmu0", CLASSIC1, "smmu1").entrySet()) {
+            JsonNode d = s.api().get("/devices/" + e.getKey()).json();
+            assertThat(d.path("smmu").asString()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(s.api().get("/devices/" + STALL0).json().path("sid").asInt())
+                .as("StreamIDs are per SMMU").isEqualTo(s.api().get("/devices/" + STALL1).json().path("sid").asInt());
+    }
+
+    @Test
+    void oneProcessBoundBehindBothSmmusHasOnePasidItsInvalidationsReachBothAndItsExitRunsMmExitOnBoth() throws Exception {
+        long pid = s.process("two-smmus");
+        long src = s.mmap(pid, MIB, "rw");
+        long dst0 = s.mmap(pid, MIB, "rw");
+        long dst1 = s.mmap(pid, MIB, "rw");
+        byte[] pattern = new byte[MIB];
+        new Random(14).nextBytes(pattern);
+        s.write(pid, src, pattern);
+
+        s.svaInit(SVA0);
+        s.svaInit(SVA1);
+        int pasid = s.bind(SVA0, pid);
+        assertThat(s.bind(SVA1, pid)).as("one io_mm, one PASID on both SMMUs").isEqualTo(pasid);
+        JsonNode found = s.api().get("/sva/pasids/" + pasid).json();
+        assertThat(found.path("devices").toString()).contains(SVA0).contains(SVA1);
+
+        long priq0 = counter("smmu0", "smmu.priq.requests");
+        long priq1 = counter("smmu1", "smmu.priq.requests");
+        for (Map.Entry<String, Long> job : Map.of(SVA0, dst0, SVA1, dst1).entrySet()) {
+            JsonNode done = s.submitAndAwait(job.getKey(), Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src),
+                    "dst", Story.hex(job.getValue()), "length", MIB), Duration.ofMinutes(2));
+            assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("COMPLETED");
+            assertThat(done.path("faults").path("pageRequests").asLong()).as("every destination page faulted via PRI")
+                    .isGreaterThanOrEqualTo(MIB / Story.PAGE);
+            assertThat(s.read(pid, job.getValue(), MIB)).isEqualTo(pattern);
+        }
+        assertThat(counter("smmu0", "smmu.priq.requests")).as("smmu0's PRI queue took its device's requests").isGreaterThan(priq0);
+        assertThat(counter("smmu1", "smmu.priq.requests")).as("smmu1's PRI queue took its device's requests").isGreaterThan(priq1);
+
+        // munmap of the source both devices read: the notifier's invalidation reaches both SMMUs. smmu0 gets
+        // CMD_TLBI_NH_VA and CMD_ATC_INV; smmu1 (BTM) takes the CPU's broadcast TLBI and needs only CMD_ATC_INV.
+        long tlbi0 = counter("smmu0", "smmu.tlbi.commands");
+        long atc0 = counter("smmu0", "smmu.atc_inv.commands");
+        long tlbi1 = counter("smmu1", "smmu.tlbi.commands");
+        long atc1 = counter("smmu1", "smmu.atc_inv.commands");
+        long btm1 = counter("smmu1", "smmu.btm.applied");
+        Api.Response unmap = s.api().post("/processes/" + pid + "/munmap", Map.of("addr", Story.hex(src), "length", MIB));
+        assertThat(unmap.status()).as(unmap.toString()).isEqualTo(204);
+        assertThat(counter("smmu0", "smmu.tlbi.commands")).isGreaterThan(tlbi0);
+        assertThat(counter("smmu0", "smmu.atc_inv.commands")).isGreaterThan(atc0);
+        assertThat(counter("smmu1", "smmu.atc_inv.commands")).isGreaterThan(atc1);
+        assertThat(counter("smmu1", "smmu.tlbi.commands")).as("BTM: no TLBI command on smmu1").isEqualTo(tlbi1);
+        assertThat(counter("smmu1", "smmu.btm.applied")).as("the CPU's broadcast TLBIs").isGreaterThan(btm1);
+        for (String dev : List.of(SVA0, SVA1)) {
+            JsonNode late = s.finished(dev, Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src),
+                    "dst", Story.hex(dst0), "length", Story.PAGE));
+            assertThat(late.path("status").asString()).as("no DMA reaches the unmapped frames behind " + dev)
+                    .isEqualTo("FAULTED");
+        }
+
+        assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
+        for (String dev : List.of(SVA0, SVA1)) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    admin().get("/events?type=MM_EXIT&device=" + dev + "&pasid=" + pasid).json().size())
+                    .as("mm_exit on " + dev).isPositive());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    admin().get("/devices/" + dev + "/sva/bonds").json().toString()).doesNotContain("\"pasid\":" + pasid + ","));
+        }
+        assertThat(s.api().get("/sva/pasids/" + pasid).status()).as("the PASID is freed on both").isEqualTo(404);
+    }
+
+    @Test
+    void stallingDevicesAtTheSameStreamIdBehindTwoSmmusEachTakeTheirOwnFaults() {
+        long pid = s.process("same-sid");
+        long buf0 = s.mmap(pid, MIB, "rw");
+        long buf1 = s.mmap(pid, MIB, "rw");
+        s.svaInit(STALL0);
+        s.svaInit(STALL1);
+        int pasid = s.bind(STALL0, pid);
+        assertThat(s.bind(STALL1, pid)).isEqualTo(pasid);
+        JsonNode f0 = s.completed(STALL0, Map.of("op", "rand48", "pasid", pasid, "dst", Story.hex(buf0), "length", MIB, "seed", 42));
+        JsonNode f1 = s.completed(STALL1, Map.of("op", "rand48", "pasid", pasid, "dst", Story.hex(buf1), "length", MIB, "seed", 42));
+        assertThat(f0.path("faults").path("stalls").asLong()).isPositive();
+        assertThat(f1.path("faults").path("stalls").asLong()).isPositive();
+        byte[] b0 = s.read(pid, buf0, MIB);
+        assertThat(Arrays.copyOf(b0, 4)).as("mrand48 after srand48(42)").containsExactly(0xBE, 0x30, 0x99, 0xBE);
+        assertThat(s.read(pid, buf1, MIB)).isEqualTo(b0);
+        assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aVfioContainerWorksBehindEachSmmu() {
+        long pid = s.process("vfio-two-smmus");
+        for (String dev : List.of(CLASSIC0, CLASSIC1)) {
+            long buf = s.mmap(pid, 8 * Story.PAGE, "rw");
+            Api.Response c = s.api().post("/vfio/containers", Map.of("pid", pid));
+            assertThat(c.status()).as(c.toString()).isEqualTo(201);
+            long id = c.json().path("id").asLong();
+            assertThat(s.api().put("/vfio/containers/" + id + "/groups/" + groupOf(dev), "").status()).isEqualTo(204);
+            assertThat(s.api().put("/vfio/containers/" + id + "/iommu", Map.of("type", "TYPE1v2")).status()).isEqualTo(204);
+            Api.Response map = s.api().post("/vfio/containers/" + id + "/dma-map",
+                    Map.of("vaddr", Story.hex(buf), "iova", "0x200000", "size", 8 * Story.PAGE, "flags", List.of("READ", "WRITE")));
+            assertThat(map.status()).as(map.toString()).isEqualTo(204);
+            Api.Response job = s.api().post("/vfio/devices/" + dev + "/jobs?wait=true",
+                    Map.of("op", "memset", "dst", "0x200000", "length", 8 * Story.PAGE, "value", 0x3c));
+            assertThat(job.status()).as(job.toString()).isEqualTo(200);
+            assertThat(job.json().path("status").asString()).as(job.toString()).isEqualTo("COMPLETED");
+            byte[] expected = new byte[8 * Story.PAGE];
+            Arrays.fill(expected, (byte) 0x3c);
+            assertThat(s.read(pid, buf, 8 * Story.PAGE)).isEqualTo(expected);
+            assertThat(s.api().delete("/vfio/containers/" + id).status()).isEqualTo(204);
+        }
+        assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode audit = admin().get("/fabric/audit").json();
+            assertThat(audit.path("clean").asBoolean()).as(audit.toString()).isTrue();
+        });
+    }
+
+    private static int groupOf(String device) {
+        for (JsonNode g : s.api().get("/vfio/groups").json()) {
+            if (g.path("devices").toString().contains("\"" + device + "\"")) {
+                return g.path("id").asInt();
+            }
+        }
+        throw new AssertionError("no group holds " + device);
+    }
+}
