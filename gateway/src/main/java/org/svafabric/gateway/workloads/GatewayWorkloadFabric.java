@@ -219,6 +219,15 @@ class GatewayWorkloadFabric implements WorkloadFabric {
     }
 
     @Override
+    public java.util.Map<String, java.util.Map<String, Long>> smmuCounters() {
+        java.util.Map<String, java.util.Map<String, Long>> out = new java.util.LinkedHashMap<>();
+        for (org.svafabric.api.iommu.IommuViews.Smmu smmu : clients.iommu().smmus()) {
+            out.put(smmu.name(), smmu.metrics() == null ? java.util.Map.of() : smmu.metrics());
+        }
+        return out;
+    }
+
+    @Override
     public List<String> invalidationEvents(String type, Integer pasid, List<String> devices, Instant from) {
         List<String> out = new ArrayList<>();
         List<String> scope = pasid != null ? java.util.Collections.singletonList(null) : devices;

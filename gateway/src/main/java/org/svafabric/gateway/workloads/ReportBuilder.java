@@ -20,6 +20,11 @@ final class ReportBuilder {
     }
 
     static WorkloadReport build(WorkloadStats s, WorkloadReport.Invalidations invalidations, Long reclaimedPages) {
+        return build(s, invalidations, reclaimedPages, null);
+    }
+
+    static WorkloadReport build(WorkloadStats s, WorkloadReport.Invalidations invalidations, Long reclaimedPages,
+                                List<WorkloadReport.SmmuActivity> smmus) {
         long jobs = s.jobs();
         double elapsed = s.elapsedSeconds();
         List<WorkloadReport.PercentilePoint> curve = new ArrayList<>();
@@ -43,7 +48,7 @@ final class ReportBuilder {
                 invalidations, series, model(s),
                 s.pinnedPages() > 0 ? new WorkloadReport.Pinning(s.pinnedPages(), s.pinMicros.getTotalCount() > 0 ? latency(s.pinMicros) : null,
                         s.jobPinModelNanos(), s.pinPriced() ? s.pinModelNanos() : null) : null,
-                reclaimedPages);
+                reclaimedPages, smmus);
     }
 
     /** The timing model's view: absent unless some job carried a model. */

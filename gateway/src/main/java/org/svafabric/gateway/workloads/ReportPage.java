@@ -103,6 +103,12 @@ public class ReportPage {
                     + (r.pinning.modelNanosPerJob !== undefined ? '; model per job ' + fmt(r.pinning.modelNanosPerJob / 1000) + ' us' : '')
                     + (r.pinning.modelNanos !== undefined ? '; model in all ' + fmt(r.pinning.modelNanos / 1000) + ' us' : ''));
                 if (r.reclaimedPages !== undefined) row(t, 'pages reclaimed while jobs ran', fmt(r.reclaimedPages, 0));
+                (r.smmus || []).forEach(function (m) {
+                  row(t, m.smmu, fmt(m.priqRequests, 0) + ' page requests, ' + fmt(m.cmdqCommands, 0) + ' commands ('
+                    + fmt(m.cmdqSyncs, 0) + ' CMD_SYNC), ' + fmt(m.tlbiCommands, 0) + ' TLBI, ' + fmt(m.atcInvCommands, 0)
+                    + ' ATC_INV, ' + fmt(m.broadcastTlbis, 0) + ' broadcast TLBI; IOTLB ' + fmt(m.iotlbHits, 0) + ' hits / '
+                    + fmt(m.iotlbMisses, 0) + ' misses');
+                });
                 row(t, 'model', r.model ? fmt(r.model.bytesPerSecond / 1048576, 2) + ' MiB/s; job latency (ns) ' + pct(r.model.jobLatencyNanos)
                     : 'absent: the jobs carried no timing model');
               } else {

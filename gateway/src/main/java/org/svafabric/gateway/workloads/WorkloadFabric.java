@@ -75,4 +75,7 @@ public interface WorkloadFabric {
      * on {@code pasid}, or, with {@code pasid} null, those without PASID on {@code devices}.
      */
     List<String> invalidationEvents(String type, Integer pasid, List<String> devices, Instant from);
+
+    /** Each SMMU's counters (smmu.* by name), in the topology's order: what the report's per-SMMU part is the difference of. */
+    java.util.Map<String, java.util.Map<String, Long>> smmuCounters();
 }

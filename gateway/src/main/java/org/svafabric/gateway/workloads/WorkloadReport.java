@@ -15,12 +15,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                       (pinned: without PASID, on its devices) during the workload, from the event log
  * @param pinning        pinned mode: pages pinned by MAP_DMA, and the MAP_DMA + UNMAP_DMA wall clock of each fresh destination
  * @param reclaimedPages reclaim: pages the reclaimer swapped out while the jobs ran
+ * @param smmus          each SMMU's queue and invalidation counters over the timed part (service-wide: every
+ *                       caller's traffic on that SMMU counts), so a run spread over several SMMUs shows where it went
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkloadReport(long jobs, Errors errors, double elapsedSeconds, double jobsPerSecond, double bytesPerSecond,
                              Latency jobLatencyMicros, Percentiles prgRoundTripMicros, List<PercentilePoint> latencyCurve,
                              FaultsPerJob faultsPerJob, Invalidations invalidations, List<SeriesPoint> series, Model model,
-                             Pinning pinning, Long reclaimedPages) {
+                             Pinning pinning, Long reclaimedPages, List<SmmuActivity> smmus) {
 
     public record Errors(long count, List<String> reasons) {
     }
@@ -62,6 +64,27 @@ public record WorkloadReport(long jobs, Errors errors, double elapsedSeconds, do
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Pinning(long pages, Latency mapUnmapMicros, Long modelNanosPerJob, Long modelNanos) {
+    }
+
+    /**
+     * What one SMMU did during the timed part: page requests its driver took from the PRI queue, commands written
+     * to its command queue and CMD_SYNCs waited for, CMD_TLBI_* and CMD_ATC_INV issued, IOTLB hits and misses, and
+     * the CPU's broadcast TLBIs it applied (BTM).
+     */
+    public record SmmuActivity(String smmu, long priqRequests, long cmdqCommands, long cmdqSyncs, long tlbiCommands,
+                               long atcInvCommands, long iotlbHits, long iotlbMisses, long broadcastTlbis) {
+
+        /** The counters between two snapshots of {@code GET /iommu/v1/smmus} metrics. */
+        static SmmuActivity between(String smmu, Map<String, Long> before, Map<String, Long> after) {
+            return new SmmuActivity(smmu, delta("smmu.priq.requests", before, after), delta("smmu.cmdq.commands", before, after),
+                    delta("smmu.cmdq.syncs", before, after), delta("smmu.tlbi.commands", before, after),
+                    delta("smmu.atc_inv.commands", before, after), delta("smmu.tlb.hits", before, after),
+                    delta("smmu.tlb.misses", before, after), delta("smmu.btm.applied", before, after));
+        }
+
+        private static long delta(String name, Map<String, Long> before, Map<String, Long> after) {
+            return after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L);
+        }
     }
 
     /** While the workload runs. */

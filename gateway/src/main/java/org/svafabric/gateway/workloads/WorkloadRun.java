@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +48,8 @@ final class WorkloadRun {
     enum End { COMPLETED, FAILED, CANCELLED }
 
     /** {@code failure}: why it FAILED (null otherwise); {@code invalidations} null when the timed part did not run. */
-    record Outcome(End end, String failure, WorkloadReport.Invalidations invalidations, Long reclaimedPages) {
+    record Outcome(End end, String failure, WorkloadReport.Invalidations invalidations, Long reclaimedPages,
+                   List<WorkloadReport.SmmuActivity> smmus) {
     }
 
     private record Slot(int index, DeviceInfo device, long pid, Integer pasid, long srcA, long srcB, long dst,
@@ -101,6 +103,7 @@ final class WorkloadRun {
     Outcome run() {
         String failure = null;
         WorkloadReport.Invalidations invalidations = null;
+        List<WorkloadReport.SmmuActivity> smmus = null;
         try {
             setUp();
             List<Slot> slots = new ArrayList<>();
@@ -109,6 +112,7 @@ final class WorkloadRun {
             }
             if (!cancelled) {
                 Instant from = Instant.now();
+                Map<String, Map<String, Long>> countersBefore = smmuCounters();
                 stats.timedPartStarts();
                 try {
                     runSlots(slots);
@@ -117,6 +121,7 @@ final class WorkloadRun {
                 }
                 failure = slotFailure.get();
                 invalidations = countInvalidations(from);
+                smmus = smmuActivity(countersBefore, smmuCounters());
             }
         } catch (RuntimeException e) {
             failure = "setup: " + reason(e);
@@ -128,7 +133,26 @@ final class WorkloadRun {
             }
         }
         End end = failure != null ? End.FAILED : cancelled ? End.CANCELLED : End.COMPLETED;
-        return new Outcome(end, failure, invalidations, plan.faultMode() == FaultMode.RECLAIM ? reclaimed.sum() : null);
+        return new Outcome(end, failure, invalidations, plan.faultMode() == FaultMode.RECLAIM ? reclaimed.sum() : null, smmus);
+    }
+
+    /** Each SMMU's counters now; empty when iommu-service does not answer (the report then has no per-SMMU part). */
+    private Map<String, Map<String, Long>> smmuCounters() {
+        try {
+            return fabric.smmuCounters();
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static List<WorkloadReport.SmmuActivity> smmuActivity(Map<String, Map<String, Long>> before,
+                                                                  Map<String, Map<String, Long>> after) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return null;
+        }
+        List<WorkloadReport.SmmuActivity> out = new ArrayList<>();
+        after.forEach((smmu, counters) -> out.add(WorkloadReport.SmmuActivity.between(smmu, before.getOrDefault(smmu, Map.of()), counters)));
+        return out;
     }
 
     private void setUp() {

@@ -121,7 +121,7 @@ public class Workloads implements DisposableBean {
             repo.save(w);
             WorkloadRun.Outcome o = run.run();
             String report = stats.timedPartStarted()
-                    ? JSON.writeValueAsString(ReportBuilder.build(stats, o.invalidations(), o.reclaimedPages())) : null;
+                    ? JSON.writeValueAsString(ReportBuilder.build(stats, o.invalidations(), o.reclaimedPages(), o.smmus())) : null;
             w = repo.findById(id).orElseThrow();
             w.ended(WorkloadStatus.valueOf(o.end().name()), report, o.failure());
             repo.save(w);

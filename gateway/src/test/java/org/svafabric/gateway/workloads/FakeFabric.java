@@ -233,6 +233,18 @@ class FakeFabric implements WorkloadFabric {
         return "TLBI".equals(type) ? List.of("NH_VA asid 3 va 0x1000 (+2 more)", "NH_ASID asid 3") : List.of("x");
     }
 
+    /** Two SMMUs whose page-request counter grows by a job's worth on every read: the report takes the difference. */
+    private final java.util.concurrent.atomic.AtomicLong smmuReads = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public Map<String, Map<String, Long>> smmuCounters() {
+        long n = smmuReads.getAndIncrement();
+        Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+        out.put("smmu0", Map.of("smmu.priq.requests", 10 * n, "smmu.tlbi.commands", 3 * n));
+        out.put("smmu1", Map.of("smmu.priq.requests", 5 * n, "smmu.btm.applied", 7 * n));
+        return out;
+    }
+
     private Map<Long, byte[]> mem(long pid) {
         Map<Long, byte[]> m = memory.get(pid);
         if (m == null) {

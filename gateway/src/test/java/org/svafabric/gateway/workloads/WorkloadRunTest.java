@@ -45,6 +45,9 @@ class WorkloadRunTest {
         assertThat(stats.bytes()).isEqualTo(9 * 16384L);
         assertThat(stats.pageRequests()).as("warm: every destination was resident").isZero();
         assertThat(o.invalidations()).as("TLBI events count their batched commands").isEqualTo(new WorkloadReport.Invalidations(2 * 4, 2));
+        assertThat(o.smmus()).as("each SMMU's counters between the snapshots before and after the timed part").containsExactly(
+                new WorkloadReport.SmmuActivity("smmu0", 10, 0, 0, 3, 0, 0, 0, 0),
+                new WorkloadReport.SmmuActivity("smmu1", 5, 0, 0, 0, 0, 0, 0, 7));
         assertNothingLeft();
     }
 
