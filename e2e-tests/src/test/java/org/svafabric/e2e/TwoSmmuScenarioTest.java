@@ -186,6 +186,55 @@ class TwoSmmuScenarioTest {
         });
     }
 
+    /**
+     * An iommu-service restart resets both SMMUs: every bond behind either is gone, and a process bound afterwards
+     * gets fresh translations on both: no ATC or IOTLB entry of the old owner of its PASID survives on either. Each
+     * device works in its own buffer, which the same mmap sequence puts at the same address in both processes, so a
+     * stale entry would land B's bytes in A's memory.
+     */
+    @Test
+    void anIommuRestartResetsBothSmmusAndANewProcessNeverSeesTheOldOnesMemory() {
+        int len = 64 * Story.PAGE;
+        List<String> devs = List.of(SVA0, SVA1);
+        long a = s.process("before-reset");
+        Map<String, Long> bufA = Map.of(SVA0, s.mmap(a, len, "rw"), SVA1, s.mmap(a, len, "rw"));
+        s.svaInit(SVA0);
+        s.svaInit(SVA1);
+        int pasidA = s.bind(SVA0, a);
+        assertThat(s.bind(SVA1, a)).isEqualTo(pasidA);
+        for (String dev : devs) {
+            s.completed(dev, Map.of("op", "memset", "pasid", pasidA, "dst", Story.hex(bufA.get(dev)), "length", len, "value", 0xa5));
+        }
+
+        fabric.restart("iommu");
+
+        s.svaInit(SVA0);
+        s.svaInit(SVA1);
+        for (String dev : devs) {
+            assertThat(admin().get("/devices/" + dev + "/sva/bonds").json().toString()).as("the reset dropped A's bond on " + dev)
+                    .doesNotContain("\"pid\":" + a);
+        }
+        long b = s.process("after-reset");
+        Map<String, Long> bufB = Map.of(SVA0, s.mmap(b, len, "rw"), SVA1, s.mmap(b, len, "rw"));
+        int pasidB = s.bind(SVA0, b);
+        assertThat(s.bind(SVA1, b)).isEqualTo(pasidB);
+        for (String dev : devs) {
+            JsonNode job = s.completed(dev, Map.of("op", "memset", "pasid", pasidB, "dst", Story.hex(bufB.get(dev)), "length",
+                    len, "value", 0x5b));
+            assertThat(job.path("faults").path("pageRequests").asLong()).as("fresh translations behind " + dev).isPositive();
+        }
+        byte[] a5 = new byte[len];
+        Arrays.fill(a5, (byte) 0xa5);
+        byte[] b5 = new byte[len];
+        Arrays.fill(b5, (byte) 0x5b);
+        for (String dev : devs) {
+            assertThat(s.read(a, bufA.get(dev), len)).as("A's memory keeps A's bytes (" + dev + ")").isEqualTo(a5);
+            assertThat(s.read(b, bufB.get(dev), len)).as("B's bytes are in B's memory (" + dev + ")").isEqualTo(b5);
+        }
+        assertThat(s.api().delete("/processes/" + a).status()).isEqualTo(202);
+        assertThat(s.api().delete("/processes/" + b).status()).isEqualTo(202);
+    }
+
     private static int groupOf(String device) {
         for (JsonNode g : s.api().get("/vfio/groups").json()) {
             if (g.path("devices").toString().contains("\"" + device + "\"")) {
