@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.svafabric.api.boot.BootId;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.bus.MemoryBusClient;
 import org.svafabric.api.faults.FaultInjector;
@@ -47,9 +48,16 @@ public class DeviceConfiguration {
         return new RestIommuPort(clients, settings.stallTimeout());
     }
 
+    /** This boot of this shard: a peer of its own to the other services ("device-service-1" of several shards). */
+    @Bean
+    BootId bootId(DeviceSettings settings) {
+        return BootId.generate(settings.deviceShard().peerName());
+    }
+
+    /** Job ids carry the shard ("j1-42"), so that they are unique across shards and name where the job is. */
     @Bean
     JobTable jobTable(DeviceSettings settings) {
-        return new JobTable(settings.jobsRetained());
+        return new JobTable(settings.jobsRetained(), settings.deviceShard().jobPrefix());
     }
 
     @Bean
@@ -69,7 +77,7 @@ public class DeviceConfiguration {
         EventLog log = eventLog.getIfAvailable();
         Consumer<FabricEvent> events = log == null ? e -> { } : owners.attributing(log::emit);
         Topology topology = TopologyLoader.load(topologyFile);
-        return new Devices(topology, d -> new DeviceDriver(
+        return new Devices(topology, settings.deviceShard(), d -> new DeviceDriver(
                 new Device(d, iommu.toSmmu(topology.smmuNameOf(d)), ram, meters, events, settings, System::nanoTime), jobs,
                 events, settings.stopTimeout()),
                 iommu, journal, events);

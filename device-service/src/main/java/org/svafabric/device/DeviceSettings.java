@@ -18,11 +18,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param stallTimeout       read timeout of an untranslated transaction (a stall holds it until CMD_RESUME)
  * @param lookaheadSegments  segments an engine with ATS translates ahead of the one it moves (0: none); fewer when
  *                           the ATC could not hold them next to the current one
+ * @param shard              which device-service shard this is ({@code device.shard}, env FABRIC_DEVICE_SHARD; 0)
+ * @param shards             how many shards share the topology ({@code device.shards}, env FABRIC_DEVICE_SHARDS; 1):
+ *                           this one serves the devices {@link org.svafabric.api.topology.DeviceShards#ownerOf} gives it
  */
 @ConfigurationProperties("device")
 public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer queueDepth, Integer engines,
                              Duration prgResponseTimeout, Duration stopTimeout, Duration waitTimeout, Integer jobsRetained,
-                             Duration stallTimeout, Integer lookaheadSegments) {
+                             Duration stallTimeout, Integer lookaheadSegments, Integer shard, Integer shards) {
 
     public DeviceSettings {
         segmentBytes = segmentBytes == null ? 256 * 1024 : segmentBytes;
@@ -38,9 +41,20 @@ public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer que
         if (lookaheadSegments < 0) {
             throw new IllegalArgumentException("device.lookahead-segments must be >= 0");
         }
+        shard = shard == null ? 0 : shard;
+        shards = shards == null ? 1 : shards;
+        if (shards < 1 || shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("device.shard must be in 0..device.shards-1 and device.shards >= 1, not shard "
+                    + shard + " of " + shards);
+        }
+    }
+
+    /** Which part of the topology this instance serves. */
+    public DeviceShard deviceShard() {
+        return new DeviceShard(shard, shards);
     }
 
     public static DeviceSettings defaults() {
-        return new DeviceSettings(null, null, null, null, null, null, null, null, null, null);
+        return new DeviceSettings(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

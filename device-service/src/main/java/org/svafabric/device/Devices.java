@@ -28,6 +28,7 @@ import org.svafabric.device.iommu.IommuPort;
 public final class Devices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Devices.class);
 
+    private final DeviceShard shard;
     private final Function<DeviceDescription, DeviceDriver> probe;
     private final IommuPort iommu;
     private final HotplugJournal journal;
@@ -40,6 +41,16 @@ public final class Devices implements AutoCloseable {
 
     public Devices(Topology topology, Function<DeviceDescription, DeviceDriver> probe, IommuPort iommu, HotplugJournal journal,
                    Consumer<FabricEvent> events) {
+        this(topology, DeviceShard.ALL, probe, iommu, journal, events);
+    }
+
+    /**
+     * Only the devices {@code shard} serves: those of the topology and the journal that another shard serves are
+     * left to it, and a hotplug of one is refused (EINVAL, naming the shard that serves it).
+     */
+    public Devices(Topology topology, DeviceShard shard, Function<DeviceDescription, DeviceDriver> probe, IommuPort iommu,
+                   HotplugJournal journal, Consumer<FabricEvent> events) {
+        this.shard = shard;
         this.probe = probe;
         this.iommu = iommu;
         this.journal = journal;
@@ -47,9 +58,15 @@ public final class Devices implements AutoCloseable {
         this.topology = topology.withoutDevices();
         this.timing = topology.timing().table();
         for (DeviceDescription d : topology.devices()) {
-            add(d);
+            if (shard.serves(d)) {
+                add(d);
+            }
         }
         for (DeviceDescription d : journal.all()) {
+            if (!shard.serves(d)) {
+                log.warn("hot-plugged device {} is served by another shard now ({} shards) and is left out here", d.id(), shard.shards());
+                continue;
+            }
             try {
                 add(d);
             } catch (ErrnoException e) {
@@ -74,6 +91,9 @@ public final class Devices implements AutoCloseable {
 
     /** Hot-plugs a device: EINVAL with every reason it is refused, EIO when iommu-service does not take it. */
     public synchronized DeviceDriver hotplug(DeviceDescription d) {
+        if (d != null && !shard.serves(d)) {
+            throw shard.notMine(d);
+        }
         topology.plus(d);
         try {
             iommu.hotplug(d);
@@ -86,6 +106,11 @@ public final class Devices implements AutoCloseable {
         journal.plugged(d);
         events.accept(FabricEvent.of("HOTPLUG", d.id(), d.streamId(), null, null, null, d.type() + " device added"));
         return drv;
+    }
+
+    /** The part of the topology this instance serves. */
+    public DeviceShard shard() {
+        return shard;
     }
 
     /** Every device, in topology then plug order. */

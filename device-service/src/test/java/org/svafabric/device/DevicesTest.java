@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
+import org.svafabric.api.topology.DeviceShards;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.device.driver.DeviceDriver;
 import org.svafabric.device.engine.JobTable;
@@ -42,9 +43,13 @@ class DevicesTest {
     }
 
     private Devices boot(Topology t, HotplugJournal journal) {
+        return boot(t, DeviceShard.ALL, journal);
+    }
+
+    private Devices boot(Topology t, DeviceShard shard, HotplugJournal journal) {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        JobTable jobs = new JobTable(100);
-        return new Devices(t, d -> new DeviceDriver(new Device(d, smmu, smmu.ram, meters, e -> { }, DeviceSettings.defaults(),
+        JobTable jobs = new JobTable(100, shard.jobPrefix());
+        return new Devices(t, shard, d -> new DeviceDriver(new Device(d, smmu, smmu.ram, meters, e -> { }, DeviceSettings.defaults(),
                 System::nanoTime), jobs, e -> { }, DeviceSettings.defaults().stopTimeout()), smmu, journal, e -> { });
     }
 
@@ -101,5 +106,51 @@ class DevicesTest {
             assertThat(devices.all()).extracting(d -> d.device().id()).containsExactly("te");
             assertThat(devices.get("te").device().canStall()).isTrue();
         }
+    }
+
+    @Test
+    void eachShardServesTheDevicesDeviceShardsGivesItAndTogetherTheyServeAll() {
+        Topology t = Topology.loadDefault();
+        List<String> served = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            DeviceShard shard = new DeviceShard(k, 2);
+            try (Devices devices = boot(t, shard, new ListJournal())) {
+                for (DeviceDriver d : devices.all()) {
+                    assertThat(DeviceShards.ownerOf(d.device().description(), 2)).isEqualTo(k);
+                    served.add(d.device().id());
+                }
+            }
+        }
+        assertThat(served).containsExactlyInAnyOrderElementsOf(t.devices().stream().map(DeviceDescription::id).toList());
+    }
+
+    @Test
+    void aHotplugOfADeviceAnotherShardServesIsRefusedNamingThatShard() {
+        ListJournal journal = new ListJournal();
+        try (Devices devices = boot(Topology.loadDefault(), new DeviceShard(0, 2), journal)) {
+            DeviceDescription other = new DeviceDescription("dma9", "platform", 0x29, null, null, null, 4, true, null, null, null, 1);
+            assertThatThrownBy(() -> devices.hotplug(other)).isInstanceOfSatisfying(ErrnoException.class, e -> {
+                assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+                assertThat(e.status().value()).isEqualTo(400);
+                assertThat(e.getMessage()).contains("device-service shard 1 of 2").contains("device-service-1");
+            });
+            assertThat(smmu.hotplugged).isEmpty();
+            assertThat(journal.plugged).isEmpty();
+            DeviceDescription mine = new DeviceDescription("dma8", "platform", 0x28, null, null, null, 4, true, null, null, null, 0);
+            assertThat(devices.hotplug(mine).device().id()).isEqualTo("dma8");
+        }
+        // A journal entry another shard serves (the shard count changed) is left out.
+        try (Devices shard1 = boot(Topology.loadDefault(), new DeviceShard(1, 2), journal)) {
+            assertThat(shard1.all()).extracting(d -> d.device().id()).doesNotContain("dma8");
+        }
+    }
+
+    @Test
+    void aShardsJobIdsNameIt() {
+        assertThat(new JobTable(10, new DeviceShard(1, 3).jobPrefix()).nextId()).isEqualTo("j1-1");
+        assertThat(new JobTable(10, DeviceShard.ALL.jobPrefix()).nextId()).isEqualTo("j-1");
+        JobTable t = new JobTable(10, "j2-");
+        assertThatThrownBy(() -> t.get("j-1")).isInstanceOfSatisfying(ErrnoException.class,
+                e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
     }
 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.device.DeviceJobsApi;
+import org.svafabric.device.engine.Job;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -44,7 +45,8 @@ public class JobController implements DeviceJobsApi {
         }
         JobTable.Page p = jobs.page(new JobTable.Filter(device, pasid, status(status), uid), page, size);
         int shown = page == null ? (int) Math.max(0, (p.total() - 1) / size) : page;
-        return new DeviceViews.JobPage(p.items().stream().map(Views::job).toList(), shown, size, p.total());
+        return new DeviceViews.JobPage(p.items().stream().map(Views::job).toList(), shown, size, p.total(),
+                p.items().stream().map(Job::submittedMillis).toList());
     }
 
     private static JobStatus status(String s) {

@@ -17,6 +17,8 @@ public final class Job {
     private final JobSpec spec;
     private final Long uid;
     private final long submittedNanos;
+    /** Wall clock at submission: orders the jobs of several device-service shards in one listing. */
+    private final long submittedMillis = System.currentTimeMillis();
     private final AtomicReference<JobStatus> status = new AtomicReference<>(JobStatus.QUEUED);
     private final AtomicLong bytes = new AtomicLong();
     private final FaultCounters faults = new FaultCounters();
@@ -56,6 +58,11 @@ public final class Job {
 
     public String id() {
         return id;
+    }
+
+    /** When it was submitted, by the wall clock (ms since the epoch). */
+    public long submittedMillis() {
+        return submittedMillis;
     }
 
     /** The driver's fault handler attributes an unrecoverable fault to this job. */

@@ -11,7 +11,8 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 
 /**
- * Every job of every device, by id ("j-<n>", unique across devices, in submission order).
+ * Every job of every device, by id ("j-<n>", unique across devices, in submission order; with several
+ * device-service shards "j<shard>-<n>", unique across shards).
  * Finished jobs are kept for inspection up to {@code retained}; beyond, the oldest finished ones
  * are forgotten.
  */
@@ -19,13 +20,21 @@ public final class JobTable {
     private final AtomicLong next = new AtomicLong(1);
     private final ConcurrentSkipListMap<Long, Job> jobs = new ConcurrentSkipListMap<>();
     private final int retained;
+    /** "j-", or "j1-" for shard 1 of several device-service shards. */
+    private final String prefix;
 
     public JobTable(int retained) {
+        this(retained, "j-");
+    }
+
+    /** {@code prefix}: what every id starts with ("j-"; a shard's, such as "j1-", keeps ids unique across shards). */
+    public JobTable(int retained, String prefix) {
         this.retained = retained;
+        this.prefix = prefix;
     }
 
     public String nextId() {
-        return "j-" + next.getAndIncrement();
+        return prefix + next.getAndIncrement();
     }
 
     public void add(Job job) {
@@ -105,16 +114,16 @@ public final class JobTable {
         }
     }
 
-    private static long number(String id) {
-        return Long.parseLong(id.substring(2));
+    private long number(String id) {
+        return Long.parseLong(id.substring(prefix.length()));
     }
 
-    private static Long parse(String id) {
-        if (id == null || !id.startsWith("j-")) {
+    private Long parse(String id) {
+        if (id == null || !id.startsWith(prefix)) {
             return null;
         }
         try {
-            return Long.parseLong(id.substring(2));
+            return Long.parseLong(id.substring(prefix.length()));
         } catch (NumberFormatException e) {
             return null;
         }

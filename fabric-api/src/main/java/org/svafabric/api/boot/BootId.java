@@ -22,6 +22,35 @@ public record BootId(String service, String id) {
     public static final String DEVICE = "device-service";
     public static final String GATEWAY = "gateway";
 
+    /**
+     * The name a device-service shard goes by as a peer: {@value #DEVICE} when there is one shard (as before shards),
+     * {@code device-service-<shard>} for each of several, so that every shard is a peer of its own and a shard's
+     * reboot is told apart from its neighbours' boot ids.
+     */
+    public static String deviceShard(int shard, int shards) {
+        return shards <= 1 ? DEVICE : DEVICE + "-" + shard;
+    }
+
+    /** Whether {@code service} names device-service or one of its shards. */
+    public static boolean isDevice(String service) {
+        return service != null && (service.equals(DEVICE) || deviceShardOf(service) >= 0);
+    }
+
+    /** The shard {@code service} names: 0 for {@value #DEVICE}, k for {@code device-service-k}, -1 for another service. */
+    public static int deviceShardOf(String service) {
+        if (DEVICE.equals(service)) {
+            return 0;
+        }
+        if (service == null || !service.startsWith(DEVICE + "-")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(service.substring(DEVICE.length() + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     public static BootId generate(String service) {
         return new BootId(service, UUID.randomUUID().toString());
     }

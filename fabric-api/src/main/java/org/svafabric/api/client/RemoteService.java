@@ -36,7 +36,7 @@ public enum RemoteService {
         return switch (this) {
             case MM -> props.services().mm();
             case IOMMU -> props.services().iommu();
-            case DEVICE -> props.services().device();
+            case DEVICE -> props.services().deviceUrls().get(0);
         };
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -81,6 +82,8 @@ public final class ServiceClients {
     private final PeerBoots boots;
     /** Clients are immutable and thread-safe: one per service, interface and read timeout, built once. */
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
+    /** device-service's shards (one when {@code fabric.services.device-shards} is empty), and where each device is. */
+    private final DeviceShardClients deviceShards;
 
     public ServiceClients(FabricProperties props) {
         this(props, null, null);
@@ -118,6 +121,16 @@ public final class ServiceClients {
                 .build();
         guard.baseUrls(s -> s.baseUrl(props));
         guard.healthProbe(this::answersHealth);
+        this.deviceShards = new DeviceShardClients(this, props.services().deviceUrls().size());
+        if (boots != null) {
+            // A shard's reboot took away only what that shard held: its devices are learned again from it alone.
+            boots.addListener(deviceShards::peerRebooted);
+        }
+    }
+
+    /** device-service's shards: the client of the shard that serves a device, every shard for a fan-out. */
+    public DeviceShardClients deviceShards() {
+        return deviceShards;
     }
 
     public ServiceGuard guard() {
@@ -136,6 +149,10 @@ public final class ServiceClients {
         return of(RemoteService.IOMMU, IommuApi.class);
     }
 
+    /**
+     * device-service's API; with several shards, each call goes to the shard that serves its device, and the device
+     * list, job listing and audit gather every shard (see {@link DeviceShardClients#routed}).
+     */
     public DeviceApi device() {
         return of(RemoteService.DEVICE, DeviceApi.class);
     }
@@ -145,11 +162,33 @@ public final class ServiceClients {
         return of(service, api, props.timeouts().read());
     }
 
-    /** The same for calls that legitimately take long (a DMA job the caller waits for, a stalled transaction). */
+    /**
+     * The same for calls that legitimately take long (a DMA job the caller waits for, a stalled transaction).
+     * device-service with several shards: {@link DeviceApi} and its parts are routed by device; any other interface
+     * (events, faults, health) is shard 0's, and a caller that wants every shard asks {@link #deviceShards()}.
+     */
     public <T> T of(RemoteService service, Class<T> api, Duration readTimeout) {
-        Object c = clients.computeIfAbsent(service + " " + api.getName() + " " + readTimeout,
-                k -> guard.guard(service, api, proxy(service.baseUrl(props), api, readTimeout)));
+        if (service == RemoteService.DEVICE && deviceShards.count() > 1 && api.isAssignableFrom(DeviceApi.class)) {
+            return api.cast(deviceShards.routed(readTimeout));
+        }
+        return of(service == RemoteService.DEVICE ? deviceShards.remote(0) : Remote.of(service), api, readTimeout);
+    }
+
+    /** {@code api} of one instance (a device-service shard) with the configured read timeout. */
+    public <T> T of(Remote remote, Class<T> api) {
+        return of(remote, api, props.timeouts().read());
+    }
+
+    /** {@code api} of one instance, under that instance's own breaker. */
+    public <T> T of(Remote remote, Class<T> api, Duration readTimeout) {
+        Object c = clients.computeIfAbsent(remote.peer() + " " + api.getName() + " " + readTimeout,
+                k -> guard.guard(remote, api, proxy(remote.baseUrl(props), api, readTimeout)));
         return api.cast(c);
+    }
+
+    /** The configured read timeout of service-to-service calls. */
+    public Duration readTimeout() {
+        return props.timeouts().read();
     }
 
     private <T> T proxy(String baseUrl, Class<T> api, Duration readTimeout) {
@@ -190,7 +229,7 @@ public final class ServiceClients {
      * Whether {@code service} answers its health endpoint now: lets a breaker opened while it was down close as
      * soon as it is back (after {@code ./fabric up} reports it healthy, the next call goes through).
      */
-    private boolean answersHealth(RemoteService service) {
+    private boolean answersHealth(Remote service) {
         HttpGet req = new HttpGet(URI.create(service.baseUrl(props) + "/actuator/health"));
         req.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(HEALTH_TIMEOUT)).build());
         try {
@@ -212,6 +251,12 @@ public final class ServiceClients {
         }
         if (u.equals(s.iommu())) {
             return BootId.IOMMU;
+        }
+        List<String> shards = s.deviceUrls();
+        for (int k = 0; k < shards.size(); k++) {
+            if (u.equals(shards.get(k))) {
+                return BootId.deviceShard(k, shards.size());
+            }
         }
         if (u.equals(s.device())) {
             return BootId.DEVICE;

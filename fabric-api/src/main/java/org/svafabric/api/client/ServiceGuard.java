@@ -3,8 +3,8 @@ package org.svafabric.api.client;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -37,17 +37,19 @@ public final class ServiceGuard {
     public static final String SERVICE_UNAVAILABLE = "service-unavailable";
 
     private final Duration openWait;
-    private final Map<RemoteService, CircuitBreaker> breakers = new EnumMap<>(RemoteService.class);
+    private final CircuitBreakerConfig config;
+    /** One breaker per instance: each device-service shard has its own, so one dead shard does not fail the others. */
+    private final Map<Remote, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     /** Why the last call that counted against each service failed ("connection refused"), for the fail-fast detail. */
-    private final Map<RemoteService, String> lastFailure = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Remote, String> lastFailure = new ConcurrentHashMap<>();
     /** One health probe per service at a time; the others fail fast meanwhile. */
-    private final Map<RemoteService, AtomicBoolean> probing = new EnumMap<>(RemoteService.class);
-    private volatile Function<RemoteService, String> baseUrls;
-    private volatile Predicate<RemoteService> healthy;
+    private final Map<Remote, AtomicBoolean> probing = new ConcurrentHashMap<>();
+    private volatile Function<Remote, String> baseUrls;
+    private volatile Predicate<Remote> healthy;
 
     public ServiceGuard(Duration openWait) {
         this.openWait = openWait;
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+        this.config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(4)
                 .minimumNumberOfCalls(2)
@@ -56,11 +58,6 @@ public final class ServiceGuard {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .build();
-        for (RemoteService s : RemoteService.values()) {
-            CircuitBreaker cb = CircuitBreaker.of(s.serviceName(), config);
-            breakers.put(s, cb);
-            probing.put(s, new AtomicBoolean());
-        }
     }
 
     public ServiceGuard() {
@@ -68,11 +65,15 @@ public final class ServiceGuard {
     }
 
     public CircuitBreaker breaker(RemoteService service) {
-        return breakers.get(service);
+        return breaker(Remote.of(service));
+    }
+
+    public CircuitBreaker breaker(Remote remote) {
+        return breakers.computeIfAbsent(remote, r -> CircuitBreaker.of(r.peer(), config));
     }
 
     /** Where each service is, for the problem's detail ("mm-service (RAM, processes) at http://..."). */
-    public void baseUrls(Function<RemoteService, String> baseUrls) {
+    public void baseUrls(Function<Remote, String> baseUrls) {
         this.baseUrls = baseUrls;
     }
 
@@ -81,13 +82,18 @@ public final class ServiceGuard {
      * asks, and a service that answers closes the breaker, so a restarted service is usable as soon as it is
      * healthy, not only after the open wait. Null: no probe (the breaker waits {@code openWait}).
      */
-    public void healthProbe(Predicate<RemoteService> healthy) {
+    public void healthProbe(Predicate<Remote> healthy) {
         this.healthy = healthy;
     }
 
     /** Runs one call to {@code service} under its breaker. */
     public <T> T call(RemoteService service, Supplier<T> call) {
-        CircuitBreaker cb = breakers.get(service);
+        return call(Remote.of(service), call);
+    }
+
+    /** Runs one call to one instance (a device-service shard) under its own breaker. */
+    public <T> T call(Remote service, Supplier<T> call) {
+        CircuitBreaker cb = breaker(service);
         if (!cb.tryAcquirePermission() && !backAgain(service, cb)) {
             String last = lastFailure.get(service);
             throw unavailable(service, (last == null ? "" : last + "; ") + "calls to it fail fast until it answers again", retryAfter());
@@ -115,9 +121,10 @@ public final class ServiceGuard {
     }
 
     /** The breaker is open: one caller at a time asks the service's health; a healthy answer closes the breaker. */
-    private boolean backAgain(RemoteService service, CircuitBreaker cb) {
-        Predicate<RemoteService> probe = healthy;
-        if (probe == null || !probing.get(service).compareAndSet(false, true)) {
+    private boolean backAgain(Remote service, CircuitBreaker cb) {
+        Predicate<Remote> probe = healthy;
+        AtomicBoolean busy = probing.computeIfAbsent(service, k -> new AtomicBoolean());
+        if (probe == null || !busy.compareAndSet(false, true)) {
             return false;
         }
         try {
@@ -127,12 +134,17 @@ public final class ServiceGuard {
             }
             return false;
         } finally {
-            probing.get(service).set(false);
+            busy.set(false);
         }
     }
 
     /** {@code target} (an HTTP service client of {@code api}) with every method call run through {@link #call}. */
     public <T> T guard(RemoteService service, Class<T> api, T target) {
+        return guard(Remote.of(service), api, target);
+    }
+
+    /** The same for one instance (a device-service shard). */
+    public <T> T guard(Remote service, Class<T> api, T target) {
         Object proxy = Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[]{api}, (self, method, args) -> {
             if (method.getDeclaringClass() == Object.class) {
                 return method.invoke(target, args);
@@ -196,7 +208,12 @@ public final class ServiceGuard {
      * caller lost.
      */
     public ErrnoException unavailable(RemoteService service, String why, long retryAfterSeconds) {
-        Function<RemoteService, String> urls = baseUrls;
+        return unavailable(Remote.of(service), why, retryAfterSeconds);
+    }
+
+    /** The same for one instance: "device-service shard 1 of 2 (...) at http://... did not answer: ...". */
+    public ErrnoException unavailable(Remote service, String why, long retryAfterSeconds) {
+        Function<Remote, String> urls = baseUrls;
         String at = urls == null ? null : urls.apply(service);
         return new ErrnoException(Errno.EIO, SERVICE_UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE,
                 service.describe() + (at == null ? "" : " at " + at) + " did not answer"

@@ -97,7 +97,16 @@ public final class DeviceViews {
     public record Faults(long pageRequests, long groups, long stalls, long invalid) {
     }
 
-    public record JobPage(List<Job> items, int page, int size, long total) {
+    /**
+     * One page of a shard's jobs. {@code submittedMillis}: each item's submission time (wall clock, ms), in item
+     * order, so that the gateway can merge the pages of several device-service shards in submission order; absent
+     * from an answer that does not give it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobPage(List<Job> items, int page, int size, long total, List<Long> submittedMillis) {
+        public JobPage(List<Job> items, int page, int size, long total) {
+            this(items, page, size, total, null);
+        }
     }
 
     /** mm_exit's return value: 0, or non-zero when the handler did not stop DMA ("possible PASID leak"). */

@@ -111,12 +111,17 @@ public class FabricWebAutoConfiguration {
         Map<String, String> all = new LinkedHashMap<>();
         all.put(BootId.MM, s.mm());
         all.put(BootId.IOMMU, s.iommu());
-        all.put(BootId.DEVICE, s.device());
+        List<String> shards = s.deviceUrls();
+        for (int k = 0; k < shards.size(); k++) {
+            all.put(BootId.deviceShard(k, shards.size()), shards.get(k));
+        }
         all.put(BootId.GATEWAY, s.gateway());
         String watch = env.getProperty("fabric.boot.watch", "");
         Map<String, String> peers = new LinkedHashMap<>();
         all.forEach((name, url) -> {
-            boolean wanted = watch.isBlank() ? !name.equals(BootId.GATEWAY) : List.of(watch.split("\\s*,\\s*")).contains(name);
+            List<String> named = List.of(watch.split("\\s*,\\s*"));
+            boolean wanted = watch.isBlank() ? !name.equals(BootId.GATEWAY)
+                    : named.contains(name) || (BootId.isDevice(name) && named.contains(BootId.DEVICE));
             if (wanted && !name.equals(self.service())) {
                 peers.put(name, url);
             }
@@ -128,8 +133,9 @@ public class FabricWebAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnBean(JdbcTemplate.class)
-    EventLog eventLog(Environment env, JdbcTemplate jdbc, MeterRegistry meters) {
-        return new EventLog(env.getProperty("spring.application.name", "service"), jdbc, meters,
+    EventLog eventLog(Environment env, JdbcTemplate jdbc, MeterRegistry meters, BootId self) {
+        // Named as the service is a peer (BootId): a device-service shard's events are "device-service-1:<seq>".
+        return new EventLog(self.service(), jdbc, meters,
                 env.getProperty("fabric.events.retained", Integer.class, 100_000));
     }
 

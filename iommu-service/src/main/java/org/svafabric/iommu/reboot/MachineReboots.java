@@ -1,7 +1,6 @@
 package org.svafabric.iommu.reboot;
 
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +11,7 @@ import org.svafabric.api.boot.ServiceReboot;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.api.DeviceCatalog;
+import org.svafabric.iommu.client.DeviceServiceClient;
 import org.svafabric.iommu.core.sva.IommuSva;
 import org.svafabric.iommu.core.sva.SvaDeviceView;
 
@@ -22,9 +22,10 @@ import org.svafabric.iommu.core.sva.SvaDeviceView;
  * page table a CD pointed at were in that RAM, so each bond and io_mm is reported gone (UNBIND, with the
  * reason) and the service reboots: a fresh SMMU model and driver probe again into the new RAM, and reset
  * every endpoint's ATC before ATS is enabled again.</li>
- * <li>device-service rebooted: its device drivers were reloaded and its endpoints came out of reset, so
- * the bonds they held are gone: SVA is shut down on each device (UNBIND with the reason), and the device
- * list is taken again, so devices hot-plugged meanwhile appear behind the SMMU.</li>
+ * <li>device-service (or one of its shards) rebooted: its device drivers were reloaded and its endpoints came out
+ * of reset, so the bonds they held are gone: SVA is shut down on each of its devices (UNBIND with the reason), and
+ * its device list is taken again, so devices hot-plugged meanwhile appear behind the SMMU. A shard's reboot touches
+ * only the devices that shard serves: the others' bonds and jobs go on.</li>
  * </ul>
  */
 public final class MachineReboots implements PeerRebootListener {
@@ -32,24 +33,22 @@ public final class MachineReboots implements PeerRebootListener {
 
     private final IommuSva sva;
     private final DeviceCatalog catalog;
-    private final Supplier<List<DeviceViews.Device>> deviceList;
+    private final DeviceServiceClient devices;
     private final ServiceReboot.Handle reboot;
 
-    public MachineReboots(IommuSva sva, DeviceCatalog catalog, Supplier<List<DeviceViews.Device>> deviceList,
-                          ServiceReboot.Handle reboot) {
+    public MachineReboots(IommuSva sva, DeviceCatalog catalog, DeviceServiceClient devices, ServiceReboot.Handle reboot) {
         this.sva = sva;
         this.catalog = catalog;
-        this.deviceList = deviceList;
+        this.devices = devices;
         this.reboot = reboot;
     }
 
     @Override
     public void peerRebooted(PeerReboot r) {
-        switch (r.service()) {
-            case BootId.MM -> ramRebooted(r);
-            case BootId.DEVICE -> devicesReset(r);
-            default -> {
-            }
+        if (BootId.MM.equals(r.service())) {
+            ramRebooted(r);
+        } else if (BootId.isDevice(r.service())) {
+            devicesReset(r);
         }
     }
 
@@ -64,8 +63,23 @@ public final class MachineReboots implements PeerRebootListener {
     }
 
     private void devicesReset(PeerReboot r) {
+        int shard = devices.shardOfPeer(r.service());
+        if (shard < 0) {
+            log.warn("{} is no device-service shard of this fabric ({} shards configured); ignored", r.service(), devices.shardCount());
+            return;
+        }
         String why = r.describe() + ": its device drivers were reloaded, the bond is gone";
+        // The rebooted shard's list first: it says which devices are its own (what the routing knew of it was forgotten).
+        List<DeviceViews.Device> list = null;
+        try {
+            list = devices.devicesOf(shard);
+        } catch (RuntimeException e) {
+            log.warn("device list of {} not taken again: {}", r.service(), e.getMessage());
+        }
         for (SvaDeviceView d : sva.devices()) {
+            if (devices.shardCount() > 1 && devices.shardOf(d.device()) != shard) {
+                continue;
+            }
             sva.initialisedDevice(d.device()).ifPresent(dev -> {
                 try {
                     sva.deviceShutdown(dev, why);
@@ -74,16 +88,15 @@ public final class MachineReboots implements PeerRebootListener {
                 }
             });
         }
-        try {
-            for (DeviceViews.Device d : deviceList.get()) {
-                try {
-                    catalog.add(d.description());
-                } catch (ErrnoException refused) {
-                    log.error("device {} not added behind the SMMU after {}: {}", d.id(), r.describe(), refused.getMessage());
-                }
+        if (list == null) {
+            return;
+        }
+        for (DeviceViews.Device d : list) {
+            try {
+                catalog.add(d.description());
+            } catch (ErrnoException refused) {
+                log.error("device {} not added behind the SMMU after {}: {}", d.id(), r.describe(), refused.getMessage());
             }
-        } catch (RuntimeException e) {
-            log.warn("device list not taken again after {}: {}", r.describe(), e.getMessage());
         }
     }
 }

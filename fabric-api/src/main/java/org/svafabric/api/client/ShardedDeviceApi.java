@@ -1,0 +1,138 @@
+package org.svafabric.api.client;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.http.ResponseEntity;
+import org.svafabric.api.audit.AuditViews;
+import org.svafabric.api.device.DeviceApi;
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.topology.DeviceDescription;
+
+/**
+ * device-service's {@link DeviceApi} over several shards ({@link DeviceShardClients}): a call about a device goes to
+ * the shard that serves it (and fails as that shard's 503 when it does not answer), a hotplug to the shard
+ * {@link org.svafabric.api.topology.DeviceShards#ownerOf} names, a job by id to the shard its id names; the device
+ * list and the job listing gather every shard that answers (all shards failing: the first one's failure), the audit
+ * every shard, and the timing table comes from the first shard that answers.
+ */
+public final class ShardedDeviceApi implements DeviceApi {
+    private final DeviceShardClients shards;
+    private final Duration readTimeout;
+
+    ShardedDeviceApi(DeviceShardClients shards, Duration readTimeout) {
+        this.shards = shards;
+        this.readTimeout = readTimeout;
+    }
+
+    public DeviceShardClients shards() {
+        return shards;
+    }
+
+    private DeviceApi of(String device) {
+        return shards.forDevice(device, DeviceApi.class, readTimeout);
+    }
+
+    @Override
+    public List<DeviceViews.Device> devices() {
+        DeviceShardClients.Listing l = shards.devices();
+        if (l.answered().isEmpty() && !l.failures().isEmpty()) {
+            throw l.failures().values().iterator().next();
+        }
+        return l.devices();
+    }
+
+    @Override
+    public DeviceViews.Device device(String id) {
+        return of(id).device(id);
+    }
+
+    @Override
+    public ResponseEntity<DeviceViews.Device> hotplug(DeviceDescription description) {
+        int k = shards.shardOf(description);
+        ResponseEntity<DeviceViews.Device> r = shards.shard(k, DeviceApi.class, readTimeout).hotplug(description);
+        shards.learnOne(k, r.getBody());
+        return r;
+    }
+
+    @Override
+    public ResponseEntity<DeviceViews.Job> submit(String id, DeviceRequests.Job body, boolean wait, Long uid) {
+        return of(id).submit(id, body, wait, uid);
+    }
+
+    @Override
+    public ResponseEntity<Void> registerMmExitHandler(String id, DeviceRequests.MmExitHandler body) {
+        return of(id).registerMmExitHandler(id, body);
+    }
+
+    @Override
+    public DeviceViews.MmExitAck mmExit(String id, DeviceRequests.MmExit body) {
+        return of(id).mmExit(id, body);
+    }
+
+    @Override
+    public ResponseEntity<Void> deviceFault(String id, DeviceRequests.DeviceFault body) {
+        return of(id).deviceFault(id, body);
+    }
+
+    @Override
+    public ResponseEntity<Void> release(String id, int pasid) {
+        return of(id).release(id, pasid);
+    }
+
+    @Override
+    public DeviceViews.Job job(String jobId) {
+        return shards.job(jobId);
+    }
+
+    @Override
+    public DeviceViews.JobPage jobs(String device, Integer pasid, String status, Long uid, Integer page, int size) {
+        return shards.jobs(device, pasid, status, uid, page, size).value();
+    }
+
+    @Override
+    public ResponseEntity<Void> enable(String id, DeviceRequests.PcieControl body) {
+        return of(id).enable(id, body);
+    }
+
+    @Override
+    public ResponseEntity<Void> disable(String id, DeviceRequests.PcieControl body) {
+        return of(id).disable(id, body);
+    }
+
+    @Override
+    public DeviceViews.AtcInvalidated atcInvalidate(String id, DeviceRequests.AtcInvalidation body) {
+        return of(id).atcInvalidate(id, body);
+    }
+
+    @Override
+    public ResponseEntity<Void> prgResponse(String id, DeviceRequests.PrgResponse body) {
+        return of(id).prgResponse(id, body);
+    }
+
+    @Override
+    public DeviceViews.Timing timing() {
+        RuntimeException first = null;
+        for (int k = 0; k < shards.count(); k++) {
+            try {
+                return shards.shard(k, DeviceApi.class, readTimeout).timing();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first;
+    }
+
+    @Override
+    public AuditViews.Device audit() {
+        return shards.audit();
+    }
+
+    @Override
+    public String toString() {
+        return "device-service over " + shards.count() + " shards";
+    }
+}

@@ -1,0 +1,91 @@
+package org.svafabric.iommu.reboot;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.error.ErrnoException;
+import org.svafabric.iommu.api.DeviceCatalog;
+import org.svafabric.iommu.client.DeviceServiceClient;
+import org.svafabric.iommu.driver.ArmSmmuV3;
+
+/**
+ * A device-service shard that did not answer when the SMMU discovered its devices (it was down, or still starting)
+ * brings its devices later: until every shard was listed, the missing ones are asked again now and then, and each
+ * device of a shard that answers is added behind the SMMU as discovery adds one (its endpoint's ATC reset first).
+ * Its first answer is no reboot (nothing was known of it), so {@link MachineReboots} would not see it.
+ */
+public final class LateShards implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(LateShards.class);
+
+    private final DeviceServiceClient devices;
+    private final DeviceCatalog catalog;
+    private final ArmSmmuV3 driver;
+    private final Duration interval;
+    private volatile ScheduledExecutorService timer;
+
+    public LateShards(DeviceServiceClient devices, DeviceCatalog catalog, ArmSmmuV3 driver, Duration interval) {
+        this.devices = devices;
+        this.catalog = catalog;
+        this.driver = driver;
+        this.interval = interval;
+    }
+
+    /** One round: the missing shards' devices, if any answers now. */
+    public void checkNow() {
+        if (!catalog.discovered() || devices.missingShards().isEmpty()) {
+            return;
+        }
+        for (DeviceViews.Device d : devices.retryMissing()) {
+            try {
+                catalog.add(d.description());
+                driver.resetEndpointAtProbe(d.id());
+                log.info("device {} of a device-service shard that answered late is behind the SMMU", d.id());
+            } catch (ErrnoException refused) {
+                log.error("device {} not added behind the SMMU: {}", d.id(), refused.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("device {} of a late shard not added yet: {}", d.id(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        if (timer != null || devices.shardCount() < 2) {
+            return;
+        }
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "late-device-shards");
+            th.setDaemon(true);
+            return th;
+        });
+        long ms = Math.max(100, interval.toMillis());
+        t.scheduleWithFixedDelay(() -> {
+            try {
+                checkNow();
+            } catch (RuntimeException e) {
+                log.debug("late shards: {}", e.getMessage());
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+        timer = t;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService t = timer;
+        timer = null;
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}
