@@ -27,6 +27,7 @@ import org.svafabric.mm.MmServiceApplication;
  * The whole fabric in one test JVM: mm-service, iommu-service, device-service and the gateway,
  * each in its own Spring context on its own random loopback port, wired to each other by base
  * URL so that every call between them is real HTTP. Each service gets a fresh in-memory H2.
+ * {@link #startSharded} runs several device-service shards ("device", "device-1", ...).
  */
 public final class Fabric implements AutoCloseable {
     public static final String SERVICE_TOKEN = "e2e-service-token-" + UUID.randomUUID();
@@ -42,17 +43,42 @@ public final class Fabric implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Path dataDir;
 
-    private Fabric(Map<String, String> extraProperties) throws IOException {
+    /** How many device-service shards run: "device" is shard 0, "device-1", "device-2", ... the others. */
+    private final int deviceShards;
+
+    private Fabric(Map<String, String> extraProperties, int deviceShards) throws IOException {
+        if (deviceShards < 1) {
+            throw new IllegalArgumentException("at least one device-service shard");
+        }
+        this.deviceShards = deviceShards;
         dataDir = Files.createTempDirectory("sva-fabric-e2e");
         for (String s : List.of("mm", "iommu", "device", "gateway")) {
             ports.put(s, freePort());
         }
+        for (int k = 1; k < deviceShards; k++) {
+            ports.put(deviceShard(k), freePort());
+        }
         String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> extra = new LinkedHashMap<>(extraProperties);
+        if (deviceShards > 1) {
+            List<String> urls = new ArrayList<>();
+            for (int k = 0; k < deviceShards; k++) {
+                urls.add(url(deviceShard(k)));
+            }
+            extra.putIfAbsent("fabric.services.device-shards", String.join(",", urls));
+        }
         try {
-            start("mm", MmServiceApplication.builder(), run, extraProperties);
-            start("device", DeviceServiceApplication.builder(), run, extraProperties);
-            start("iommu", IommuServiceApplication.builder(), run, extraProperties);
-            start("gateway", GatewayApplication.builder(), run, extraProperties);
+            start("mm", MmServiceApplication.builder(), run, extra);
+            for (int k = 0; k < deviceShards; k++) {
+                Map<String, String> own = new LinkedHashMap<>(extra);
+                if (deviceShards > 1) {
+                    own.put("device.shard", String.valueOf(k));
+                    own.put("device.shards", String.valueOf(deviceShards));
+                }
+                start(deviceShard(k), DeviceServiceApplication.builder(), run, own);
+            }
+            start("iommu", IommuServiceApplication.builder(), run, extra);
+            start("gateway", GatewayApplication.builder(), run, extra);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -65,7 +91,25 @@ public final class Fabric implements AutoCloseable {
 
     /** Extra properties are passed to every service (a service ignores what is not its own). */
     public static Fabric start(Map<String, String> extraProperties) throws IOException {
-        return new Fabric(extraProperties);
+        return new Fabric(extraProperties, 1);
+    }
+
+    /**
+     * The fabric with {@code deviceShards} device-service instances, each serving its part of the topology
+     * ({@code device.shard} of {@code device.shards}); every service knows them all
+     * ({@code fabric.services.device-shards}). Shard 0 is the service "device", shard k "device-k".
+     */
+    public static Fabric startSharded(int deviceShards, Map<String, String> extraProperties) throws IOException {
+        return new Fabric(extraProperties, deviceShards);
+    }
+
+    /** The harness's name of device-service shard {@code k}: "device" for shard 0, "device-k" for the others. */
+    public static String deviceShard(int k) {
+        return k == 0 ? "device" : "device-" + k;
+    }
+
+    public int deviceShards() {
+        return deviceShards;
     }
 
     private void start(String name, SpringApplicationBuilder builder, String run, Map<String, String> extra) {
@@ -163,7 +207,12 @@ public final class Fabric implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String name : List.of("gateway", "iommu", "device", "mm")) {
+        List<String> order = new ArrayList<>(List.of("gateway", "iommu"));
+        for (int k = deviceShards - 1; k >= 0; k--) {
+            order.add(deviceShard(k));
+        }
+        order.add("mm");
+        for (String name : order) {
             ConfigurableApplicationContext c = contexts.remove(name);
             if (c != null) {
                 c.close();

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.client.DeviceShardClients;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.device.DeviceViews;
@@ -38,27 +39,49 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "Devices", description = "The fabric's PCIe and platform devices, hotplug")
 public class DeviceController {
     private final DeviceApi devices;
+    private final DeviceShardClients shards;
     private final IommuApi iommu;
     private final FanOut fanOut;
 
     public DeviceController(ServiceClients clients, FanOut fanOut) {
         this.devices = clients.device();
+        this.shards = clients.deviceShards();
         this.iommu = clients.iommu();
         this.fanOut = fanOut;
     }
 
+    /**
+     * With several device-service shards, every shard's devices; a shard that does not answer takes only its own
+     * away: the others are listed and {@value DeviceShardClients#UNAVAILABLE_HEADER} names it (no shard answering is
+     * that shard's 503).
+     */
     @GetMapping
     @Operation(summary = "Every device with its capabilities and SVA state")
     @Answers(status = 200)
-    public List<DeviceView> list(Caller caller) {
+    public ResponseEntity<List<DeviceView>> list(Caller caller) {
         // Both services at once: the listing costs the slower of the two calls, not their sum.
         CompletableFuture<List<IommuViews.Device>> svaStates = fanOut.start(iommu::devices);
-        List<DeviceViews.Device> all = devices.devices();
+        List<DeviceViews.Device> all;
+        String unavailable = "";
+        if (shards.count() == 1) {
+            all = devices.devices();
+        } else {
+            DeviceShardClients.Listing l = shards.devices();
+            if (l.answered().isEmpty()) {
+                throw l.failures().values().iterator().next();
+            }
+            all = l.devices();
+            unavailable = l.unavailableHeader();
+        }
         Map<String, IommuViews.Device> behind = new HashMap<>();
         for (IommuViews.Device d : FanOut.join(svaStates)) {
             behind.put(d.id(), d);
         }
-        return all.stream().map(d -> DeviceView.of(d, behind.get(d.id()))).toList();
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        if (!unavailable.isEmpty()) {
+            ok.header(DeviceShardClients.UNAVAILABLE_HEADER, unavailable);
+        }
+        return ok.body(all.stream().map(d -> DeviceView.of(d, behind.get(d.id()))).toList());
     }
 
     @GetMapping("/{dev}")

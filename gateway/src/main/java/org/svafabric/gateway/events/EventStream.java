@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import org.svafabric.api.client.RemoteService;
+import org.svafabric.api.client.Remote;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.gateway.security.Caller;
@@ -61,7 +61,7 @@ public class EventStream implements DisposableBean {
     /** @param lastEventId the {@code Last-Event-ID} a reconnecting client sends, or null for a new stream */
     public SseEmitter subscribe(Caller caller, EventGatherer.Filter filter, String lastEventId) {
         Map<String, Long> position = new ConcurrentHashMap<>(lastEventId == null ? Map.of() : parse(lastEventId));
-        for (Map.Entry<String, RemoteService> svc : gatherer.services().entrySet()) {
+        for (Map.Entry<String, Remote> svc : gatherer.services().entrySet()) {
             // A service the client has no position in starts at its newest event: no replay unasked.
             position.computeIfAbsent(svc.getKey(), k -> newestSeq(svc.getValue()));
         }
@@ -103,7 +103,7 @@ public class EventStream implements DisposableBean {
         return j.toString();
     }
 
-    private long newestSeq(RemoteService base) {
+    private long newestSeq(Remote base) {
         try {
             List<FabricEvent> last = gatherer.newest(base, ALL, 1);
             return last.isEmpty() ? 0 : last.get(last.size() - 1).seq();
@@ -120,22 +120,22 @@ public class EventStream implements DisposableBean {
         if (now.isEmpty()) {
             return;
         }
-        List<FabricEvent> fresh = new ArrayList<>();
-        Map<String, String> serviceOfEvents = new ConcurrentHashMap<>();
-        for (Map.Entry<String, RemoteService> svc : gatherer.services().entrySet()) {
+        // Each event with the log it came from (two device-service shards' events may look alike but for that).
+        List<Map.Entry<String, FabricEvent>> fresh = new ArrayList<>();
+        for (Map.Entry<String, Remote> svc : gatherer.services().entrySet()) {
             long from = now.stream().mapToLong(s -> s.position().getOrDefault(svc.getKey(), 0L)).min().orElse(0);
             try {
                 for (FabricEvent e : gatherer.fetch(svc.getValue(), from, ALL, BATCH)) {
-                    fresh.add(e);
-                    serviceOfEvents.put(e.id(), svc.getKey());
+                    fresh.add(Map.entry(svc.getKey(), e));
                 }
             } catch (RuntimeException e) {
                 log.debug("event poll of {} failed: {}", svc.getKey(), e.getMessage());
             }
         }
-        fresh.sort(Comparator.comparing(FabricEvent::time).thenComparing(FabricEvent::service).thenComparing(FabricEvent::seq));
-        for (FabricEvent e : fresh) {
-            deliver(now, serviceOfEvents.get(e.id()), e);
+        fresh.sort(Comparator.comparing((Map.Entry<String, FabricEvent> x) -> x.getValue().time())
+                .thenComparing(x -> x.getValue().service()).thenComparing(x -> x.getValue().seq()));
+        for (Map.Entry<String, FabricEvent> e : fresh) {
+            deliver(now, e.getKey(), e.getValue());
         }
     }
 

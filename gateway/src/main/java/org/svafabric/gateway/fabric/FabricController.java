@@ -9,6 +9,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.svafabric.api.client.HealthApi;
+import org.svafabric.api.client.DeviceShardClients;
+import org.svafabric.api.client.Remote;
 import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.device.DeviceViews;
@@ -45,21 +47,30 @@ public class FabricController {
     public FabricView fabric(Caller caller) {
         // Every part at once (each call and its failure handling as before): the view costs its slowest call.
         CompletableFuture<Part<List<IommuViews.Smmu>>> smmus = fanOut.start(() -> part("smmu", () -> clients.iommu().smmus()));
-        CompletableFuture<Part<List<DeviceViews.Device>>> devices = fanOut.start(() -> part("devices", () -> clients.device().devices()));
-        CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health(RemoteService.MM));
-        CompletableFuture<FabricView.Health> iommu = fanOut.start(() -> health(RemoteService.IOMMU));
-        CompletableFuture<FabricView.Health> device = fanOut.start(() -> health(RemoteService.DEVICE));
+        DeviceShardClients shards = clients.deviceShards();
+        CompletableFuture<DeviceShardClients.Listing> devices = fanOut.start(shards::devices);
+        CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health(Remote.of(RemoteService.MM)));
+        CompletableFuture<FabricView.Health> iommu = fanOut.start(() -> health(Remote.of(RemoteService.IOMMU)));
+        List<CompletableFuture<FabricView.Health>> device = new ArrayList<>();
+        for (int k = 0; k < shards.count(); k++) {
+            Remote r = shards.remote(k);
+            device.add(fanOut.start(() -> health(r)));
+        }
         FabricFaults.Summary faultSummary = faults.summary();
         List<FabricView.Unavailable> unavailable = new ArrayList<>();
         List<IommuViews.Smmu> smmuViews = FanOut.join(smmus).value(unavailable);
-        List<DeviceViews.Device> deviceViews = FanOut.join(devices).value(unavailable);
+        // Each shard's devices: a shard that does not answer takes only its own away, and is named.
+        DeviceShardClients.Listing listing = FanOut.join(devices);
+        List<DeviceViews.Device> deviceViews = listing.answered().isEmpty() && !listing.failures().isEmpty() ? null : listing.devices();
+        listing.failures().forEach((k, e) -> unavailable.add(unavailable("devices", e)));
+        List<FabricView.Health> shardHealth = device.stream().map(FanOut::join).toList();
         FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
-                FanOut.join(mm), FanOut.join(iommu), FanOut.join(device));
+                FanOut.join(mm), FanOut.join(iommu), overall(shardHealth), shards.count() == 1 ? null : shardViews(shardHealth));
         return new FabricView(smmuViews == null || smmuViews.isEmpty() ? null : smmuViews.get(0), smmuViews, deviceViews,
                 services, faultSummary, unavailable.isEmpty() ? null : unavailable);
     }
 
-    private FabricView.Health health(RemoteService s) {
+    private FabricView.Health health(Remote s) {
         String url = s.baseUrl(props);
         try {
             HealthApi.Health h = clients.of(s, HealthApi.class).health();
@@ -67,6 +78,38 @@ public class FabricController {
         } catch (RuntimeException e) {
             return new FabricView.Health(url, "DOWN", e.getMessage());
         }
+    }
+
+    /** device-service as one: its one shard's health, or UP when every shard is (else the first other status, naming who). */
+    private static FabricView.Health overall(List<FabricView.Health> shards) {
+        if (shards.size() == 1) {
+            return shards.get(0);
+        }
+        List<String> notUp = new ArrayList<>();
+        String status = "UP";
+        for (int k = 0; k < shards.size(); k++) {
+            FabricView.Health h = shards.get(k);
+            if (!"UP".equals(h.status())) {
+                notUp.add(k + " (" + h.status() + ")");
+                status = "UP".equals(status) ? h.status() : status;
+            }
+        }
+        String urls = String.join(",", shards.stream().map(FabricView.Health::url).toList());
+        return new FabricView.Health(urls, status, notUp.isEmpty() ? null : "device-service shards not up: " + String.join(", ", notUp));
+    }
+
+    private static List<FabricView.ShardHealth> shardViews(List<FabricView.Health> shards) {
+        List<FabricView.ShardHealth> out = new ArrayList<>();
+        for (int k = 0; k < shards.size(); k++) {
+            FabricView.Health h = shards.get(k);
+            out.add(new FabricView.ShardHealth(k, h.url(), h.status(), h.error()));
+        }
+        return out;
+    }
+
+    private static FabricView.Unavailable unavailable(String part, RuntimeException e) {
+        return e instanceof ErrnoException ee ? new FabricView.Unavailable(part, ee.getMessage(), ee.errno().name())
+                : new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null);
     }
 
     /** A part of the view, or why it could not be read. */

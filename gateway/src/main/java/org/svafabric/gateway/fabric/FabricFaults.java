@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
+import org.svafabric.api.client.DeviceShardClients;
 import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
@@ -53,11 +54,17 @@ public class FabricFaults {
 
     private final ServiceClients clients;
     private final Map<String, FaultApi> services = new LinkedHashMap<>();
+    /** device-service's faults go to each of its shards: one about a device to the shard that serves it. */
+    private final List<FaultApi> deviceShards = new ArrayList<>();
 
     public FabricFaults(ServiceClients clients) {
         this.clients = clients;
         services.put(RemoteService.IOMMU.serviceName(), clients.of(RemoteService.IOMMU, FaultApi.class));
         services.put(RemoteService.DEVICE.serviceName(), clients.of(RemoteService.DEVICE, FaultApi.class));
+        DeviceShardClients shards = clients.deviceShards();
+        for (int k = 0; k < shards.count(); k++) {
+            deviceShards.add(shards.shard(k, FaultApi.class));
+        }
     }
 
     public View view(Caller caller) {
@@ -101,11 +108,36 @@ public class FabricFaults {
         // Clear first, then arm: a failure half-way leaves no fault armed rather than a mixture.
         clearAll();
         byService.forEach((service, specs) -> {
-            if (!specs.isEmpty()) {
+            if (specs.isEmpty()) {
+                return;
+            }
+            if (!service.equals(RemoteService.DEVICE.serviceName()) || deviceShards.size() == 1) {
                 services.get(service).arm(specs);
+                return;
+            }
+            DeviceShardClients shards = clients.deviceShards();
+            for (int k = 0; k < deviceShards.size(); k++) {
+                int shard = k;
+                List<FaultSpec> mine = specs.stream().filter(f -> f.device() == null || shards.shardOf(f.device()) == shard).toList();
+                if (!mine.isEmpty()) {
+                    deviceShards.get(k).arm(mine);
+                }
             }
         });
         return view(caller);
+    }
+
+    /** Each service's fault API: device-service's once per shard. */
+    private List<FaultApi> all() {
+        List<FaultApi> out = new ArrayList<>();
+        services.forEach((name, api) -> {
+            if (name.equals(RemoteService.DEVICE.serviceName())) {
+                out.addAll(deviceShards);
+            } else {
+                out.add(api);
+            }
+        });
+        return out;
     }
 
     public void clear(Caller caller) {
@@ -114,12 +146,12 @@ public class FabricFaults {
     }
 
     private void clearAll() {
-        services.values().forEach(FaultApi::clear);
+        all().forEach(FaultApi::clear);
     }
 
     private List<ArmedFault> armed() {
         List<ArmedFault> out = new ArrayList<>();
-        for (FaultApi service : services.values()) {
+        for (FaultApi service : all()) {
             List<ArmedFault> got = service.list();
             if (got != null) {
                 out.addAll(got);

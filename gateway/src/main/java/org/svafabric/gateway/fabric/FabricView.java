@@ -16,12 +16,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record FabricView(IommuViews.Smmu smmu, List<IommuViews.Smmu> smmus, List<DeviceViews.Device> devices,
                          Services services, FabricFaults.Summary faults, List<Unavailable> unavailable) {
 
-    /** Each service of the fabric with its health (the actuator's status: UP, DOWN, ...). */
-    public record Services(Health gateway, Health mm, Health iommu, Health device) {
+    /**
+     * Each service of the fabric with its health (the actuator's status: UP, DOWN, ...). With several device-service
+     * shards, {@code deviceShards} has one entry per shard, and {@code device} is UP only when every shard is (else
+     * the first shard's status that is not UP, its error naming the shards that are not).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Services(Health gateway, Health mm, Health iommu, Health device, List<ShardHealth> deviceShards) {
+        public Services(Health gateway, Health mm, Health iommu, Health device) {
+            this(gateway, mm, iommu, device, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Health(String url, String status, String error) {
+    }
+
+    /** One device-service shard's health. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ShardHealth(int shard, String url, String status, String error) {
     }
 
     /** A part of the view that could not be read: {@code part} is "smmu" or "devices". */

@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.svafabric.api.client.DeviceShardClients;
 import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.device.DeviceApi;
@@ -34,8 +35,10 @@ public class JobSubmission {
     /** ?wait=true holds the call until the job completes, page faults and stalls included. */
     private final DeviceApi patientDevices;
     private final PasidOwnership pasids;
+    private final DeviceShardClients shards;
 
     public JobSubmission(ServiceClients clients, PasidOwnership pasids) {
+        this.shards = clients.deviceShards();
         this.devices = clients.device();
         this.patientDevices = clients.of(RemoteService.DEVICE, DeviceApi.class, WAIT_TIMEOUT);
         this.pasids = pasids;
@@ -96,10 +99,16 @@ public class JobSubmission {
     public ResponseEntity<List<DeviceViews.Job>> list(Caller caller, String device, String status, Integer page, Integer size) {
         Paging.check(page, size);
         int s = size == null ? Paging.DEFAULT_SIZE : size;
-        DeviceViews.JobPage r = devices.jobs(blank(device), null, blank(status), caller.isAdmin() ? null : caller.uid(), page, s);
+        // Every shard's jobs merged in submission order (one shard: its page); a shard that does not answer is named.
+        DeviceShardClients.Merged<DeviceViews.JobPage> merged = shards.jobs(blank(device), null, blank(status),
+                caller.isAdmin() ? null : caller.uid(), page, s);
+        DeviceViews.JobPage r = merged.value();
         long total = r == null ? 0 : r.total();
         int shown = r == null ? 0 : r.page();
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok().header(Headers.TOTAL_COUNT, String.valueOf(total));
+        if (!merged.failures().isEmpty()) {
+            ok.header(DeviceShardClients.UNAVAILABLE_HEADER, merged.unavailableHeader());
+        }
         if ((long) (shown + 1) * s < total) {
             StringBuilder next = new StringBuilder("</api/v1/jobs?page=").append(shown + 1).append("&size=").append(s);
             if (blank(device) != null) {

@@ -234,7 +234,7 @@ class GatewayWorkloadFabric implements WorkloadFabric {
         for (String device : scope) {
             long after = 0;
             while (true) {
-                List<FabricEvent> page = events.fetch(RemoteService.IOMMU, after,
+                List<FabricEvent> page = events.fetch(org.svafabric.api.client.Remote.of(RemoteService.IOMMU), after,
                         new EventGatherer.Filter(type, device, pasid, null, from.toString()), EVENT_PAGE);
                 for (FabricEvent e : page) {
                     if (pasid != null || e.pasid() == null) {
