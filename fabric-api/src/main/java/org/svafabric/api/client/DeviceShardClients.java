@@ -57,6 +57,7 @@ public final class DeviceShardClients {
     private final Map<String, Integer> learned = new ConcurrentHashMap<>();
     private final Map<Duration, ShardedDeviceApi> routed = new ConcurrentHashMap<>();
     private volatile long lastLearned = System.nanoTime() - 2 * RELEARN_NANOS;
+    private volatile Set<Integer> lastUnavailable = Set.of();
     private volatile ExecutorService pool;
 
     DeviceShardClients(ServiceClients clients, int count) {
@@ -96,15 +97,40 @@ public final class DeviceShardClients {
 
     /** The shard that serves device {@code id}: learned, else (after asking the shards again) its hash's. */
     public int shardOf(String id) {
+        return route(id).shard();
+    }
+
+    /** Where a call about device {@code id} goes, and whether a listing said so ({@code learned}) or only the hash. */
+    public record Route(int shard, boolean learned) {
+    }
+
+    public Route route(String id) {
         if (count == 1) {
-            return 0;
+            return new Route(0, true);
         }
         Integer k = learned.get(id);
         if (k == null && System.nanoTime() - lastLearned > RELEARN_NANOS) {
             devices();
             k = learned.get(id);
         }
-        return k != null ? k : DeviceShards.ownerOfId(id == null ? "" : id, count);
+        return k != null ? new Route(k, true) : new Route(DeviceShards.ownerOfId(id == null ? "" : id, count), false);
+    }
+
+    /** The shards the last full listing could not reach (their devices are unknown here until they answer). */
+    public Set<Integer> unavailable() {
+        return lastUnavailable;
+    }
+
+    /**
+     * A device nobody listed, asked where the hash puts it, is not there, while some shard does not answer: it may
+     * be that shard's (a topology's {@code shard:}), so the answer is that shard's 503, not "no such device".
+     */
+    ErrnoException unknownWhileUnavailable(String id, ErrnoException enodev) {
+        Set<Integer> down = lastUnavailable;
+        String which = header(down);
+        Remote first = remote(down.iterator().next());
+        return clients.guard().unavailable(first, "device " + id + " is on no shard that answers ("
+                + enodev.getMessage() + "), and device-service shard(s) " + which + " did not answer the device list", 2);
     }
 
     /** The shard a new device (a hotplug) goes to. */
@@ -250,6 +276,11 @@ public final class DeviceShardClients {
         });
         if (shards.size() == count) {
             lastLearned = System.nanoTime();
+            lastUnavailable = Set.copyOf(g.failures().keySet());
+        } else if (!g.answers().isEmpty()) {
+            Set<Integer> still = new HashSet<>(lastUnavailable);
+            still.removeAll(g.answers().keySet());
+            lastUnavailable = Set.copyOf(still);
         }
         return new Listing(List.copyOf(all), g.answers().keySet(), g.failures());
     }

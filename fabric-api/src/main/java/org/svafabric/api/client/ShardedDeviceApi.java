@@ -2,12 +2,15 @@ package org.svafabric.api.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import org.springframework.http.ResponseEntity;
 import org.svafabric.api.audit.AuditViews;
 import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.device.DeviceViews;
+import org.svafabric.api.error.Errno;
+import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
 
 /**
@@ -20,18 +23,39 @@ import org.svafabric.api.topology.DeviceDescription;
 public final class ShardedDeviceApi implements DeviceApi {
     private final DeviceShardClients shards;
     private final Duration readTimeout;
+    /** Each shard's client, built once (the PCIe link's messages come through here). */
+    private final DeviceApi[] byShard;
 
     ShardedDeviceApi(DeviceShardClients shards, Duration readTimeout) {
         this.shards = shards;
         this.readTimeout = readTimeout;
+        this.byShard = new DeviceApi[shards.count()];
     }
 
     public DeviceShardClients shards() {
         return shards;
     }
 
-    private DeviceApi of(String device) {
-        return shards.forDevice(device, DeviceApi.class, readTimeout);
+    private DeviceApi shard(int k) {
+        DeviceApi a = byShard[k];
+        if (a == null) {
+            a = shards.shard(k, DeviceApi.class, readTimeout);
+            byShard[k] = a;
+        }
+        return a;
+    }
+
+    /** {@code call} on the shard that serves {@code device} (see {@link DeviceShardClients#unknownWhileUnavailable}). */
+    private <R> R on(String device, Function<DeviceApi, R> call) {
+        DeviceShardClients.Route r = shards.route(device);
+        try {
+            return call.apply(shard(r.shard()));
+        } catch (ErrnoException e) {
+            if (!r.learned() && e.errno() == Errno.ENODEV && !shards.unavailable().isEmpty()) {
+                throw shards.unknownWhileUnavailable(device, e);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -45,40 +69,40 @@ public final class ShardedDeviceApi implements DeviceApi {
 
     @Override
     public DeviceViews.Device device(String id) {
-        return of(id).device(id);
+        return on(id, a -> a.device(id));
     }
 
     @Override
     public ResponseEntity<DeviceViews.Device> hotplug(DeviceDescription description) {
         int k = shards.shardOf(description);
-        ResponseEntity<DeviceViews.Device> r = shards.shard(k, DeviceApi.class, readTimeout).hotplug(description);
+        ResponseEntity<DeviceViews.Device> r = shard(k).hotplug(description);
         shards.learnOne(k, r.getBody());
         return r;
     }
 
     @Override
     public ResponseEntity<DeviceViews.Job> submit(String id, DeviceRequests.Job body, boolean wait, Long uid) {
-        return of(id).submit(id, body, wait, uid);
+        return on(id, a -> a.submit(id, body, wait, uid));
     }
 
     @Override
     public ResponseEntity<Void> registerMmExitHandler(String id, DeviceRequests.MmExitHandler body) {
-        return of(id).registerMmExitHandler(id, body);
+        return on(id, a -> a.registerMmExitHandler(id, body));
     }
 
     @Override
     public DeviceViews.MmExitAck mmExit(String id, DeviceRequests.MmExit body) {
-        return of(id).mmExit(id, body);
+        return on(id, a -> a.mmExit(id, body));
     }
 
     @Override
     public ResponseEntity<Void> deviceFault(String id, DeviceRequests.DeviceFault body) {
-        return of(id).deviceFault(id, body);
+        return on(id, a -> a.deviceFault(id, body));
     }
 
     @Override
     public ResponseEntity<Void> release(String id, int pasid) {
-        return of(id).release(id, pasid);
+        return on(id, a -> a.release(id, pasid));
     }
 
     @Override
@@ -93,22 +117,22 @@ public final class ShardedDeviceApi implements DeviceApi {
 
     @Override
     public ResponseEntity<Void> enable(String id, DeviceRequests.PcieControl body) {
-        return of(id).enable(id, body);
+        return on(id, a -> a.enable(id, body));
     }
 
     @Override
     public ResponseEntity<Void> disable(String id, DeviceRequests.PcieControl body) {
-        return of(id).disable(id, body);
+        return on(id, a -> a.disable(id, body));
     }
 
     @Override
     public DeviceViews.AtcInvalidated atcInvalidate(String id, DeviceRequests.AtcInvalidation body) {
-        return of(id).atcInvalidate(id, body);
+        return on(id, a -> a.atcInvalidate(id, body));
     }
 
     @Override
     public ResponseEntity<Void> prgResponse(String id, DeviceRequests.PrgResponse body) {
-        return of(id).prgResponse(id, body);
+        return on(id, a -> a.prgResponse(id, body));
     }
 
     @Override
@@ -116,7 +140,7 @@ public final class ShardedDeviceApi implements DeviceApi {
         RuntimeException first = null;
         for (int k = 0; k < shards.count(); k++) {
             try {
-                return shards.shard(k, DeviceApi.class, readTimeout).timing();
+                return shard(k).timing();
             } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;

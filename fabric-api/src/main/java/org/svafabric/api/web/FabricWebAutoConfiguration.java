@@ -122,7 +122,9 @@ public class FabricWebAutoConfiguration {
             List<String> named = List.of(watch.split("\\s*,\\s*"));
             boolean wanted = watch.isBlank() ? !name.equals(BootId.GATEWAY)
                     : named.contains(name) || (BootId.isDevice(name) && named.contains(BootId.DEVICE));
-            if (wanted && !name.equals(self.service())) {
+            // A device-service shard does not depend on its neighbour shards.
+            boolean neighbourShard = BootId.isDevice(self.service()) && BootId.isDevice(name);
+            if (wanted && !name.equals(self.service()) && !neighbourShard) {
                 peers.put(name, url);
             }
         });

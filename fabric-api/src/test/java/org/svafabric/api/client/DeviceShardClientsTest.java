@@ -274,6 +274,28 @@ class DeviceShardClientsTest {
     }
 
     @Test
+    void aDeviceNobodyCouldListBecauseItsShardIsDownIsThatShards503NotNoSuchDevice() throws IOException {
+        FakeShard s0 = shard(0);
+        FakeShard s1 = shard(1);
+        String hashedTo0 = idOnShard(0, "explicit-");
+        s1.devices.add(hashedTo0); // `shard: 1` in the topology, where the hash says 0
+        s0.devices.add("a0");
+        s1.stop();
+        ServiceClients c = clients(null); // a fresh caller (the gateway restarted while shard 1 was down)
+        assertThatThrownBy(() -> c.device().device(hashedTo0)).isInstanceOfSatisfying(ErrnoException.class, e -> {
+            assertThat(e.status().value()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("device-service shard 1 of 2").contains("did not answer the device list");
+        });
+        assertThat(c.device().device("a0").id()).isEqualTo("a0");
+        s1.start();
+        c.deviceShards().devices();
+        assertThat(c.device().device(hashedTo0).id()).isEqualTo(hashedTo0);
+        String nobody = idOnShard(0, "nobody-");
+        assertThatThrownBy(() -> c.device().device(nobody)).isInstanceOfSatisfying(ErrnoException.class,
+                e -> assertThat(e.errno()).isEqualTo(Errno.ENODEV));
+    }
+
+    @Test
     void noShardAnsweringIsTheFirstShardsFailure() throws IOException {
         FakeShard s0 = shard(0);
         FakeShard s1 = shard(1);
