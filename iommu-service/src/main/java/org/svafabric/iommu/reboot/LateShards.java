@@ -12,7 +12,7 @@ import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.api.DeviceCatalog;
 import org.svafabric.iommu.client.DeviceServiceClient;
-import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.platform.SmmuUnits;
 
 /**
  * A device-service shard that did not answer when the SMMU discovered its devices (it was down, or still starting)
@@ -25,14 +25,14 @@ public final class LateShards implements SmartLifecycle {
 
     private final DeviceServiceClient devices;
     private final DeviceCatalog catalog;
-    private final ArmSmmuV3 driver;
+    private final SmmuUnits units;
     private final Duration interval;
     private volatile ScheduledExecutorService timer;
 
-    public LateShards(DeviceServiceClient devices, DeviceCatalog catalog, ArmSmmuV3 driver, Duration interval) {
+    public LateShards(DeviceServiceClient devices, DeviceCatalog catalog, SmmuUnits units, Duration interval) {
         this.devices = devices;
         this.catalog = catalog;
-        this.driver = driver;
+        this.units = units;
         this.interval = interval;
     }
 
@@ -44,7 +44,7 @@ public final class LateShards implements SmartLifecycle {
         for (DeviceViews.Device d : devices.retryMissing()) {
             try {
                 catalog.add(d.description());
-                driver.resetEndpointAtProbe(d.id());
+                units.of(d.id()).driver().resetEndpointAtProbe(d.id());
                 log.info("device {} of a device-service shard that answered late is behind the SMMU", d.id());
             } catch (ErrnoException refused) {
                 log.error("device {} not added behind the SMMU: {}", d.id(), refused.getMessage());

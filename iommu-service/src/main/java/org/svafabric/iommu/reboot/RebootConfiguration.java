@@ -10,7 +10,7 @@ import org.svafabric.api.boot.ServiceReboot;
 import org.svafabric.iommu.api.DeviceCatalog;
 import org.svafabric.iommu.client.DeviceServiceClient;
 import org.svafabric.iommu.core.sva.IommuSva;
-import org.svafabric.iommu.driver.ArmSmmuV3;
+import org.svafabric.iommu.platform.SmmuUnits;
 
 @Configuration
 class RebootConfiguration {
@@ -23,8 +23,8 @@ class RebootConfiguration {
 
     /** {@code iommu.late-shard-retry} (2s): how often a device-service shard missing from discovery is asked again. */
     @Bean
-    LateShards lateShards(DeviceServiceClient devices, DeviceCatalog catalog, ArmSmmuV3 driver,
+    LateShards lateShards(DeviceServiceClient devices, DeviceCatalog catalog, SmmuUnits units,
                           @Value("${iommu.late-shard-retry:2s}") Duration interval) {
-        return new LateShards(devices, catalog, driver, interval);
+        return new LateShards(devices, catalog, units, interval);
     }
 }
