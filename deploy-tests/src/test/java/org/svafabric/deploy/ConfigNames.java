@@ -94,10 +94,6 @@ final class ConfigNames {
         return exact.contains(env) || patterns.stream().anyMatch(p -> p.matcher(env).matches());
     }
 
-    Set<String> exactNames() {
-        return exact;
-    }
-
     @Override
     public String toString() {
         return module + " reads " + exact + " and " + patterns;

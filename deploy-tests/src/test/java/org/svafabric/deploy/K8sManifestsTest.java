@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -462,6 +461,6 @@ class K8sManifestsTest {
         for (String part : dotted.split("\\.")) {
             node = node instanceof Map<?, ?> map ? ((Map<String, Object>) map).get(part) : null;
         }
-        return Optional.ofNullable(node).orElse(null);
+        return node;
     }
 }

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -125,19 +124,6 @@ record Manifests(String overlay, List<HasMetadata> objects) {
             throw new AssertionError(overlay + ": " + hits.size() + " " + type.getSimpleName() + " named " + name);
         }
         return hits.get(0);
-    }
-
-    /** A generated ConfigMap or Secret by the name it was generated with (before kustomize's hash suffix). */
-    <T extends HasMetadata> T generated(Class<T> type, String name) {
-        List<T> hits = all(type).stream().filter(o -> o.getMetadata().getName().matches(name + "-[a-z0-9]{10}")).toList();
-        if (hits.size() != 1) {
-            throw new AssertionError(overlay + ": " + hits.size() + " generated " + type.getSimpleName() + " " + name);
-        }
-        return hits.get(0);
-    }
-
-    <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
-        return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
     }
 
     /** A workload: a Deployment or StatefulSet, by what a check needs of it. */
