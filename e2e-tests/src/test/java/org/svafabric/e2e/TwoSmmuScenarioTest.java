@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * The SVA story on a machine with two SMMUs (the bundled {@code fabric-topology-2smmu.yml}: rc0 behind smmu0, rc1
  * behind smmu1 with BTM), through the gateway over real HTTP. The v1 series' PASID space and io_mm are global: one
  * process bound to devices behind both SMMUs has one PASID on both, its invalidations reach both, its exit runs
- * mm_exit on both; StreamIDs are per SMMU, and a VFIO container works behind each.
+ * mm_exit on both; StreamIDs are per SMMU, and a VFIO container works behind each. Two device-service shards
+ * serve the devices: each SMMU's SVA device is on a different shard, so the story also crosses the shards.
  */
 class TwoSmmuScenarioTest {
     static final String SVA0 = "0000:01:00.0";
@@ -35,7 +36,7 @@ class TwoSmmuScenarioTest {
 
     @BeforeAll
     static void boot() throws Exception {
-        fabric = Fabric.start(Map.of("fabric.topology", "classpath:fabric-topology-2smmu.yml"));
+        fabric = Fabric.startSharded(2, Map.of("fabric.topology", "classpath:fabric-topology-2smmu.yml"));
         s = new Story(new Api(fabric.gateway(), Fabric.USER_TOKEN));
     }
 
@@ -67,6 +68,7 @@ class TwoSmmuScenarioTest {
         assertThat(view.path("smmus").get(1).path("features").path("btm").asBoolean()).isTrue();
         assertThat(view.path("smmus").get(1).path("features").path("ssidBits").asInt()).isEqualTo(16);
         assertThat(view.path("smmu").path("name").asString()).as("the first, as on a one-SMMU machine").isEqualTo("smmu0");
+        assertThat(view.path("services").path("deviceShards")).hasSize(2);
         for (Map.Entry<String, String> e : Map.of(SVA0, "smmu0", SVA1, "smmu1", STALL0, "smmu0", STALL1, "smmu1",
                 CLASSIC0, "smmu0", CLASSIC1, "smmu1").entrySet()) {
             JsonNode d = s.api().get("/devices/" + e.getKey()).json();
@@ -95,6 +97,7 @@ class TwoSmmuScenarioTest {
 
         long priq0 = counter("smmu0", "smmu.priq.requests");
         long priq1 = counter("smmu1", "smmu.priq.requests");
+        java.util.Set<String> shards = new java.util.TreeSet<>();
         for (Map.Entry<String, Long> job : Map.of(SVA0, dst0, SVA1, dst1).entrySet()) {
             JsonNode done = s.submitAndAwait(job.getKey(), Map.of("op", "memcpy", "pasid", pasid, "src", Story.hex(src),
                     "dst", Story.hex(job.getValue()), "length", MIB), Duration.ofMinutes(2));
@@ -102,7 +105,9 @@ class TwoSmmuScenarioTest {
             assertThat(done.path("faults").path("pageRequests").asLong()).as("every destination page faulted via PRI")
                     .isGreaterThanOrEqualTo(MIB / Story.PAGE);
             assertThat(s.read(pid, job.getValue(), MIB)).isEqualTo(pattern);
+            shards.add(done.path("jobId").asString().replaceFirst("-.*", ""));
         }
+        assertThat(shards).as("the two devices' jobs ran on the two device-service shards").containsExactly("j0", "j1");
         assertThat(counter("smmu0", "smmu.priq.requests")).as("smmu0's PRI queue took its device's requests").isGreaterThan(priq0);
         assertThat(counter("smmu1", "smmu.priq.requests")).as("smmu1's PRI queue took its device's requests").isGreaterThan(priq1);
 
