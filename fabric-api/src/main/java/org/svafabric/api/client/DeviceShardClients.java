@@ -440,7 +440,8 @@ public final class DeviceShardClients {
     public record Listing(List<DeviceViews.Device> devices, Set<Integer> answered, Map<Integer, RuntimeException> failures) {
         public Listing {
             answered = Set.copyOf(answered);
-            failures = Map.copyOf(new TreeMap<>(failures));
+            // In shard order (Map.copyOf would lose it): the first failure is the lowest shard's.
+            failures = java.util.Collections.unmodifiableMap(new TreeMap<>(failures));
         }
 
         /** The shards that did not answer, ascending. */
