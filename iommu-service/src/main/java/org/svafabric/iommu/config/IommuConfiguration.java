@@ -227,9 +227,11 @@ public class IommuConfiguration {
                     continue;
                 }
                 long n = pages == null ? 1 : pages;
+                List<TlbInvalidation> run = new ArrayList<>((int) Math.min(n, 512));
                 for (long i = 0; i < n; i++) {
-                    u.smmu().broadcastTlbi(TlbInvalidation.va(regime, asid, va + (i << 12), false));
+                    run.add(TlbInvalidation.va(regime, asid, va + (i << 12), false));
                 }
+                u.smmu().broadcastTlbis(run);
             }
         };
     }

@@ -1,5 +1,7 @@
 package org.svafabric.iommu.hw;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -412,21 +414,40 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
      * is 0; by-ASID and by-VA forms then skip entries of ASET = 1 contexts. Returns whether it was applied.
      */
     public boolean broadcastTlbi(TlbInvalidation invalidation) {
+        return broadcastTlbis(List.of(invalidation)) > 0;
+    }
+
+    /**
+     * A run of broadcast TLBIs and the DSB that follows them, as the CPU issues a range ({@code __flush_tlb_range}:
+     * one TLBI VAE1IS per page, then one DSB ISH): every entry goes, then the SMMU waits once for the transactions
+     * that may have used any of them. Returns how many were applied (all or none, by the same rules).
+     */
+    public int broadcastTlbis(List<TlbInvalidation> invalidations) {
         Enabled s = state;
         if (!config.btm() || !s.on || s.ptm) {
-            broadcastsIgnored.increment();
-            return false;
+            broadcastsIgnored.add(invalidations.size());
+            return 0;
         }
-        invalidate(InvalidationScope.of(invalidation, true));
-        broadcastsApplied.increment();
-        return true;
+        List<InvalidationScope> scopes = new ArrayList<>(invalidations.size());
+        for (TlbInvalidation i : invalidations) {
+            scopes.add(InvalidationScope.of(i, true));
+        }
+        invalidate(scopes);
+        broadcastsApplied.add(invalidations.size());
+        return invalidations.size();
     }
 
     private void invalidate(InvalidationScope scope) {
+        invalidate(List.of(scope));
+    }
+
+    private void invalidate(List<InvalidationScope> scopes) {
         epoch.beginInvalidation();
         try {
-            tlb.invalidate(scope);
-            walkCache.invalidate(scope);
+            for (InvalidationScope scope : scopes) {
+                tlb.invalidate(scope);
+                walkCache.invalidate(scope);
+            }
         } finally {
             epoch.endInvalidation();
         }

@@ -406,6 +406,33 @@ class SmmuV3Test {
         assertThat(pa(btm.smmu.translate(TransactionRequest.read(SID, 2, VA)))).as("ASET = 1: not shared with the CPU").isEqualTo(PA);
     }
 
+    /** The CPU's range flush: one TLBI VAE1IS per page, then one DSB; every page's entry goes, counted per TLBI. */
+    @Test
+    void aRunOfBroadcastTlbisRemovesEveryPageAndCountsEach() {
+        SmmuFixture btm = new SmmuFixture(SmmuConfig.builder().btm(true).build());
+        PageTableBuilder p = new PageTableBuilder(btm.bus);
+        long cd = btm.stage1Stream(SID, 4);
+        btm.writeCd(cd, 1, SmmuFixture.svaCd(p.pgd(), ASID));
+        for (int i = 0; i < 3; i++) {
+            p.mapUser(VA + i * 0x1000L, PA + i * 0x1000L, true, true, false, true, true);
+        }
+        btm.enable(0);
+        for (int i = 0; i < 3; i++) {
+            btm.smmu.translate(TransactionRequest.read(SID, 1, VA + i * 0x1000L));
+            p.setLeaf(VA + i * 0x1000L, Pte.userPage(PA + 0x10000 + i * 0x1000L, true, true, false, true, true));
+        }
+        long applied = btm.smmu.broadcastsApplied();
+        java.util.List<TlbInvalidation> run = java.util.List.of(TlbInvalidation.va(Regime.NH, ASID, VA, false),
+                TlbInvalidation.va(Regime.NH, ASID, VA + 0x1000, false), TlbInvalidation.va(Regime.NH, ASID, VA + 0x2000, false));
+        assertThat(btm.smmu.broadcastTlbis(run)).isEqualTo(3);
+        assertThat(btm.smmu.broadcastsApplied() - applied).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(pa(btm.smmu.translate(TransactionRequest.read(SID, 1, VA + i * 0x1000L))))
+                    .as("page " + i + " walked afresh").isEqualTo(PA + 0x10000 + i * 0x1000L);
+        }
+        assertThat(f.smmu.broadcastTlbis(run)).as("no BTM: none applied").isZero();
+    }
+
     @Test
     void prefetchConfigLoadsTheConfigurationCache() {
         boundStream();
