@@ -6,11 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.context.SmartLifecycle;
+import org.svafabric.api.threads.Periodic;
 
 /**
  * Asks each peer's health now and then, so that an idle service notices a peer's reboot too (nothing else
@@ -20,16 +18,15 @@ import org.springframework.context.SmartLifecycle;
 public final class BootWatchdog implements SmartLifecycle {
     private final Map<String, String> peerUrls;
     private final PeerBoots boots;
-    private final Duration interval;
     private final HttpClient http;
-    private volatile ScheduledExecutorService timer;
+    private final Periodic rounds;
 
     /** @param peerUrls base URL of each peer to watch, by service name */
     public BootWatchdog(Map<String, String> peerUrls, PeerBoots boots, Duration interval) {
         this.peerUrls = Map.copyOf(peerUrls);
         this.boots = boots;
-        this.interval = interval;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).version(HttpClient.Version.HTTP_1_1).build();
+        this.rounds = new Periodic("boot-watchdog", interval, this::checkNow);
     }
 
     /** One round: each peer's health, its boot id observed. */
@@ -49,29 +46,18 @@ public final class BootWatchdog implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (timer != null || interval.isZero() || interval.isNegative() || peerUrls.isEmpty()) {
-            return;
+        if (!peerUrls.isEmpty()) {
+            rounds.start();
         }
-        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread th = new Thread(r, "boot-watchdog");
-            th.setDaemon(true);
-            return th;
-        });
-        t.scheduleWithFixedDelay(this::checkNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        timer = t;
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService t = timer;
-        timer = null;
-        if (t != null) {
-            t.shutdownNow();
-        }
+        rounds.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return rounds.isRunning();
     }
 }

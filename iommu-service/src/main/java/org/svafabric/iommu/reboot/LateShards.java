@@ -1,13 +1,11 @@
 package org.svafabric.iommu.reboot;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.svafabric.api.threads.Periodic;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.api.DeviceCatalog;
@@ -26,14 +24,19 @@ public final class LateShards implements SmartLifecycle {
     private final DeviceServiceClient devices;
     private final DeviceCatalog catalog;
     private final SmmuUnits units;
-    private final Duration interval;
-    private volatile ScheduledExecutorService timer;
+    private final Periodic rounds;
 
     public LateShards(DeviceServiceClient devices, DeviceCatalog catalog, SmmuUnits units, Duration interval) {
         this.devices = devices;
         this.catalog = catalog;
         this.units = units;
-        this.interval = interval;
+        this.rounds = new Periodic("late-device-shards", Duration.ofMillis(Math.max(100, interval.toMillis())), () -> {
+            try {
+                checkNow();
+            } catch (RuntimeException e) {
+                log.debug("late shards: {}", e.getMessage());
+            }
+        });
     }
 
     /** One round: the missing shards' devices, if any answers now. */
@@ -56,36 +59,18 @@ public final class LateShards implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (timer != null || devices.shardCount() < 2) {
-            return;
+        if (devices.shardCount() >= 2) {
+            rounds.start();
         }
-        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread th = new Thread(r, "late-device-shards");
-            th.setDaemon(true);
-            return th;
-        });
-        long ms = Math.max(100, interval.toMillis());
-        t.scheduleWithFixedDelay(() -> {
-            try {
-                checkNow();
-            } catch (RuntimeException e) {
-                log.debug("late shards: {}", e.getMessage());
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
-        timer = t;
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService t = timer;
-        timer = null;
-        if (t != null) {
-            t.shutdownNow();
-        }
+        rounds.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return rounds.isRunning();
     }
 }
