@@ -240,6 +240,43 @@ class TwoSmmuScenarioTest {
         assertThat(s.api().delete("/processes/" + b).status()).isEqualTo(202);
     }
 
+    /**
+     * Hotplug below rc1 lands behind smmu1 (IORT: the root complex's ID mapping), on the shard it names, and does
+     * SVA with the one PASID the process already has behind smmu0; a description naming an SMMU the machine does not
+     * have is refused with the reason.
+     */
+    @Test
+    void aHotplugBelowTheSecondRootComplexSitsBehindTheSecondSmmu() {
+        String dev = "0000:84:00.0";
+        Map<String, Object> description = Map.of("id", dev, "type", "pci", "rootComplex", "rc1", "shard", 1,
+                "pasid", Map.of("bits", 16, "exec", false, "privileged", false),
+                "pri", Map.of("outstandingPageRequests", 16, "prgResponsePasidRequired", false),
+                "ats", Map.of("atcEntries", 64, "invalidateQueueDepth", 8, "stu", 12),
+                "engine", Map.of("queueDepth", 8, "engines", 1));
+        Api.Response r = admin().post("/devices", description);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(s.api().get("/devices/" + dev).json().path("smmu").asString()).isEqualTo("smmu1"));
+
+        long pid = s.process("hotplugged-behind-smmu1");
+        long buf = s.mmap(pid, 16 * Story.PAGE, "rw");
+        s.svaInit(SVA0);
+        int pasid = s.bind(SVA0, pid);
+        s.svaInit(dev);
+        assertThat(s.bind(dev, pid)).as("the process's one PASID, behind the other SMMU too").isEqualTo(pasid);
+        JsonNode job = s.completed(dev, Map.of("op", "memset", "pasid", pasid, "dst", Story.hex(buf), "length",
+                16 * Story.PAGE, "value", 0x11));
+        assertThat(job.path("faults").path("pageRequests").asLong()).isPositive();
+        assertThat(job.path("jobId").asString()).as("on the shard the description names").startsWith("j1-");
+        assertThat(s.api().delete("/processes/" + pid).status()).isEqualTo(202);
+
+        Api.Response bad = admin().post("/devices", Map.of("id", "0000:85:00.0", "type", "pci", "smmu", "smmu9",
+                "engine", Map.of("queueDepth", 8, "engines", 1)));
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(bad.json().path("errno").asString()).isEqualTo("EINVAL");
+        assertThat(bad.json().path("detail").asString()).contains("smmu smmu9 is not one of the topology's SMMUs");
+    }
+
     private static int groupOf(String device) {
         for (JsonNode g : s.api().get("/vfio/groups").json()) {
             if (g.path("devices").toString().contains("\"" + device + "\"")) {

@@ -116,6 +116,11 @@ public final class DeviceShardClients {
         return k != null ? new Route(k, true) : new Route(DeviceShards.ownerOfId(id == null ? "" : id, count), false);
     }
 
+    /** The shard a listing or a hotplug answer placed {@code id} on; null when none did. */
+    Integer learnedShard(String id) {
+        return learned.get(id);
+    }
+
     /** The shards the last full listing could not reach (their devices are unknown here until they answer). */
     public Set<Integer> unavailable() {
         return lastUnavailable;

@@ -51,7 +51,17 @@ public final class ShardedDeviceApi implements DeviceApi {
         try {
             return call.apply(shard(r.shard()));
         } catch (ErrnoException e) {
-            if (!r.learned() && e.errno() == Errno.ENODEV && !shards.unavailable().isEmpty()) {
+            if (r.learned() || e.errno() != Errno.ENODEV) {
+                throw e;
+            }
+            // Nobody had listed it and the hash was wrong: a device hot-plugged on another shard since the last
+            // listing (this service did not carry its hotplug). Ask every shard now, once; ENODEV did nothing.
+            shards.devices();
+            Integer k = shards.learnedShard(device);
+            if (k != null && k != r.shard()) {
+                return call.apply(shard(k));
+            }
+            if (!shards.unavailable().isEmpty()) {
                 throw shards.unknownWhileUnavailable(device, e);
             }
             throw e;

@@ -295,6 +295,23 @@ class DeviceShardClientsTest {
                 e -> assertThat(e.errno()).isEqualTo(Errno.ENODEV));
     }
 
+    /**
+     * A device hot-plugged on shard 1 through another service, right after this one listed the shards, where the hash
+     * says shard 0: the hashed shard's ENODEV makes the caller list the shards again at once, and the call goes on.
+     */
+    @Test
+    void aDeviceHotPluggedElsewhereSinceTheLastListingIsFoundOnItsShard() throws IOException {
+        FakeShard s0 = shard(0);
+        FakeShard s1 = shard(1);
+        s0.devices.add("a0");
+        ServiceClients c = clients(null);
+        c.deviceShards().devices();
+        String late = idOnShard(0, "late-");
+        s1.devices.add(late);
+        assertThat(c.device().device(late).id()).isEqualTo(late);
+        assertThat(c.deviceShards().learned()).containsEntry(late, 1);
+    }
+
     @Test
     void noShardAnsweringIsTheFirstShardsFailure() throws IOException {
         FakeShard s0 = shard(0);
