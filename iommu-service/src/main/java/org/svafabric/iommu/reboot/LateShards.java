@@ -4,8 +4,7 @@ import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.svafabric.api.threads.Periodic;
+import org.svafabric.api.threads.PeriodicCheck;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.api.DeviceCatalog;
@@ -18,28 +17,22 @@ import org.svafabric.iommu.platform.SmmuUnits;
  * device of a shard that answers is added behind the SMMU as discovery adds one (its endpoint's ATC reset first).
  * Its first answer is no reboot (nothing was known of it), so {@link MachineReboots} would not see it.
  */
-public final class LateShards implements SmartLifecycle {
+public final class LateShards extends PeriodicCheck {
     private static final Logger log = LoggerFactory.getLogger(LateShards.class);
 
     private final DeviceServiceClient devices;
     private final DeviceCatalog catalog;
     private final SmmuUnits units;
-    private final Periodic rounds;
 
     public LateShards(DeviceServiceClient devices, DeviceCatalog catalog, SmmuUnits units, Duration interval) {
+        super("late-device-shards", Duration.ofMillis(Math.max(100, interval.toMillis())));
         this.devices = devices;
         this.catalog = catalog;
         this.units = units;
-        this.rounds = new Periodic("late-device-shards", Duration.ofMillis(Math.max(100, interval.toMillis())), () -> {
-            try {
-                checkNow();
-            } catch (RuntimeException e) {
-                log.debug("late shards: {}", e.getMessage());
-            }
-        });
     }
 
     /** One round: the missing shards' devices, if any answers now. */
+    @Override
     public void checkNow() {
         if (!catalog.discovered() || devices.missingShards().isEmpty()) {
             return;
@@ -57,20 +50,14 @@ public final class LateShards implements SmartLifecycle {
         }
     }
 
+    /** Only with several shards: one shard is discovered whole or not at all. */
     @Override
-    public void start() {
-        if (devices.shardCount() >= 2) {
-            rounds.start();
-        }
+    protected boolean wanted() {
+        return devices.shardCount() >= 2;
     }
 
     @Override
-    public void stop() {
-        rounds.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return rounds.isRunning();
+    protected void failed(RuntimeException e) {
+        log.debug("late shards: {}", e.getMessage());
     }
 }
