@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 # The common pool must be parallel before Maven's JVM first uses it (see fabric-api CommonPool).
 opts="-Xmx${PERF_HEAP:-3g} -Djava.util.concurrent.ForkJoinPool.common.parallelism=$(( $(nproc) > 2 ? $(nproc) : 2 ))"
 if [ -n "${JFR:-}" ]; then
-  opts="$opts -XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"
+  opts="$opts -XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true${JFR_EXTRA:-}"
 fi
 MAVEN_OPTS="$opts" ./mvnw -B -ntp -q -pl e2e-tests exec:java -Dbench=PerfBenchmark "$@" 2>&1 | grep -v -E '^\[|WARN'

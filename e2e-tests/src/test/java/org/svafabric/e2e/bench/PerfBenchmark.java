@@ -196,12 +196,14 @@ public final class PerfBenchmark {
         touch(s, dst, len, (byte) 0);
         memcpy(SVA_A, s.pasid, src, dst, len);
         Caches before = caches();
+        Hops hops = Hops.of(fabric);
         double mbps = median(runs, () -> {
             long t0 = System.nanoTime();
             memcpy(SVA_A, s.pasid, src, dst, len);
             return len / 1e6 / ((System.nanoTime() - t0) / 1e9);
         });
         System.out.println("  caches during the warm 64 MiB runs: " + caches().since(before));
+        hops.print("the warm 64 MiB runs", runs);
         add("warm memcpy 64 MiB (every page resident)", "MB/s", mbps, Floor::postMBps, "MB/s (64 MiB POST)", ">= 0.5",
                 (now, ratio) -> ratio >= 0.5);
         munmap(s, src, len);
