@@ -76,8 +76,7 @@ public final class RestMmPort implements MmPort {
 
     @Override
     public NotifierSubscription subscribe(long pid) {
-        MmRequests.Subscribe body = new MmRequests.Subscribe(notifierBase + MmNotifierCallbackApi.BASE + pid, btm.getAsBoolean());
-        MmViews.Subscription s = mm.subscribe(pid, body).getBody();
+        MmViews.Subscription s = mm.subscribe(pid, subscribeBody(pid)).getBody();
         if (s == null) {
             throw new ErrnoException(Errno.EIO, "bad-notifier-answer", "mm-service subscribed the notifier of process " + pid + " without saying to what");
         }
@@ -87,6 +86,26 @@ public final class RestMmPort implements MmPort {
     @Override
     public void unsubscribe(long pid, long subscriptionId) {
         mm.unsubscribe(pid, subscriptionId);
+    }
+
+    /** One call: mm-service checks that the process runs, pins its ASID and registers the notifier. */
+    @Override
+    public NotifierSubscription pinAndSubscribe(long pid) {
+        MmViews.Subscription s = mm.subscribePinned(pid, subscribeBody(pid)).getBody();
+        if (s == null) {
+            throw new ErrnoException(Errno.EIO, "bad-notifier-answer", "mm-service subscribed the notifier of process " + pid + " without saying to what");
+        }
+        return new NotifierSubscription(s.id(), s.pgd().value(), s.asid());
+    }
+
+    /** One call: mm-service unregisters the notifier and drops the pin (ENOENT when the notifier was gone, unpinned all the same). */
+    @Override
+    public void unsubscribeAndUnpin(long pid, long subscriptionId) {
+        mm.unsubscribePinned(pid, subscriptionId);
+    }
+
+    private MmRequests.Subscribe subscribeBody(long pid) {
+        return new MmRequests.Subscribe(notifierBase + MmNotifierCallbackApi.BASE + pid, btm.getAsBoolean());
     }
 
     @Override

@@ -133,7 +133,7 @@ final class FakeNeighbours implements AutoCloseable {
             case "" -> reply(x, 200, Map.of("pid", pid, "name", "p", "uid", 1000, "state", "RUNNING", "asid", p.asid(),
                     "pgd", Addr.hex(p.pgd())));
             case "/asid/pin" -> reply(x, 200, Map.of("asid", p.asid()));
-            case "/notifiers" -> reply(x, method.equals("POST") ? 201 : 204,
+            case "/notifiers", "/notifiers/pinned" -> reply(x, method.equals("POST") ? 201 : 204,
                     Map.of("id", subscriptions.incrementAndGet(), "pgd", Addr.hex(p.pgd()), "asid", p.asid()));
             case "/fault" -> reply(x, 200, Map.of("results", faults(p, body)));
             default -> reply(x, 204, null);

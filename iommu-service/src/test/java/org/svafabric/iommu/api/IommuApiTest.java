@@ -162,10 +162,13 @@ class IommuApiTest {
         assertThat(Cd.ASID.get(cd)).isEqualTo(0x42);
         assertThat(Cd.TTB0.getAddress(cd)).isEqualTo(p.pgd());
         assertThat(get("/iommu/v1/sva/pasids/" + pasid).json().path("pid").asLong()).isEqualTo(4242);
+        // The io_mm's CPU side in one call: the ASID pinned and the notifier registered (no lookup, pin, subscribe).
         assertThat(NEIGHBOURS.calls("/mm/v1/processes/4242/notifiers")).singleElement().satisfies(c -> {
+            assertThat(c.path()).endsWith("/mm/v1/processes/4242/notifiers/pinned");
             assertThat(c.body().path("callbackUrl").asString()).endsWith("/iommu/v1/mm-notifier/4242");
             assertThat(c.body().path("btm").asBoolean()).as("the default SMMU has no BTM").isFalse();
         });
+        assertThat(NEIGHBOURS.calls("/asid/pin")).isEmpty();
         assertThat(get("/iommu/v1/devices/" + SVA_DEV + "/sva/bonds").json().findValuesAsString("device")).contains(SVA_DEV);
 
         NEIGHBOURS.calls.clear();
@@ -175,7 +178,11 @@ class IommuApiTest {
         assertThat(NEIGHBOURS.calls(SVA_DEV + "/ats/invalidate")).singleElement()
                 .satisfies(c -> assertThat(c.body().path("pasid").asInt()).isEqualTo(pasid));
 
+        NEIGHBOURS.calls.clear();
         assertThat(delete("/iommu/v1/devices/" + SVA_DEV + "/sva/bonds/" + pasid).status()).isEqualTo(204);
+        assertThat(NEIGHBOURS.calls("/mm/v1/processes/4242/").stream().map(c -> c.path()).toList())
+                .as("the last unbind unregisters the notifier and unpins the ASID in one call")
+                .singleElement().satisfies(path -> assertThat(path).matches(".*/mm/v1/processes/4242/notifiers/pinned/\\d+"));
         assertThat(Cd.V.isSet(smmus.first().driver().cdOf(SVA_DEV, pasid))).isFalse();
         assertThat(get("/iommu/v1/sva/pasids/" + pasid).status()).isEqualTo(404);
         assertThat(delete("/iommu/v1/devices/" + SVA_DEV + "/sva").status()).isEqualTo(204);

@@ -34,6 +34,33 @@ public class NotifierController implements MmNotifierApi {
     }
 
     @Override
+    public ResponseEntity<MmViews.Subscription> subscribePinned(long pid, MmRequests.Subscribe body) {
+        Mm mm = table.running(pid).mm();
+        String url = Args.required("callbackUrl", body.callbackUrl());
+        int asid = asids.pin(mm.context());
+        Subscription s;
+        try {
+            s = mm.notifiers().subscribe(url, Boolean.TRUE.equals(body.btm()));
+        } catch (RuntimeException e) {
+            asids.unpin(mm.context());
+            throw e;
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(new MmViews.Subscription(s.id(), Addr.of(mm.pageTable().pgd()), asid));
+    }
+
+    @Override
+    public ResponseEntity<Void> unsubscribePinned(long pid, long id) {
+        Mm mm = table.any(pid).mm();
+        boolean found = mm.notifiers().unsubscribe(id);
+        asids.unpin(mm.context());
+        if (!found) {
+            throw new ErrnoException(Errno.ENOENT, "no-such-notifier", "process " + pid + " has no notifier " + id
+                    + " (its ASID pin was dropped)");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @Override
     public ResponseEntity<Void> unsubscribe(long pid, long id) {
         if (!table.any(pid).mm().notifiers().unsubscribe(id)) {
             throw new ErrnoException(Errno.ENOENT, "no-such-notifier", "process " + pid + " has no notifier " + id);

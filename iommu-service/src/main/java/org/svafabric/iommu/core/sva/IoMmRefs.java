@@ -2,6 +2,7 @@ package org.svafabric.iommu.core.sva;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.iommu.core.port.MmPort;
 
@@ -33,13 +34,22 @@ final class IoMmRefs {
      * mm_context_put).
      */
     void freed(IoMm io) {
-        if (!io.mmExited) {
-            try {
-                mm.unsubscribe(io.pid, io.subscriptionId);
-            } catch (ErrnoException e) {
-                log.info("{}: notifier of pid {} already gone: {}", io, io.pid, e.getMessage());
+        if (io.mmExited) {
+            unpin(io);
+            return;
+        }
+        try {
+            mm.unsubscribeAndUnpin(io.pid, io.subscriptionId);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                log.info("{}: notifier of pid {} already gone (ASID unpinned): {}", io, io.pid, e.getMessage());
+            } else {
+                log.warn("{}: could not unregister the notifier and unpin ASID {} of pid {}: {}", io, io.asid, io.pid, e.getMessage());
             }
         }
+    }
+
+    private void unpin(IoMm io) {
         try {
             mm.unpinAsid(io.pid);
         } catch (ErrnoException e) {

@@ -55,6 +55,16 @@ final class IoMmTable {
     record Reserved(IoMm ioMm) implements BindLookup {
     }
 
+    /** Whether the process has an io_mm (CREATING, LIVE or EXITING). */
+    boolean hasIoMm(long pid) {
+        lock.lock();
+        try {
+            return active.containsKey(pid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     BindLookup lookupForBind(long pid, SvaDeviceParam param) {
         lock.lock();
         try {

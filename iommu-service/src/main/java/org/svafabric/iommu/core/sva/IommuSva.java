@@ -197,10 +197,13 @@ public final class IommuSva {
             if (!param.live) {
                 throw notInitialised(device);
             }
-            ProcessInfo process = mm.process(pid).filter(ProcessInfo::isRunning)
-                    .orElseThrow(() -> new ErrnoException(Errno.ESRCH, "no-such-process",
-                            "no running process with pid " + pid));
-            IoMmTable.BindLookup found = lookupForBind(process.pid(), param);
+            // A new io_mm is created by one mm-service call that refuses a process that is not running
+            // (pinAndSubscribe); binding to the io_mm the process already has asks mm-service first, since the
+            // process may have begun exiting before its release reached the core.
+            if (table.hasIoMm(pid)) {
+                mm.process(pid).filter(ProcessInfo::isRunning).orElseThrow(() -> noRunningProcess(pid));
+            }
+            IoMmTable.BindLookup found = lookupForBind(pid, param);
             if (found instanceof IoMmTable.Rebound rebound) {
                 trace.bound(device, rebound.pasid(), pid, true);
                 return rebound.pasid();
@@ -231,39 +234,31 @@ public final class IommuSva {
     }
 
     /**
-     * Completes a CREATING io_mm: pins the ASID (the CD will hold it), then registers the notifier (after which
-     * release may come at any time, and waits for this creation to finish).
+     * Completes a CREATING io_mm: pins the ASID (the CD will hold it) and registers the notifier (after which
+     * release may come at any time, and waits for this creation to finish), in one call to mm-service, as
+     * io_mm_alloc does mm_context_get and mmu_notifier_register.
      */
     private void create(IoMm io) {
-        int asid;
-        try {
-            asid = mm.pinAsid(io.pid);
-        } catch (RuntimeException e) {
-            table.abandon(io);
-            throw e;
-        }
         NotifierSubscription sub;
         try {
-            sub = mm.subscribe(io.pid);
+            sub = mm.pinAndSubscribe(io.pid);
+        } catch (ErrnoException e) {
+            table.abandon(io);
+            throw e.errno() == Errno.ESRCH ? noRunningProcess(io.pid) : e;
         } catch (RuntimeException e) {
             table.abandon(io);
-            unpinQuietly(io.pid, e);
             throw e;
         }
-        table.activate(io, sub.pgd(), asid, sub.id());
+        table.activate(io, sub.pgd(), sub.asid(), sub.id());
+    }
+
+    private static ErrnoException noRunningProcess(long pid) {
+        return new ErrnoException(Errno.ESRCH, "no-such-process", "no running process with pid " + pid);
     }
 
     private void resetQuietly(Device device, RuntimeException cause) {
         try {
             driver.resetDevice(device);
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private void unpinQuietly(long pid, RuntimeException cause) {
-        try {
-            mm.unpinAsid(pid);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
