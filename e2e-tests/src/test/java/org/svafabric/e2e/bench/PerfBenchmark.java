@@ -240,17 +240,23 @@ public final class PerfBenchmark {
     }
 
     private void controlPaths() {
+        Hops hops = Hops.of(fabric);
         Calls devices = timeCalls(2000, () -> check(api.get("/devices"), 200));
+        hops.print("GET /devices (2000 timed + 200 warm-up)", 2200);
         add("GET /api/v1/devices, one connection", "req/s", devices.rps, Floor::hop3Rps, "req/s (3 nested hops)", ">= 0.5",
                 (now, ratio) -> ratio >= 0.5);
-        Calls fabric = timeCalls(1000, () -> check(api.get("/fabric"), 200));
-        add("GET /api/v1/fabric, one connection (p50 " + String.format("%.2f ms", fabric.p50Ms) + ")", "req/s", fabric.rps,
+        hops = Hops.of(fabric);
+        Calls view = timeCalls(1000, () -> check(api.get("/fabric"), 200));
+        hops.print("GET /fabric (1000 timed + 100 warm-up)", 1100);
+        add("GET /api/v1/fabric, one connection (p50 " + String.format("%.2f ms", view.p50Ms) + ")", "req/s", view.rps,
                 Floor::hop3Rps, "req/s (3 nested hops)", ">= 1000 req/s", (now, ratio) -> now >= 1000);
         long pid = api.post("/processes", Map.of("name", "binder", "uid", 1000)).json().path("pid").asLong();
+        hops = Hops.of(fabric);
         Calls pairs = timeCalls(500, () -> {
             int pasid = check(api.post("/devices/" + SVA_A + "/sva/bonds", Map.of("pid", pid)), 201).json().path("pasid").asInt();
             check(api.delete("/devices/" + SVA_A + "/sva/bonds/" + pasid), 204);
         });
+        hops.print("bind + unbind (500 timed + 50 warm-up)", 550);
         check(api.delete("/processes/" + pid), 202);
         add("bind + unbind, sequential", "pairs/s", pairs.rps, Floor::hop3Rps, "req/s (3 nested hops)", ">= 300 pairs/s",
                 (now, ratio) -> now >= 300);
