@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.svafabric.api.client.HealthApi;
 import org.svafabric.api.client.DeviceShardClients;
 import org.svafabric.api.client.Remote;
 import org.svafabric.api.client.RemoteService;
@@ -33,12 +32,14 @@ public class FabricController {
     private final FabricProperties props;
     private final FabricFaults faults;
     private final FanOut fanOut;
+    private final PeerHealth health;
 
-    public FabricController(ServiceClients clients, FabricProperties props, FabricFaults faults, FanOut fanOut) {
+    public FabricController(ServiceClients clients, FabricProperties props, FabricFaults faults, FanOut fanOut, PeerHealth health) {
         this.clients = clients;
         this.props = props;
         this.faults = faults;
         this.fanOut = fanOut;
+        this.health = health;
     }
 
     @GetMapping
@@ -46,38 +47,29 @@ public class FabricController {
     @Answers(status = 200)
     public FabricView fabric(Caller caller) {
         // Every part at once (each call and its failure handling as before): the view costs its slowest call.
+        // iommu-service's and each shard's health follow from whether the view's own call reached them (PeerHealth);
+        // mm-service, which the view does not otherwise read, is asked.
         CompletableFuture<Part<List<IommuViews.Smmu>>> smmus = fanOut.start(() -> part("smmu", () -> clients.iommu().smmus()));
         DeviceShardClients shards = clients.deviceShards();
         CompletableFuture<DeviceShardClients.Listing> devices = fanOut.start(shards::devices);
-        CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health(Remote.of(RemoteService.MM)));
-        CompletableFuture<FabricView.Health> iommu = fanOut.start(() -> health(Remote.of(RemoteService.IOMMU)));
-        List<CompletableFuture<FabricView.Health>> device = new ArrayList<>();
-        for (int k = 0; k < shards.count(); k++) {
-            Remote r = shards.remote(k);
-            device.add(fanOut.start(() -> health(r)));
-        }
+        CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health.ask(Remote.of(RemoteService.MM)));
         FabricFaults.Summary faultSummary = faults.summary();
         List<FabricView.Unavailable> unavailable = new ArrayList<>();
-        List<IommuViews.Smmu> smmuViews = FanOut.join(smmus).value(unavailable);
+        Part<List<IommuViews.Smmu>> smmuPart = FanOut.join(smmus);
+        List<IommuViews.Smmu> smmuViews = smmuPart.value(unavailable);
         // Each shard's devices: a shard that does not answer takes only its own away, and is named.
         DeviceShardClients.Listing listing = FanOut.join(devices);
         List<DeviceViews.Device> deviceViews = listing.answered().isEmpty() && !listing.failures().isEmpty() ? null : listing.devices();
         listing.failures().forEach((k, e) -> unavailable.add(unavailable("devices", e)));
-        List<FabricView.Health> shardHealth = device.stream().map(FanOut::join).toList();
+        FabricView.Health iommu = health.after(Remote.of(RemoteService.IOMMU), smmuPart.failure());
+        List<FabricView.Health> shardHealth = new ArrayList<>();
+        for (int k = 0; k < shards.count(); k++) {
+            shardHealth.add(health.after(shards.remote(k), listing.failures().get(k)));
+        }
         FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
-                FanOut.join(mm), FanOut.join(iommu), overall(shardHealth), shards.count() == 1 ? null : shardViews(shardHealth));
+                FanOut.join(mm), iommu, overall(shardHealth), shards.count() == 1 ? null : shardViews(shardHealth));
         return new FabricView(smmuViews == null || smmuViews.isEmpty() ? null : smmuViews.get(0), smmuViews, deviceViews,
                 services, faultSummary, unavailable.isEmpty() ? null : unavailable);
-    }
-
-    private FabricView.Health health(Remote s) {
-        String url = s.baseUrl(props);
-        try {
-            HealthApi.Health h = clients.of(s, HealthApi.class).health();
-            return new FabricView.Health(url, h == null || h.status() == null ? "UNKNOWN" : h.status(), null);
-        } catch (RuntimeException e) {
-            return new FabricView.Health(url, "DOWN", e.getMessage());
-        }
     }
 
     /** device-service as one: its one shard's health, or UP when every shard is (else the first other status, naming who). */
@@ -112,8 +104,8 @@ public class FabricController {
                 : new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null);
     }
 
-    /** A part of the view, or why it could not be read. */
-    private record Part<T>(T value, FabricView.Unavailable missing) {
+    /** A part of the view, or why it could not be read (and what the call threw). */
+    private record Part<T>(T value, FabricView.Unavailable missing, RuntimeException failure) {
         /** The value, or null with the reason added to {@code unavailable} (in the view's order: smmu, devices). */
         T value(List<FabricView.Unavailable> unavailable) {
             if (missing != null) {
@@ -125,11 +117,11 @@ public class FabricController {
 
     private static <T> Part<T> part(String part, Supplier<T> call) {
         try {
-            return new Part<>(call.get(), null);
+            return new Part<>(call.get(), null, null);
         } catch (ErrnoException e) {
-            return new Part<>(null, new FabricView.Unavailable(part, e.getMessage(), e.errno().name()));
+            return new Part<>(null, new FabricView.Unavailable(part, e.getMessage(), e.errno().name()), e);
         } catch (RuntimeException e) {
-            return new Part<>(null, new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null));
+            return new Part<>(null, new FabricView.Unavailable(part, String.valueOf(e.getMessage()), null), e);
         }
     }
 }
