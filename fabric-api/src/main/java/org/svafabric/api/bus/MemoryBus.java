@@ -1,6 +1,7 @@
 package org.svafabric.api.bus;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.svafabric.api.bits.Words;
@@ -43,6 +44,44 @@ public interface MemoryBus {
     default void writeBatch(List<Write> writes) {
         for (Write w : writes) {
             write(w.pa(), w.data());
+        }
+    }
+
+    /**
+     * Reads {@code ranges} as one batch into {@code dst} from {@code offset}, each range's bytes right after the
+     * previous one's (as the wire carries them): a caller that moves data into its own buffer gets it without
+     * intermediate arrays where the implementation can (the HTTP client reads the answer straight into {@code dst}).
+     */
+    default void readInto(List<Range> ranges, byte[] dst, int offset) {
+        checkSpan(ranges, dst, offset);
+        int at = offset;
+        for (byte[] part : readBatch(ranges)) {
+            System.arraycopy(part, 0, dst, at, part.length);
+            at += part.length;
+        }
+    }
+
+    /**
+     * Writes {@code ranges} as one batch from {@code src} at {@code offset}, each range taking the bytes right after
+     * the previous one's; the same all-or-nothing checks as {@link #writeBatch}.
+     */
+    default void writeFrom(List<Range> ranges, byte[] src, int offset) {
+        checkSpan(ranges, src, offset);
+        List<Write> writes = new ArrayList<>(ranges.size());
+        int at = offset;
+        for (Range r : ranges) {
+            writes.add(new Write(r.pa(), Arrays.copyOfRange(src, at, at + r.length())));
+            at += r.length();
+        }
+        writeBatch(writes);
+    }
+
+    /** Refuses a buffer too short for {@code ranges} before anything moves. */
+    static void checkSpan(List<Range> ranges, byte[] buffer, int offset) {
+        long total = BusWire.dataLength(ranges);
+        if (offset < 0 || offset + total > buffer.length) {
+            throw new IndexOutOfBoundsException("a batch of " + total + " bytes does not fit a buffer of " + buffer.length
+                    + " bytes from " + offset);
         }
     }
 

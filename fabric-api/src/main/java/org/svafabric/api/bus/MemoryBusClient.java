@@ -1,9 +1,16 @@
 package org.svafabric.api.bus;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.http.ResponseEntity;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -13,26 +20,37 @@ import org.svafabric.api.mm.MmViews;
 import org.svafabric.api.mm.Word64;
 
 /**
- * The memory bus as the other services reach it: mm-service's {@link MemoryBusApi} over HTTP. A
- * batch is one request, so callers that walk tables or move DMA data should batch (one round
- * trip per batch, not per descriptor). Failures arrive as the {@link ErrnoException} mm-service
- * raised (EFAULT for an access to a free frame, EINVAL for a range outside RAM).
+ * The memory bus as the other services reach it: mm-service over HTTP. A batch is one request, so callers that
+ * walk tables or move DMA data should batch (one round trip per batch, not per descriptor). Failures arrive as
+ * the {@link ErrnoException} mm-service raised (EFAULT for an access to a free frame, EINVAL for a range outside
+ * RAM).
+ *
+ * <p>Reads and writes go straight to the pooled HTTP client ({@link ServiceClients#exchange}: same headers,
+ * breaker and problem handling as every service call, without RestClient, a proxy or message converters): a
+ * write's body is written from the caller's data as it goes out, a read's answer is read straight into the
+ * caller's buffer ({@link #readInto}). Compare-and-swap and kernel pages are small JSON calls of
+ * {@link MemoryBusApi}.
  */
 public class MemoryBusClient implements MemoryBus {
+    private final ServiceClients clients;
     private final MemoryBusApi mm;
+    private final Duration readTimeout;
 
-    /** {@code mm}: mm-service's bus, as {@link ServiceClients#memoryBus()} gives it (credential, breaker). */
-    public MemoryBusClient(MemoryBusApi mm) {
-        this.mm = mm;
+    public MemoryBusClient(ServiceClients clients) {
+        this.clients = clients;
+        this.mm = clients.memoryBus();
+        this.readTimeout = clients.readTimeout();
     }
 
     public static MemoryBusClient of(ServiceClients clients) {
-        return new MemoryBusClient(clients.memoryBus());
+        return new MemoryBusClient(clients);
     }
 
     @Override
     public byte[] read(long pa, int length) {
-        return readBatch(List.of(new Range(pa, length))).get(0);
+        byte[] out = new byte[length];
+        readInto(List.of(new Range(pa, length)), out, 0);
+        return out;
     }
 
     @Override
@@ -40,23 +58,13 @@ public class MemoryBusClient implements MemoryBus {
         if (ranges.isEmpty()) {
             return List.of();
         }
-        long expected = 0;
-        for (Range r : ranges) {
-            expected += r.length();
-        }
-        ResponseEntity<byte[]> answer = mm.read(BusWire.encodeReads(ranges));
-        byte[] body = answer == null ? null : answer.getBody();
-        if (body == null) {
-            body = new byte[0];
-        }
-        if (body.length != expected) {
-            throw new ErrnoException(Errno.EIO, "bus-short-read", "mm-service returned " + body.length + " bytes for a read of " + expected);
-        }
+        byte[] all = new byte[(int) BusWire.dataLength(ranges)];
+        readInto(ranges, all, 0);
         List<byte[]> out = new ArrayList<>(ranges.size());
         int at = 0;
         for (Range r : ranges) {
             byte[] part = new byte[r.length()];
-            System.arraycopy(body, at, part, 0, r.length());
+            System.arraycopy(all, at, part, 0, r.length());
             at += r.length();
             out.add(part);
         }
@@ -64,8 +72,44 @@ public class MemoryBusClient implements MemoryBus {
     }
 
     @Override
+    public void readInto(List<Range> ranges, byte[] dst, int offset) {
+        MemoryBus.checkSpan(ranges, dst, offset);
+        if (ranges.isEmpty()) {
+            return;
+        }
+        long expected = BusWire.dataLength(ranges);
+        HttpEntity request = new ByteArrayEntity(BusWire.encodeReads(ranges), ContentType.APPLICATION_OCTET_STREAM);
+        clients.exchange(RemoteService.MM, "POST", BusWire.READ_PATH, request, readTimeout, answer -> {
+            receive(answer, dst, offset, (int) expected);
+            return null;
+        });
+    }
+
+    /** The answer's bytes, exactly {@code length} of them, into {@code dst}. */
+    private static void receive(ClassicHttpResponse answer, byte[] dst, int offset, int length) throws IOException {
+        HttpEntity body = answer.getEntity();
+        long announced = body == null ? 0 : body.getContentLength();
+        if (announced >= 0 && announced != length) {
+            throw shortRead(announced, length);
+        }
+        if (body == null) {
+            return;
+        }
+        try (InputStream in = body.getContent()) {
+            int got = in.readNBytes(dst, offset, length);
+            if (got != length || in.read() != -1) {
+                throw shortRead(got, length);
+            }
+        }
+    }
+
+    private static ErrnoException shortRead(long got, long expected) {
+        return new ErrnoException(Errno.EIO, "bus-short-read", "mm-service returned " + got + " bytes for a read of " + expected);
+    }
+
+    @Override
     public void write(long pa, byte[] data) {
-        writeBatch(List.of(new Write(pa, data)));
+        writeFrom(List.of(new Range(pa, data.length)), data, 0);
     }
 
     @Override
@@ -73,8 +117,24 @@ public class MemoryBusClient implements MemoryBus {
         if (writes.isEmpty()) {
             return;
         }
-        byte[] body = BusWire.encodeWrites(writes);
-        mm.write(body);
+        long length = (long) writes.size() * BusWire.HEADER_BYTES;
+        for (Write w : writes) {
+            length += w.data().length;
+        }
+        send(new BusWriteEntity(length, out -> BusWire.writeWrites(out, writes)));
+    }
+
+    @Override
+    public void writeFrom(List<Range> ranges, byte[] src, int offset) {
+        MemoryBus.checkSpan(ranges, src, offset);
+        if (ranges.isEmpty()) {
+            return;
+        }
+        send(new BusWriteEntity(BusWire.writeRequestLength(ranges), out -> BusWire.writeWrites(out, ranges, src, offset)));
+    }
+
+    private void send(HttpEntity body) {
+        clients.exchange(RemoteService.MM, "POST", BusWire.WRITE_PATH, body, readTimeout, answer -> null);
     }
 
     @Override

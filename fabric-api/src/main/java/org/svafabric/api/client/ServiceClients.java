@@ -7,13 +7,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.TimeValue;
@@ -21,6 +26,7 @@ import org.apache.hc.core5.util.Timeout;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
@@ -191,6 +197,58 @@ public final class ServiceClients {
         return props.timeouts().read();
     }
 
+    /** Reads a successful answer of {@link #exchange}; the connection goes back to the pool afterwards. */
+    @FunctionalInterface
+    public interface Answer<T> {
+        T read(ClassicHttpResponse response) throws IOException;
+    }
+
+    /**
+     * One call to {@code service} straight on the pooled client, below RestClient, for a data path that moves its
+     * bytes itself (the memory bus): {@code entity} is the request body as the caller streams it, {@code answer}
+     * reads a 2xx answer. Everything else is what every proxy call gets: the credential and boot-id headers, the
+     * answer's boot id reported to {@link PeerBoots}, an error answer re-raised as its {@link ErrnoException}, a
+     * transport failure as the {@link ResourceAccessException} {@link ServiceGuard} counts, the service's breaker.
+     */
+    public <T> T exchange(RemoteService service, String method, String path, HttpEntity entity, Duration readTimeout,
+                          Answer<T> answer) {
+        Remote remote = Remote.of(service);
+        String baseUrl = remote.baseUrl(props);
+        String peer = serviceAt(baseUrl);
+        RequestConfig config = RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build();
+        return guard.call(remote, () -> {
+            HttpUriRequestBase req = new HttpUriRequestBase(method, URI.create(baseUrl + path));
+            req.setConfig(config);
+            if (self != null) {
+                req.addHeader(BootId.HEADER, self.id());
+                req.addHeader(BootId.SERVICE_HEADER, self.service());
+            }
+            if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
+                req.addHeader(Headers.SERVICE_TOKEN, props.serviceToken());
+            }
+            req.setEntity(entity);
+            try {
+                return http.execute(req, resp -> {
+                    if (boots != null && peer != null) {
+                        boots.observe(peer, firstHeader(resp, BootId.HEADER));
+                    }
+                    if (resp.getCode() >= 400) {
+                        byte[] body = resp.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(resp.getEntity());
+                        throw problemOf(path, resp.getCode(), name -> firstHeader(resp, name), body);
+                    }
+                    return answer.read(resp);
+                });
+            } catch (IOException e) {
+                throw new ResourceAccessException("I/O error on " + method + " " + baseUrl + path + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static String firstHeader(ClassicHttpResponse resp, String name) {
+        Header h = resp.getFirstHeader(name);
+        return h == null ? null : h.getValue();
+    }
+
     private <T> T proxy(String baseUrl, Class<T> api, Duration readTimeout) {
         RestClient rest = restClient(baseUrl, readTimeout);
         return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(rest)).build().createClient(api);
@@ -273,11 +331,16 @@ public final class ServiceClients {
     }
 
     static ErrnoException problemOf(URI uri, ClientHttpResponse resp) throws IOException {
-        HttpStatusCode status = resp.getStatusCode();
         byte[] body;
         try (InputStream in = resp.getBody()) {
             body = in.readAllBytes();
         }
+        return problemOf(uri.getPath(), resp.getStatusCode().value(), resp.getHeaders()::getFirst, body);
+    }
+
+    /** A downstream error answer ({@code status}, its headers by name, its body) as the ErrnoException it carries. */
+    static ErrnoException problemOf(String path, int statusCode, Function<String, String> header, byte[] body) {
+        HttpStatusCode status = HttpStatusCode.valueOf(statusCode);
         ProblemDocument p;
         try {
             p = JSON.readValue(body, ProblemDocument.class);
@@ -286,16 +349,16 @@ public final class ServiceClients {
         }
         if (p == null || p.type() == null) {
             return new ErrnoException(Errno.EIO, "downstream-error", HttpStatusCode.valueOf(502),
-                    uri.getPath() + " answered " + status.value() + " without a problem document");
+                    path + " answered " + status.value() + " without a problem document");
         }
         String slug = Problems.slugOf(p.type());
         String detail = p.detail() == null ? "" : p.detail();
         // An EFAULT naming an SMMU event is the SMMU terminating a transaction (the device's outcome, not an error).
         if (Errno.EFAULT.name().equals(p.errno()) && p.event() != null) {
             long addr = p.addr() == null ? 0 : Addr.parseHex(p.addr());
-            int stalls = p.stalls() != null ? p.stalls() : intHeader(resp.getHeaders().getFirst(Headers.SMMU_STALLS));
+            int stalls = p.stalls() != null ? p.stalls() : intHeader(header.apply(Headers.SMMU_STALLS));
             return new TransactionTerminated(p.event(), addr, stalls, detail,
-                    resp.getHeaders().getFirst(Headers.SMMU_WORK), resp.getHeaders().getFirst(Headers.SMMU_FAULT_KINDS));
+                    header.apply(Headers.SMMU_WORK), header.apply(Headers.SMMU_FAULT_KINDS));
         }
         Errno errno = Errno.EIO;
         for (Errno e : Errno.values()) {
@@ -304,7 +367,7 @@ public final class ServiceClients {
             }
         }
         return new ErrnoException(errno, slug.isEmpty() ? "downstream-error" : slug, status, detail,
-                retryAfter(resp.getHeaders().getFirst(Headers.RETRY_AFTER)));
+                retryAfter(header.apply(Headers.RETRY_AFTER)));
     }
 
     private static int intHeader(String header) {

@@ -68,6 +68,18 @@ public final class FaultyMemoryBus implements MemoryBus {
     }
 
     @Override
+    public void readInto(List<Range> ranges, byte[] dst, int offset) {
+        beforeCall("read", ranges.isEmpty() ? 0 : ranges.get(0).pa());
+        bus.readInto(ranges, dst, offset);
+    }
+
+    @Override
+    public void writeFrom(List<Range> ranges, byte[] src, int offset) {
+        beforeCall("write", ranges.isEmpty() ? 0 : ranges.get(0).pa());
+        bus.writeFrom(ranges, src, offset);
+    }
+
+    @Override
     public long allocKernelPages(String owner, int count) {
         return bus.allocKernelPages(owner, count);
     }

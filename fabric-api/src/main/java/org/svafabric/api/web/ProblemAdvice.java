@@ -41,13 +41,21 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ErrnoException.class)
     public ResponseEntity<ProblemDetail> errno(ErrnoException e) {
         ResponseEntity<ProblemDetail> r = problem(Problems.of(e));
-        if (e.retryAfterSeconds() != null || ServiceGuard.SERVICE_UNAVAILABLE.equals(e.slug())) {
-            // A service that is down is usually back within seconds (./fabric up, a restart).
-            long seconds = e.retryAfterSeconds() != null ? e.retryAfterSeconds() : 2;
+        Long seconds = retryAfterSeconds(e);
+        if (seconds != null) {
             return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
                     .header(Headers.RETRY_AFTER, Long.toString(seconds)).body(r.getBody());
         }
         return r;
+    }
+
+    /** The answer's {@code Retry-After} for {@code e}, or null for none. */
+    static Long retryAfterSeconds(ErrnoException e) {
+        if (e.retryAfterSeconds() != null || ServiceGuard.SERVICE_UNAVAILABLE.equals(e.slug())) {
+            // A service that is down is usually back within seconds (./fabric up, a restart).
+            return e.retryAfterSeconds() != null ? e.retryAfterSeconds() : 2;
+        }
+        return null;
     }
 
     @ExceptionHandler({ConstraintViolationException.class, IllegalArgumentException.class})

@@ -39,9 +39,14 @@ final class Args {
     /** A request body of at most {@code max} bytes; E2BIG beyond. */
     static byte[] bounded(byte[] body, long max) {
         byte[] b = body == null ? new byte[0] : body;
-        if (b.length > max) {
+        boundedLength(b.length, max);
+        return b;
+    }
+
+    /** A request body announced as {@code length} bytes, refused before it is read when above {@code max}. */
+    static void boundedLength(long length, long max) {
+        if (length > max) {
             throw new ErrnoException(Errno.E2BIG, "body-too-large", "the request body exceeds " + max + " bytes");
         }
-        return b;
     }
 }

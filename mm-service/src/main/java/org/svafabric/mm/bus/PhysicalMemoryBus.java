@@ -1,5 +1,8 @@
 package org.svafabric.mm.bus;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,21 +60,55 @@ public final class PhysicalMemoryBus implements MemoryBus {
         return out;
     }
 
-    /** A batched read answered as one buffer, the ranges' bytes concatenated (the wire format). */
-    public byte[] readConcatenated(List<Range> ranges) {
-        long total = ranges.stream().mapToLong(Range::length).sum();
+    @Override
+    public void readInto(List<Range> ranges, byte[] dst, int offset) {
+        MemoryBus.checkSpan(ranges, dst, offset);
+        checkReads(ranges);
+        int at = offset;
+        for (Range r : ranges) {
+            ram.read(r.pa(), dst, at, r.length());
+            at += r.length();
+        }
+        bytesRead.increment(at - offset);
+    }
+
+    /**
+     * A batched read checked as a whole, not yet performed: its length is known before a byte moves (the answer's
+     * Content-Length), then {@link CheckedRead#writeTo} streams the ranges' bytes, concatenated (the wire format),
+     * straight from the frames.
+     */
+    public CheckedRead checkRead(List<Range> ranges) {
+        return new CheckedRead(List.copyOf(ranges), checkReads(ranges));
+    }
+
+    public final class CheckedRead {
+        private final List<Range> ranges;
+        private final long length;
+
+        private CheckedRead(List<Range> ranges, long length) {
+            this.ranges = ranges;
+            this.length = length;
+        }
+
+        public long length() {
+            return length;
+        }
+
+        public void writeTo(OutputStream out) throws IOException {
+            for (Range r : ranges) {
+                ram.readTo(r.pa(), r.length(), out);
+            }
+            bytesRead.increment(length);
+        }
+    }
+
+    private long checkReads(List<Range> ranges) {
+        long total = BusWire.dataLength(ranges);
         checkTotal(total);
         for (Range r : ranges) {
             checkRange(r.pa(), r.length());
         }
-        byte[] out = new byte[(int) total];
-        int at = 0;
-        for (Range r : ranges) {
-            ram.read(r.pa(), out, at, r.length());
-            at += r.length();
-        }
-        bytesRead.increment(total);
-        return out;
+        return total;
     }
 
     @Override
@@ -100,6 +137,40 @@ public final class PhysicalMemoryBus implements MemoryBus {
         for (BusWire.Segment s : segments) {
             ram.write(s.pa(), body, s.offset(), s.length());
             bytesWritten.increment(s.length());
+        }
+    }
+
+    @Override
+    public void writeFrom(List<Range> ranges, byte[] src, int offset) {
+        MemoryBus.checkSpan(ranges, src, offset);
+        for (Range r : ranges) {
+            checkRange(r.pa(), r.length());
+        }
+        int at = offset;
+        for (Range r : ranges) {
+            ram.write(r.pa(), src, at, r.length());
+            at += r.length();
+        }
+        bytesWritten.increment(at - offset);
+    }
+
+    /**
+     * A batched write as it arrives ({@link BusWire#stageWrites}): every segment checked first, the staged ones
+     * then written from their buffer, the last one copied from {@code rest} straight into the frames. Only a
+     * stream that breaks off inside the last segment (the caller went away) leaves part of it written, as a DMA
+     * write cut off on the link does; any refusal writes nothing.
+     */
+    public void writeStaged(BusWire.StagedWrites w, InputStream rest) throws IOException {
+        for (BusWire.Segment s : w.staged()) {
+            checkRange(s.pa(), s.length());
+        }
+        if (w.last() != null) {
+            checkRange(w.last().pa(), w.last().length());
+        }
+        writeSegments(w.staging(), w.staged());
+        if (w.last() != null) {
+            ram.writeFrom(rest, w.last().pa(), w.last().length());
+            bytesWritten.increment(w.last().length());
         }
     }
 

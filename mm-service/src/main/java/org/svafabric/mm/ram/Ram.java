@@ -1,5 +1,9 @@
 package org.svafabric.mm.ram;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -25,6 +29,8 @@ import org.svafabric.api.pagetable.Vmsa;
  */
 public final class Ram {
     private static final int FRAME_SIZE = (int) Vmsa.PAGE_SIZE;
+    /** What an untouched frame reads as; never written. */
+    private static final byte[] ZERO_FRAME = new byte[FRAME_SIZE];
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final long base;
@@ -175,6 +181,39 @@ public final class Ram {
             int fo = (int) (a & (FRAME_SIZE - 1));
             int n = Math.min(length - done, FRAME_SIZE - fo);
             System.arraycopy(src, off + done, frame(pfn(a)), fo, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Writes [pa, pa+length) to {@code out} straight from the frames (an untouched frame as zeros): the bytes are
+     * copied once, into the stream's buffer.
+     */
+    public void readTo(long pa, long length, OutputStream out) throws IOException {
+        long done = 0;
+        while (done < length) {
+            long a = pa + done;
+            int fo = (int) (a & (FRAME_SIZE - 1));
+            int n = (int) Math.min(length - done, FRAME_SIZE - fo);
+            byte[] f = data.get(pfn(a));
+            out.write(f != null ? f : ZERO_FRAME, fo, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Fills [pa, pa+length) from {@code in}, reading straight into the frames. A stream that ends early leaves what
+     * came before written and throws EOFException.
+     */
+    public void writeFrom(InputStream in, long pa, int length) throws IOException {
+        int done = 0;
+        while (done < length) {
+            long a = pa + done;
+            int fo = (int) (a & (FRAME_SIZE - 1));
+            int n = Math.min(length - done, FRAME_SIZE - fo);
+            if (in.readNBytes(frame(pfn(a)), fo, n) != n) {
+                throw new EOFException("the data for " + hex(pa) + "+" + length + " ended after " + done + " bytes");
+            }
             done += n;
         }
     }
