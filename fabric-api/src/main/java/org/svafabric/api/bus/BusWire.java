@@ -174,6 +174,9 @@ public final class BusWire {
             if (pos + length == bodyLength) {
                 return new StagedWrites(staging, staged, new MemoryBus.Range(pa, length));
             }
+            if (bodyLength - pos - length < HEADER_BYTES) {
+                throw new IllegalArgumentException("truncated bus write header at byte " + (pos + length));
+            }
             if (staging == null) {
                 // At least one more header follows, so the staged data is at most this much.
                 staging = new byte[(int) (bodyLength - pos - HEADER_BYTES)];
