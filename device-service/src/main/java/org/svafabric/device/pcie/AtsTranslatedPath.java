@@ -177,41 +177,31 @@ public final class AtsTranslatedPath implements DmaPath {
         return group.get(0);
     }
 
-    /** Moves the bytes between RAM and the buffer: one bulk bus request for the whole access. */
+    /**
+     * Moves the bytes between RAM and the buffer: one bulk bus request for the whole access, physically contiguous
+     * pages as one range, the data going straight between the buffer and the bus (no per-range copies).
+     */
     private void transfer(long[] pas, long addr, byte[] buffer, boolean write) {
         long firstPage = Vmsa.pageDown(addr);
         int done = 0;
-        List<long[]> runs = new ArrayList<>();
+        List<MemoryBus.Range> runs = new ArrayList<>();
         for (int i = 0; i < pas.length; i++) {
             long va = Math.max(addr, firstPage + ((long) i << Vmsa.PAGE_SHIFT));
             int off = (int) (va & (Vmsa.PAGE_SIZE - 1));
             int n = (int) Math.min(buffer.length - done, Vmsa.PAGE_SIZE - off);
             long pa = pas[i] + off;
-            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            if (last != null && last[0] + last[2] == pa) {
-                last[2] += n;
+            MemoryBus.Range last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.pa() + last.length() == pa) {
+                runs.set(runs.size() - 1, new MemoryBus.Range(last.pa(), last.length() + n));
             } else {
-                runs.add(new long[] {pa, done, n});
+                runs.add(new MemoryBus.Range(pa, n));
             }
             done += n;
         }
         if (write) {
-            List<MemoryBus.Write> writes = new ArrayList<>(runs.size());
-            for (long[] r : runs) {
-                byte[] part = new byte[(int) r[2]];
-                System.arraycopy(buffer, (int) r[1], part, 0, part.length);
-                writes.add(new MemoryBus.Write(r[0], part));
-            }
-            ram.writeBatch(writes);
+            ram.writeFrom(runs, buffer, 0);
         } else {
-            List<MemoryBus.Range> ranges = new ArrayList<>(runs.size());
-            for (long[] r : runs) {
-                ranges.add(new MemoryBus.Range(r[0], (int) r[2]));
-            }
-            List<byte[]> parts = ram.readBatch(ranges);
-            for (int i = 0; i < runs.size(); i++) {
-                System.arraycopy(parts.get(i), 0, buffer, (int) runs.get(i)[1], parts.get(i).length);
-            }
+            ram.readInto(runs, buffer, 0);
         }
     }
 

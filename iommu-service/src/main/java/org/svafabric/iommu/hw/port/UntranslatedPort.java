@@ -82,9 +82,9 @@ public final class UntranslatedPort {
         private final DmaAccess a;
         private final byte[] readData;
         private final CompletableFuture<DmaResult> done = new CompletableFuture<>();
-        private final List<MemoryBus.Range> pendingReads = new ArrayList<>();
-        private final List<Integer> pendingReadOffsets = new ArrayList<>();
-        private final List<MemoryBus.Write> pendingWrites = new ArrayList<>();
+        /** The pages translated since the last flush: consecutive in the access, from {@code pendingFrom}. */
+        private final List<MemoryBus.Range> pending = new ArrayList<>();
+        private int pendingFrom;
         private int offset;
         private int razWi;
 
@@ -161,31 +161,23 @@ public final class UntranslatedPort {
         }
 
         private void queue(long pa, int n) {
-            if (a.write()) {
-                byte[] slice = new byte[n];
-                System.arraycopy(a.data(), offset, slice, 0, n);
-                pendingWrites.add(new MemoryBus.Write(pa, slice));
-            } else {
-                pendingReads.add(new MemoryBus.Range(pa, n));
-                pendingReadOffsets.add(offset);
+            if (pending.isEmpty()) {
+                pendingFrom = offset;
             }
+            pending.add(new MemoryBus.Range(pa, n));
         }
 
-        /** Performs the pages translated so far, in one bus batch. */
+        /** Performs the pages translated so far, in one bus batch, straight between the access's buffer and RAM. */
         private void flush() {
-            if (!pendingWrites.isEmpty()) {
-                bus.writeBatch(List.copyOf(pendingWrites));
-                pendingWrites.clear();
+            if (pending.isEmpty()) {
+                return;
             }
-            if (!pendingReads.isEmpty()) {
-                List<byte[]> data = bus.readBatch(List.copyOf(pendingReads));
-                for (int i = 0; i < data.size(); i++) {
-                    byte[] d = data.get(i);
-                    System.arraycopy(d, 0, readData, pendingReadOffsets.get(i), d.length);
-                }
-                pendingReads.clear();
-                pendingReadOffsets.clear();
+            if (a.write()) {
+                bus.writeFrom(pending, a.data(), pendingFrom);
+            } else {
+                bus.readInto(pending, readData, pendingFrom);
             }
+            pending.clear();
         }
     }
 }
