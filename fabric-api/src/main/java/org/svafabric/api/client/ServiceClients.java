@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +87,8 @@ public final class ServiceClients {
     private final BootId self;
     /** Where the peers' boot ids seen in answers go; null: not watched. */
     private final PeerBoots boots;
+    /** The headers of every call: this service's boot id and name, the service credential. */
+    private final Map<String, String> callHeaders;
     /** Clients are immutable and thread-safe: one per service, interface and read timeout, built once. */
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
     /** device-service's shards (one when {@code fabric.services.device-shards} is empty), and where each device is. */
@@ -108,6 +111,7 @@ public final class ServiceClients {
         this.props = props;
         this.self = self;
         this.boots = boots;
+        this.callHeaders = callHeaders(self, props);
         this.guard = guard;
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -219,13 +223,7 @@ public final class ServiceClients {
         return guard.call(remote, () -> {
             HttpUriRequestBase req = new HttpUriRequestBase(method, URI.create(baseUrl + path));
             req.setConfig(config);
-            if (self != null) {
-                req.addHeader(BootId.HEADER, self.id());
-                req.addHeader(BootId.SERVICE_HEADER, self.service());
-            }
-            if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
-                req.addHeader(Headers.SERVICE_TOKEN, props.serviceToken());
-            }
+            callHeaders.forEach(req::addHeader);
             req.setEntity(entity);
             try {
                 return http.execute(req, resp -> {
@@ -273,14 +271,20 @@ public final class ServiceClients {
                     }
                     return resp;
                 });
+        callHeaders.forEach(b::defaultHeader);
+        return b.build();
+    }
+
+    private static Map<String, String> callHeaders(BootId self, FabricProperties props) {
+        Map<String, String> h = new LinkedHashMap<>();
         if (self != null) {
-            b.defaultHeader(BootId.HEADER, self.id());
-            b.defaultHeader(BootId.SERVICE_HEADER, self.service());
+            h.put(BootId.HEADER, self.id());
+            h.put(BootId.SERVICE_HEADER, self.service());
         }
         if (props.serviceToken() != null && !props.serviceToken().isBlank()) {
-            b.defaultHeader(Headers.SERVICE_TOKEN, props.serviceToken());
+            h.put(Headers.SERVICE_TOKEN, props.serviceToken());
         }
-        return b.build();
+        return Map.copyOf(h);
     }
 
     /**
