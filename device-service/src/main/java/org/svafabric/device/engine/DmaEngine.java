@@ -114,14 +114,14 @@ public final class DmaEngine {
     }
 
     /** The ranges segment {@code k} of the job reads and writes. */
-    private List<Lookahead.Span> spans(JobSpec s, int k) {
+    private List<DmaPath.Span> spans(JobSpec s, int k) {
         long off = (long) k * segmentBytes;
         int n = (int) Math.min(segmentBytes, s.length() - off);
         return switch (s.op()) {
-            case MEMCPY -> List.of(new Lookahead.Span(s.src() + off, n, false), new Lookahead.Span(s.dst() + off, n, true));
-            case MEMSET, RAND48 -> List.of(new Lookahead.Span(s.dst() + off, n, true));
-            case SUM64 -> List.of(new Lookahead.Span(s.src() + off, n, false));
-            case COMPARE -> List.of(new Lookahead.Span(s.src() + off, n, false), new Lookahead.Span(s.dst() + off, n, false));
+            case MEMCPY -> List.of(new DmaPath.Span(s.src() + off, n, false), new DmaPath.Span(s.dst() + off, n, true));
+            case MEMSET, RAND48 -> List.of(new DmaPath.Span(s.dst() + off, n, true));
+            case SUM64 -> List.of(new DmaPath.Span(s.src() + off, n, false));
+            case COMPARE -> List.of(new DmaPath.Span(s.src() + off, n, false), new DmaPath.Span(s.dst() + off, n, false));
         };
     }
 

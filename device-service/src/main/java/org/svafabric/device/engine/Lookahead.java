@@ -23,13 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * counts. It stops at an abort and ends before the job does ({@link #close}).
  */
 final class Lookahead implements AutoCloseable {
-    /** One range a segment's operation touches, and whether it writes it. */
-    record Span(long addr, int length, boolean write) {
-    }
-
     /** The spans of segment {@code k}. */
     interface Segments {
-        List<Span> of(int k);
+        List<DmaPath.Span> of(int k);
     }
 
     private static final int FREE = 0;
@@ -102,9 +98,7 @@ final class Lookahead implements AutoCloseable {
                     continue;
                 }
                 try {
-                    for (Span s : segments.of(k)) {
-                        path.prefetch(job, s.addr(), s.length(), s.write());
-                    }
+                    path.prefetch(job, segments.of(k));
                     done.complete(null);
                 } catch (RuntimeException | Error e) {
                     done.complete(e instanceof RuntimeException r ? r : new IllegalStateException("translating ahead failed", e));

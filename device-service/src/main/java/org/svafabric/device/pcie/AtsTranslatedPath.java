@@ -12,6 +12,7 @@ import org.svafabric.api.pagetable.Vmsa;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.device.engine.DmaFault;
 import org.svafabric.device.engine.DmaPath;
+import org.svafabric.device.engine.DmaPath.Span;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobRecorder;
 import org.svafabric.device.iommu.AtsRequest;
@@ -69,6 +70,26 @@ public final class AtsTranslatedPath implements DmaPath {
         access(job, addr, length, write, null);
     }
 
+    /**
+     * A segment ahead: its source and destination pages in one Translation Request batch; what that leaves
+     * untranslated (pages to request with PRI, translations an invalidation took back) is settled span by span,
+     * as an access would.
+     */
+    @Override
+    public void prefetch(Job job, List<Span> spans) {
+        List<List<Long>> needPri = spans.size() > 1 ? translateTogether(job, spans) : null;
+        for (int i = 0; i < spans.size(); i++) {
+            Span s = spans.get(i);
+            boolean settled = needPri != null && needPri.get(i).isEmpty();
+            if (needPri != null && !settled) {
+                pageIn(job, job.pasid(), needPri.get(i), s.addr(), s.write());
+            }
+            if (!settled) {
+                access(job, s.addr(), s.length(), s.write(), null);
+            }
+        }
+    }
+
     @Override
     public boolean translatesAhead() {
         return true;
@@ -119,21 +140,72 @@ public final class AtsTranslatedPath implements DmaPath {
         for (long p : missing) {
             req.add(new AtsRequest(p, write, false, false));
         }
-        trace.translationRequested(req.size());
-        IommuCalls.AtsTranslation answer = port.translateWithWork(sid, pasid, req);
-        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.work()));
-        List<AtsCompletion> done = answer.results();
         List<Long> needPri = new ArrayList<>();
-        for (AtsCompletion c : done) {
-            if (c.status().refused()) {
-                throw new DmaFault(c.address(), "ATS translation refused by the SMMU: " + c.reason(), c.reason());
-            }
+        for (AtsCompletion c : send(recorder, generation, pasid, req).results()) {
             if (!c.permits(write, false)) {
                 needPri.add(Vmsa.pageDown(c.address()));
             }
         }
-        // Refused when an invalidation raced with the request: the loop translates again.
-        atc.fill(generation, pasid, done);
+        return needPri;
+    }
+
+    /** What one Translation Request batch answered, and whether the ATC took it (no invalidation raced with it). */
+    private record Batch(List<AtsCompletion> results, boolean cached) {
+    }
+
+    /** Sends one batch and caches its completions; a page the SMMU refused (UR, CA) fails the access there. */
+    private Batch send(JobRecorder recorder, long generation, Integer pasid, List<AtsRequest> req) {
+        trace.translationRequested(req.size());
+        IommuCalls.AtsTranslation answer = port.translateWithWork(sid, pasid, req);
+        recorder.record(new DmaEvent.AtsRequest(req.size(), answer.work()));
+        List<AtsCompletion> done = answer.results();
+        for (AtsCompletion c : done) {
+            if (c.status().refused()) {
+                throw new DmaFault(c.address(), "ATS translation refused by the SMMU: " + c.reason(), c.reason());
+            }
+        }
+        // Refused when an invalidation raced with the request: the caller translates again.
+        return new Batch(done, atc.fill(generation, pasid, done));
+    }
+
+    /**
+     * One Translation Request batch for every page the spans miss in the ATC, each asked with its span's
+     * permission. Returns, per span, the pages that need a page request; null when an invalidation raced with
+     * the batch (nothing of it was cached).
+     */
+    private List<List<Long>> translateTogether(Job job, List<Span> spans) {
+        Integer pasid = job.pasid();
+        JobRecorder recorder = job.recorder();
+        long generation = atc.generation();
+        List<AtsRequest> req = new ArrayList<>();
+        int[] firstOf = new int[spans.size() + 1];
+        for (int i = 0; i < spans.size(); i++) {
+            Span s = spans.get(i);
+            long[] pages = pagesOf(s.addr(), s.length());
+            AddressTranslationCache.Access a = atc.lookup(pasid, pages, s.write(), false);
+            a.close();
+            recorder.record(new DmaEvent.AtcLookup(pages.length - a.missing().size(), a.missing().size()));
+            firstOf[i] = req.size();
+            for (long p : a.missing()) {
+                req.add(new AtsRequest(p, s.write(), false, false));
+            }
+        }
+        firstOf[spans.size()] = req.size();
+        List<List<Long>> needPri = new ArrayList<>(spans.size());
+        Batch b = req.isEmpty() ? new Batch(List.of(), true) : send(recorder, generation, pasid, req);
+        if (!b.cached()) {
+            return null;
+        }
+        for (int i = 0; i < spans.size(); i++) {
+            List<Long> pages = new ArrayList<>();
+            for (int r = firstOf[i]; r < firstOf[i + 1]; r++) {
+                AtsCompletion c = b.results().get(r);
+                if (!c.permits(req.get(r).write(), false)) {
+                    pages.add(Vmsa.pageDown(c.address()));
+                }
+            }
+            needPri.add(pages);
+        }
         return needPri;
     }
 

@@ -1,15 +1,16 @@
 package org.svafabric.e2e.bench;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
-
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,11 +18,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
-import org.svafabric.api.threads.DaemonPool;
 
 /**
- * The transport floor: a bare Spring Boot app (Tomcat, Spring MVC, the same JDK HTTP/1.1 client the
- * services use between themselves) that does nothing but answer. What a request through the fabric
+ * The transport floor: a bare Spring Boot app (Tomcat, Spring MVC, and the client the services use between
+ * themselves: a pooled, blocking Apache HttpClient 5 with keep-alive and TCP_NODELAY) that does nothing but answer. What a request through the fabric
  * costs above this is the simulator's own work; the benchmarks report their paths as ratios to it.
  * <ul>
  * <li>{@code GET /floor/ping}: a trivial JSON answer;</li>
@@ -29,7 +29,11 @@ import org.svafabric.api.threads.DaemonPool;
  * {@code /hop/3} from a client is a chain of three nested loopback requests, the shape of
  * gateway -> device-service -> iommu-service, or device -> iommu -> mm;</li>
  * <li>{@code POST /floor/sink}: consumes an {@code application/octet-stream} body and answers its length;</li>
- * <li>{@code GET /floor/source?length=}: answers that many bytes.</li>
+ * <li>{@code GET /floor/source?length=}: answers that many bytes;</li>
+ * <li>{@code POST /floor/copy?length=&segment=}: moves {@code length} bytes the way a DMA engine's memcpy crosses
+ * the memory bus, one {@code segment} at a time: a {@code /floor/source} read and a {@code /floor/sink} write
+ * per segment, nested in the request (client -> device -> mm). Its bytes per second are what a memcpy of
+ * that segment size could reach if translation and RAM cost nothing.</li>
  * </ul>
  */
 @SpringBootConfiguration
@@ -75,9 +79,11 @@ public class FloorServer {
         private RestClient self() {
             RestClient c = self;
             if (c == null) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .executor(DaemonPool.cached("floor-http")).connectTimeout(Duration.ofSeconds(2)).build();
-                c = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory(http))
+                CloseableHttpClient http = HttpClients.custom()
+                        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setMaxConnPerRoute(64)
+                                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build()).build())
+                        .disableAutomaticRetries().build();
+                c = RestClient.builder().requestFactory(new HttpComponentsClientHttpRequestFactory(http))
                         .baseUrl("http://127.0.0.1:" + env.getProperty("local.server.port")).build();
                 self = c;
             }
@@ -106,6 +112,18 @@ public class FloorServer {
         @GetMapping(path = "/floor/source", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
         byte[] source(@RequestParam int length) {
             return new byte[length];
+        }
+
+        @PostMapping("/floor/copy")
+        Pong copy(@RequestParam long length, @RequestParam int segment) {
+            long moved = 0;
+            for (long off = 0; off < length; off += segment) {
+                int n = (int) Math.min(segment, length - off);
+                byte[] data = self().get().uri("/floor/source?length={n}", n).retrieve().body(byte[].class);
+                moved += self().post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM).body(data)
+                        .retrieve().body(Pong.class).hops();
+            }
+            return new Pong(moved);
         }
     }
 
