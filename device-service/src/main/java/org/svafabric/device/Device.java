@@ -43,7 +43,7 @@ public final class Device implements AutoCloseable {
         this.clock = nanoClock;
         this.metrics = new DeviceMetrics(meters, d.id());
         DeviceTelemetry trace = new DeviceTelemetry(d.id(), sid, metrics, events);
-        this.pcie = d.isPci() ? new PcieFunction(d, port, ram, trace, settings.prgResponseTimeout()) : null;
+        this.pcie = d.isPci() ? new PcieFunction(d, port, ram, trace, settings.prgResponseTimeout(), settings.priGroupPages()) : null;
         if (pcie != null && (pcie.pri() != null || pcie.atc() != null)) {
             metrics.trackOutstanding(pcie::outstandingPageRequests, pcie::maxOutstandingPageRequests);
         }

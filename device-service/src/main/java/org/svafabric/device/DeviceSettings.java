@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param stallTimeout       read timeout of an untranslated transaction (a stall holds it until CMD_RESUME)
  * @param lookaheadSegments  segments an engine with ATS translates ahead of the one it moves (0: none); fewer when
  *                           the ATC could not hold them next to the current one
+ * @param priGroupPages      the most page requests a function puts in one page-request group (0: its whole
+ *                           allocation); smaller groups keep several in flight inside the allocation, answered in
+ *                           parallel by the IOPF workers, where one full-allocation group waits alone
  * @param shard              which device-service shard this is ({@code device.shard}, env FABRIC_DEVICE_SHARD; 0)
  * @param shards             how many shards share the topology ({@code device.shards}, env FABRIC_DEVICE_SHARDS; 1):
  *                           this one serves the devices {@link org.svafabric.api.topology.DeviceShards#ownerOf} gives it
@@ -25,7 +28,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("device")
 public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer queueDepth, Integer engines,
                              Duration prgResponseTimeout, Duration stopTimeout, Duration waitTimeout, Integer jobsRetained,
-                             Duration stallTimeout, Integer lookaheadSegments, Integer shard, Integer shards) {
+                             Duration stallTimeout, Integer lookaheadSegments, Integer priGroupPages, Integer shard,
+                             Integer shards) {
 
     public DeviceSettings {
         segmentBytes = segmentBytes == null ? 256 * 1024 : segmentBytes;
@@ -41,6 +45,10 @@ public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer que
         if (lookaheadSegments < 0) {
             throw new IllegalArgumentException("device.lookahead-segments must be >= 0");
         }
+        priGroupPages = priGroupPages == null ? 0 : priGroupPages;
+        if (priGroupPages < 0) {
+            throw new IllegalArgumentException("device.pri-group-pages must be >= 0 (0: the whole allocation)");
+        }
         shard = shard == null ? 0 : shard;
         shards = shards == null ? 1 : shards;
         if (shards < 1 || shard < 0 || shard >= shards) {
@@ -55,6 +63,6 @@ public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer que
     }
 
     public static DeviceSettings defaults() {
-        return new DeviceSettings(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DeviceSettings(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

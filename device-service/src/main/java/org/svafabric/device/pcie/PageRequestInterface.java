@@ -68,6 +68,8 @@ public final class PageRequestInterface {
     private final IommuPort port;
     private final PriListener trace;
     private final Duration responseTimeout;
+    /** The most page requests one group carries (0: the allocation): smaller groups keep several in flight. */
+    private final int groupPages;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<Integer, Group> pending = new HashMap<>();
@@ -81,6 +83,13 @@ public final class PageRequestInterface {
     private int nextIndex;
 
     public PageRequestInterface(int sid, PriCapability cap, IommuPort port, PriListener trace, Duration responseTimeout) {
+        this(sid, cap, port, trace, responseTimeout, 0);
+    }
+
+    /** {@code groupPages}: the most page requests in one group (0: the whole allocation). */
+    public PageRequestInterface(int sid, PriCapability cap, IommuPort port, PriListener trace, Duration responseTimeout,
+                                int groupPages) {
+        this.groupPages = groupPages;
         this.sid = sid;
         this.cap = cap;
         this.port = port;
@@ -89,9 +98,9 @@ public final class PageRequestInterface {
     }
 
     /**
-     * Asks for {@code pages} (in order) with as many groups as the allocation requires, each
-     * with Last on its final request, and waits for every group's response. Blocks while the
-     * allocation is used up by other groups.
+     * Asks for {@code pages} (in order) with as many groups as the allocation (and the group size)
+     * requires, each with Last on its final request, sending each as soon as its credits are free,
+     * and waits for every group's response. Blocks while the allocation is used up by other groups.
      */
     public Result request(Integer pasid, List<Long> pages, boolean write, boolean exec, boolean priv, FaultCounters counters) {
         return request(pasid, pages, write, exec, priv, counters, null);
@@ -166,7 +175,8 @@ public final class PageRequestInterface {
                 if (!cap.mayRequest()) {
                     return null;
                 }
-                int k = (int) Math.min(rest.size(), cap.allocation());
+                long most = groupPages > 0 ? Math.min(groupPages, cap.allocation()) : cap.allocation();
+                int k = (int) Math.min(rest.size(), most);
                 if (outstanding + k <= cap.allocation() && pending.size() < PRG_INDEXES) {
                     int index = freeIndex();
                     Group g = new Group(index, pasid, List.copyOf(rest.subList(0, k)), new CompletableFuture<>(),

@@ -21,7 +21,7 @@ public final class PcieFunction {
     private final int stuShift;
 
     public <T extends PriListener & AtcListener> PcieFunction(DeviceDescription d, IommuPort port, MemoryBus ram, T trace,
-                                                             Duration prgResponseTimeout) {
+                                                             Duration prgResponseTimeout, int priGroupPages) {
         int sid = d.streamId();
         DeviceDescription.PasidCap pc = d.pasid();
         this.pasid = pc == null ? null
@@ -39,7 +39,7 @@ public final class PcieFunction {
         if (d.hasPri()) {
             DeviceDescription.PriCap p = d.pri();
             PriCapability cap = new PriCapability(p.outstandingPageRequests(), Boolean.TRUE.equals(p.prgResponsePasidRequired()));
-            this.pri = new PageRequestInterface(sid, cap, port, trace, prgResponseTimeout);
+            this.pri = new PageRequestInterface(sid, cap, port, trace, prgResponseTimeout, priGroupPages);
         } else {
             this.pri = null;
         }

@@ -96,6 +96,34 @@ class PriTracepointTest {
     }
 
     @Test
+    void groupsOfAtMostTheGroupSizeAreSentTogetherUpToTheAllocation() throws Exception {
+        PageRequestInterface pri = new PageRequestInterface(SID, new PriCapability(8, true), port, recorder, Duration.ofSeconds(20), 2);
+        pri.enable(8);
+        List<Long> pages = List.of(0x1000L, 0x2000L, 0x3000L, 0x4000L, 0x5000L, 0x6000L, 0x7000L, 0x8000L, 0x9000L, 0xa000L);
+        CompletableFuture<PageRequestInterface.Result> result = CompletableFuture.supplyAsync(() ->
+                pri.request(5, pages, true, false, false, new FaultCounters()));
+        // Four groups of two fill the allocation of eight before any response; the fifth waits for credits.
+        List<Integer> first = new java.util.ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            Integer index = lasts.poll(10, TimeUnit.SECONDS);
+            assertThat(index).isNotNull();
+            first.add(index);
+        }
+        assertThat(lasts.poll(200, TimeUnit.MILLISECONDS)).as("no fifth group while the allocation is used up").isNull();
+        assertThat(pri.outstanding()).isEqualTo(8);
+        assertThat(pri.respond(first.get(0), 5, PrgResponseCode.SUCCESS)).isTrue();
+        Integer fifth = lasts.poll(10, TimeUnit.SECONDS);
+        assertThat(fifth).as("the credits one response returned carry the fifth group").isNotNull();
+        for (int index : first.subList(1, 4)) {
+            assertThat(pri.respond(index, 5, PrgResponseCode.SUCCESS)).isTrue();
+        }
+        assertThat(pri.respond(fifth, 5, PrgResponseCode.SUCCESS)).isTrue();
+        assertThat(result.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(PageRequestInterface.Outcome.SUCCESS);
+        assertThat(trace.stream().filter(t -> t.startsWith("sent"))).hasSize(5).allMatch(t -> t.endsWith(" 2 write"));
+        assertThat(pri.outstanding()).isZero();
+    }
+
+    @Test
     void aResponseForNoOutstandingGroupIsTracedAsUnexpected() {
         PageRequestInterface pri = pri(4, Duration.ofSeconds(20));
         assertThat(pri.respond(17, 5, PrgResponseCode.SUCCESS)).isFalse();

@@ -49,7 +49,7 @@ public final class Rig implements AutoCloseable {
 
     public static DeviceSettings settings(int segmentBytes, int lookaheadSegments) {
         return new DeviceSettings(segmentBytes, 1L << 24, null, null, Duration.ofSeconds(20), Duration.ofSeconds(20), null, null, null,
-                lookaheadSegments, null, null);
+                lookaheadSegments, null, null, null);
     }
 
     /** A PCIe function with PASID, PRI (allocation {@code outstanding}) and ATS; SVA initialised. */
