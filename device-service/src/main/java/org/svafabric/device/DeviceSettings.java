@@ -33,7 +33,7 @@ public record DeviceSettings(Integer segmentBytes, Long maxJobBytes, Integer que
 
     public DeviceSettings {
         segmentBytes = segmentBytes == null ? 256 * 1024 : segmentBytes;
-        maxJobBytes = maxJobBytes == null ? 64L << 20 : maxJobBytes;
+        maxJobBytes = maxJobBytes == null ? 1L << 30 : maxJobBytes;
         queueDepth = queueDepth == null ? 32 : queueDepth;
         engines = engines == null ? 1 : engines;
         prgResponseTimeout = prgResponseTimeout == null ? Duration.ofSeconds(30) : prgResponseTimeout;

@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record WorkloadLimits(Long maxBufferBytes, Integer maxProcesses, Integer maxDurationSeconds, Integer maxJobs,
                              Double ramShare, Integer running, Integer queued) {
     public WorkloadLimits {
-        maxBufferBytes = maxBufferBytes == null ? 64L << 20 : maxBufferBytes;
+        maxBufferBytes = maxBufferBytes == null ? 1L << 30 : maxBufferBytes;
         maxProcesses = maxProcesses == null ? 64 : maxProcesses;
         maxDurationSeconds = maxDurationSeconds == null ? 3600 : maxDurationSeconds;
         maxJobs = maxJobs == null ? 1_000_000 : maxJobs;

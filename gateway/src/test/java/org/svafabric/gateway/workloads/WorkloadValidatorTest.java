@@ -52,7 +52,7 @@ class WorkloadValidatorTest {
 
     @Test
     void aBufferOverTheEnginesLongestJobOrNotInPagesIsEINVAL() {
-        refused(req(List.of("sva0"), 1, (64L << 20) + 4096, "memcpy", "sva", "warm", 1, null, 1), Errno.EINVAL, "longest job");
+        refused(req(List.of("sva0"), 1, (1L << 30) + 4096, "memcpy", "sva", "warm", 1, null, 1), Errno.EINVAL, "longest job");
         refused(req(List.of("sva0"), 1, 1000, "memcpy", "sva", "warm", 1, null, 1), Errno.EINVAL, "multiple of the 4 KiB page");
     }
 
