@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.svafabric.api.wire.AtsLinkCodec;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -24,6 +25,10 @@ public final class RequestErrors {
 
     /** The detail for a body that could not be read. */
     public static String unreadableBody(HttpMessageNotReadableException e) {
+        AtsLinkCodec.Malformed binary = find(e, AtsLinkCodec.Malformed.class);
+        if (binary != null) {
+            return binary.getMessage();
+        }
         JacksonException j = find(e, JacksonException.class);
         if (j == null) {
             String m = e.getMessage();
