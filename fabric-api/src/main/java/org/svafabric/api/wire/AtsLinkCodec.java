@@ -96,8 +96,9 @@ public final class AtsLinkCodec {
         int pasid = r.i32("pasid");
         int n = r.i32("page count");
         if (n < 0 || (long) n * PAGE_BYTES != r.remaining()) {
-            throw new Malformed("ATS translation request announces " + n + " pages of " + PAGE_BYTES + " bytes but carries "
-                    + r.remaining() + " bytes after its header");
+            throw new Malformed("ATS translation request " + (n >= 0 && (long) n * PAGE_BYTES > r.remaining() ? "is truncated: it"
+                    : "is malformed: it") + " announces " + n + " pages of " + PAGE_BYTES + " bytes but carries " + r.remaining()
+                    + " bytes after its header");
         }
         List<IommuCalls.AtsPage> pages = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
@@ -156,8 +157,8 @@ public final class AtsLinkCodec {
         Reader r = new Reader(body, "ATS translation completion");
         int n = r.i32("completion count");
         if (n < 0 || (long) n * MIN_COMPLETION_BYTES > r.remaining()) {
-            throw new Malformed("ATS translation completion announces " + n + " completions but carries only "
-                    + r.remaining() + " bytes after its count");
+            throw new Malformed("ATS translation completion " + (n >= 0 ? "is truncated: it" : "is malformed: it") + " announces "
+                    + n + " completions but carries only " + r.remaining() + " bytes after its count");
         }
         List<AtsCompletion> results = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {

@@ -76,7 +76,8 @@ class AtsLinkCodecTest {
         byte[] full = AtsLinkCodec.encode(request(7));
         for (int len = 0; len < full.length; len++) {
             byte[] cut = Arrays.copyOf(full, len);
-            assertThatThrownBy(() -> AtsLinkCodec.decodeTranslate(cut)).isInstanceOf(AtsLinkCodec.Malformed.class);
+            assertThatThrownBy(() -> AtsLinkCodec.decodeTranslate(cut)).isInstanceOf(AtsLinkCodec.Malformed.class)
+                    .hasMessageContaining("truncated");
         }
         byte[] longer = Arrays.copyOf(full, full.length + 1);
         assertThatThrownBy(() -> AtsLinkCodec.decodeTranslate(longer)).isInstanceOf(AtsLinkCodec.Malformed.class)
@@ -88,7 +89,8 @@ class AtsLinkCodecTest {
         byte[] full = AtsLinkCodec.encode(answer(new DmaEvent.SmmuWork(1, 2, 3, 4, 5)));
         for (int len = 0; len < full.length; len++) {
             byte[] cut = Arrays.copyOf(full, len);
-            assertThatThrownBy(() -> AtsLinkCodec.decodeTranslation(cut)).isInstanceOf(AtsLinkCodec.Malformed.class);
+            assertThatThrownBy(() -> AtsLinkCodec.decodeTranslation(cut)).isInstanceOf(AtsLinkCodec.Malformed.class)
+                    .hasMessageContaining("truncated");
         }
         byte[] longer = Arrays.copyOf(full, full.length + 1);
         assertThatThrownBy(() -> AtsLinkCodec.decodeTranslation(longer)).isInstanceOf(AtsLinkCodec.Malformed.class)
