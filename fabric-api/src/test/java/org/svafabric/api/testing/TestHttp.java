@@ -99,10 +99,18 @@ public final class TestHttp {
 
     /** Any request; {@code body} null sends none, {@code contentType} null no Content-Type. */
     public Response send(String method, String path, String contentType, byte[] body) {
+        return send(method, path, contentType, null, body);
+    }
+
+    /** The same with an Accept header ({@code accept} null: none). */
+    public Response send(String method, String path, String contentType, String accept, byte[] body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
+        }
+        if (accept != null) {
+            b.header("Accept", accept);
         }
         if (credential != null) {
             b.header(header, credential);

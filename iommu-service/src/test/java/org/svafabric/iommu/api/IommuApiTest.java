@@ -34,6 +34,10 @@ import org.svafabric.iommu.platform.SmmuUnits;
 
 import tools.jackson.databind.JsonNode;
 import org.svafabric.iommu.hw.layout.Cd;
+import org.svafabric.api.device.IommuCalls;
+import org.svafabric.api.json.Addr;
+import org.svafabric.api.wire.AtsLinkCodec;
+import org.svafabric.api.wire.AtsStatus;
 
 /**
  * iommu-service on a random port, its RAM a LocalMemoryBus shared with a fake mm-service and a fake
@@ -209,6 +213,8 @@ class IommuApiTest {
         assertThat(smmu.path("steFetches").asInt() + smmu.path("cdFetches").asInt()).as("cold config cache: %s", smmu).isPositive();
         assertThat(smmu.path("walks").asInt()).isEqualTo(2);
         assertThat(smmu.path("walkReads").asInt()).isPositive();
+        assertThat(ats.contentType()).as("JSON unless the caller asks for the binary link").startsWith("application/json");
+        atsInBinaryAnswersTheSame(pasid);
 
         NEIGHBOURS.calls.clear();
         Response pri = post("/iommu/v1/pri/requests", "{\"sid\":512,\"pasid\":" + pasid
@@ -224,6 +230,53 @@ class IommuApiTest {
         Response again = post("/iommu/v1/ats/translate", "{\"sid\":512,\"pasid\":" + pasid
                 + ",\"pages\":[{\"addr\":\"0x7f0000001000\",\"write\":false,\"exec\":false,\"priv\":false}]}");
         assertThat(again.json().path("results").get(0).path("status").asString()).isEqualTo("OK");
+    }
+
+    /** The link's binary form on the same endpoint: the same completions as JSON; JSON still for anyone not asking. */
+    private void atsInBinaryAnswersTheSame(int pasid) {
+        byte[] request = AtsLinkCodec.encode(new IommuCalls.AtsTranslate(512, pasid, List.of(
+                new IommuCalls.AtsPage(Addr.of(0x7f0000000010L), true, false, false),
+                new IommuCalls.AtsPage(Addr.of(0x7f0000001000L), false, false, false))));
+        Response bin = http().send("POST", "/iommu/v1/ats/translate", AtsLinkCodec.MEDIA_TYPE, AtsLinkCodec.MEDIA_TYPE, request);
+        assertThat(bin.status()).as(bin.toString()).isEqualTo(200);
+        assertThat(bin.contentType()).startsWith(AtsLinkCodec.MEDIA_TYPE);
+        IommuCalls.AtsTranslation t = AtsLinkCodec.decodeTranslation(bin.bytes());
+        assertThat(t.results()).hasSize(2);
+        assertThat(t.results().get(0).status()).isEqualTo(AtsStatus.OK);
+        assertThat(t.results().get(0).pa()).isEqualTo(Addr.of(0x50000));
+        assertThat(t.results().get(0).write()).isTrue();
+        assertThat(t.results().get(1).status()).isEqualTo(AtsStatus.NO_TRANSLATION);
+        assertThat(t.smmu()).isNotNull();
+
+        Response asked = http().send("POST", "/iommu/v1/ats/translate", AtsLinkCodec.MEDIA_TYPE, "*/*", request);
+        assertThat(asked.status()).as(asked.toString()).isEqualTo(200);
+        assertThat(asked.contentType()).as("a binary request accepting anything is answered JSON").startsWith("application/json");
+        assertThat(asked.json().path("results").get(0).path("pa").asString()).isEqualTo("0x50000");
+    }
+
+    @Test
+    void aMalformedBinaryAtsRequestIsEinvalNotAServerError() {
+        byte[] valid = AtsLinkCodec.encode(new IommuCalls.AtsTranslate(256, null,
+                List.of(new IommuCalls.AtsPage(Addr.of(0x1000), false, false, false))));
+        byte[] badFlags = valid.clone();
+        badFlags[valid.length - 1] = (byte) 0xF0;
+        List<Response> bad = List.of(
+                http().send("POST", "/iommu/v1/ats/translate", AtsLinkCodec.MEDIA_TYPE, AtsLinkCodec.MEDIA_TYPE,
+                        java.util.Arrays.copyOf(valid, valid.length - 3)),
+                http().send("POST", "/iommu/v1/ats/translate", AtsLinkCodec.MEDIA_TYPE, AtsLinkCodec.MEDIA_TYPE, new byte[0]),
+                http().send("POST", "/iommu/v1/ats/translate", AtsLinkCodec.MEDIA_TYPE, null, badFlags));
+        assertThat(bad).allSatisfy(r -> {
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.contentType()).as(r.toString()).startsWith("application/problem+json");
+            assertThat(r.json().path("errno").asString()).as(r.toString()).isEqualTo("EINVAL");
+        });
+        assertThat(bad.get(0).json().path("detail").asString()).contains("truncated");
+        // A body that decodes but is invalid meets the controller's own checks, answered as for JSON.
+        Response empty = http().send("POST", "/iommu/v1/ats/translate", AtsLinkCodec.MEDIA_TYPE, AtsLinkCodec.MEDIA_TYPE,
+                AtsLinkCodec.encode(new IommuCalls.AtsTranslate(256, null, List.of())));
+        assertThat(empty.status()).as(empty.toString()).isEqualTo(400);
+        assertThat(empty.contentType()).startsWith("application/problem+json");
+        assertThat(empty.json().path("errno").asString()).isEqualTo("EINVAL");
     }
 
     @Test
