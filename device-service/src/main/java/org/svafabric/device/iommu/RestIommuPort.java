@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClientException;
 import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.device.IommuCalls;
@@ -19,6 +20,7 @@ import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.AtsLinkCodec;
 import org.svafabric.api.wire.Headers;
 
 /**
@@ -64,7 +66,16 @@ public final class RestIommuPort implements IommuPort {
         for (AtsRequest p : pages) {
             wire.add(new IommuCalls.AtsPage(Addr.of(p.addr()), p.write(), p.exec(), p.priv()));
         }
-        IommuCalls.AtsTranslation answer = link.translate(new IommuCalls.AtsTranslate(sid, pasid, wire), smmu);
+        IommuCalls.AtsTranslation answer;
+        try {
+            answer = link.translate(new IommuCalls.AtsTranslate(sid, pasid, wire), smmu);
+        } catch (RestClientException e) {
+            // A completion the link's codec could not read is the SMMU's fault, said as such (not a transport failure).
+            if (e.getMostSpecificCause() instanceof AtsLinkCodec.Malformed m) {
+                throw new ErrnoException(Errno.EIO, "bad-ats-completion", m.getMessage());
+            }
+            throw e;
+        }
         if (answer == null || answer.results() == null || answer.results().size() != pages.size()) {
             throw new ErrnoException(Errno.EIO, "bad-ats-completion", "the SMMU answered " + pages.size()
                     + " translation requests with " + (answer == null || answer.results() == null ? 0 : answer.results().size()) + " completions");

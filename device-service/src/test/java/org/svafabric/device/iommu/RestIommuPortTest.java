@@ -21,7 +21,9 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.json.Addr;
 import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.AtsLinkCodec;
 import org.svafabric.api.wire.AtsStatus;
 import org.svafabric.api.wire.Headers;
 
@@ -63,6 +65,8 @@ class RestIommuPortTest {
         lastRequest.put("path", x.getRequestURI().getPath());
         lastRequest.put("query", x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery());
         lastRequest.put("token", String.valueOf(x.getRequestHeaders().getFirst("X-Fabric-Service-Token")));
+        lastRequest.put("contentType", String.valueOf(x.getRequestHeaders().getFirst("Content-Type")));
+        lastRequest.put("accept", String.valueOf(x.getRequestHeaders().getFirst("Accept")));
         lastRequest.put("body", new String(x.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1));
         x.getResponseHeaders().add("Content-Type", contentType);
         if (stallsHeader != null) {
@@ -80,21 +84,33 @@ class RestIommuPortTest {
         answer = json.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The ATS link is binary both ways ({@link AtsLinkCodec}). */
+    private void answerAts(IommuCalls.AtsTranslation t) {
+        status = 200;
+        contentType = AtsLinkCodec.MEDIA_TYPE;
+        answer = AtsLinkCodec.encode(t);
+    }
+
+    private IommuCalls.AtsTranslate sentAts() {
+        assertThat(lastRequest.get("contentType")).isEqualTo(AtsLinkCodec.MEDIA_TYPE);
+        assertThat(lastRequest.get("accept")).isEqualTo(AtsLinkCodec.MEDIA_TYPE);
+        return AtsLinkCodec.decodeTranslate(lastRequest.get("body").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     @Test
     void translationRequestsGoInOneBatchAndCompletionsMapInOrder() {
-        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"OK\",\"pa\":\"0x8000\",\"size\":4096,\"read\":true,\"write\":true,"
-                + "\"exec\":false,\"priv\":false},{\"addr\":\"0x2000\",\"status\":\"NO_TRANSLATION\"},"
-                + "{\"addr\":\"0x3000\",\"status\":\"COMPLETER_ABORT\",\"event\":\"C_BAD_SUBSTREAMID\"}]}");
+        answerAts(new IommuCalls.AtsTranslation(List.of(AtsCompletion.granted(0x1000, 0x8000, 12, true, true, false, false),
+                AtsCompletion.noTranslation(0x2000, false, null), AtsCompletion.abort(0x3000, "C_BAD_SUBSTREAMID"))));
         List<AtsCompletion> c = port.translate(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false),
                 new AtsRequest(0x2000, false, false, false), new AtsRequest(0x3000, false, false, false)));
         assertThat(lastRequest.get("path")).isEqualTo("/iommu/v1/ats/translate");
         assertThat(lastRequest.get("token")).isEqualTo("tok");
-        JsonNode body = JSON.readTree(lastRequest.get("body"));
-        assertThat(body.get("sid").asInt()).isEqualTo(0x100);
-        assertThat(body.get("pasid").asInt()).isEqualTo(7);
-        assertThat(body.get("pages")).hasSize(3);
-        assertThat(body.at("/pages/0/addr").asString()).isEqualTo("0x1000");
-        assertThat(body.at("/pages/0/write").asBoolean()).isTrue();
+        IommuCalls.AtsTranslate body = sentAts();
+        assertThat(body.sid()).isEqualTo(0x100);
+        assertThat(body.pasid()).isEqualTo(7);
+        assertThat(body.pages()).hasSize(3);
+        assertThat(body.pages().get(0).addr()).isEqualTo(Addr.of(0x1000));
+        assertThat(body.pages().get(0).write()).isTrue();
         assertThat(c.get(0).status()).isEqualTo(AtsStatus.OK);
         assertThat(c.get(0).pagePa()).isEqualTo(0x8000);
         assertThat(c.get(0).permits(true, false)).isTrue();
@@ -104,11 +120,11 @@ class RestIommuPortTest {
 
     @Test
     void theSmmusWorkComesWithTheCompletions() {
-        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}],"
-                + "\"smmu\":{\"steFetches\":1,\"cdFetches\":2,\"iotlbHits\":0,\"walks\":1,\"walkReads\":4}}");
+        answerAts(new IommuCalls.AtsTranslation(List.of(AtsCompletion.noTranslation(0x1000, false, null)),
+                new org.svafabric.api.timing.DmaEvent.SmmuWork(1, 2, 0, 1, 4)));
         IommuCalls.AtsTranslation a = port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false)));
         assertThat(a.work()).isEqualTo(new org.svafabric.api.timing.DmaEvent.SmmuWork(1, 2, 0, 1, 4));
-        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}]}");
+        answerAts(new IommuCalls.AtsTranslation(List.of(AtsCompletion.noTranslation(0x1000, false, null))));
         assertThat(port.translateWithWork(0x100, 7, List.of(new AtsRequest(0x1000, true, false, false))).work())
                 .isEqualTo(org.svafabric.api.timing.DmaEvent.SmmuWork.NONE);
     }
@@ -123,15 +139,32 @@ class RestIommuPortTest {
     }
 
     @Test
-    void aTranslationWithoutPasidSendsNoPasidField() {
-        answerJson(200, "{\"results\":[{\"addr\":\"0x1000\",\"status\":\"NO_TRANSLATION\"}]}");
+    void aTranslationWithoutPasidSendsNoPasid() {
+        answerAts(new IommuCalls.AtsTranslation(List.of(AtsCompletion.noTranslation(0x1000, false, null))));
         port.translate(3, null, List.of(new AtsRequest(0x1000, false, false, false)));
-        assertThat(JSON.readTree(lastRequest.get("body")).has("pasid")).isFalse();
+        assertThat(sentAts().pasid()).isNull();
+    }
+
+    @Test
+    void aTruncatedAtsAnswerIsAnError() {
+        answerAts(new IommuCalls.AtsTranslation(List.of(AtsCompletion.noTranslation(0x1000, false, null))));
+        answer = java.util.Arrays.copyOf(answer, answer.length - 2);
+        assertThatThrownBy(() -> port.translate(3, 1, List.of(new AtsRequest(0x1000, false, false, false))))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIO))
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void aRefusedAtsRequestIsTheServicesProblem() {
+        answerJson(400, "{\"type\":\"https://sva-fabric.dev/problems/invalid-argument\",\"status\":400,"
+                + "\"detail\":\"every page needs an addr\",\"errno\":\"EINVAL\"}");
+        assertThatThrownBy(() -> port.translate(3, 1, List.of(new AtsRequest(0x1000, false, false, false))))
+                .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
     }
 
     @Test
     void aWrongNumberOfCompletionsIsAnIoError() {
-        answerJson(200, "{\"results\":[]}");
+        answerAts(new IommuCalls.AtsTranslation(List.of()));
         assertThatThrownBy(() -> port.translate(3, 1, List.of(new AtsRequest(0x1000, false, false, false))))
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EIO));
     }

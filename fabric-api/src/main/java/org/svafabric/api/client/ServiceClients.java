@@ -44,6 +44,7 @@ import org.svafabric.api.iommu.TransactionTerminated;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.mm.MmApi;
 import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.wire.AtsLinkConverter;
 import org.svafabric.api.wire.Headers;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -259,6 +260,9 @@ public final class ServiceClients {
         RestClient.Builder b = RestClient.builder()
                 .baseUrl(baseUrl)
                 .requestFactory(rf)
+                // After the defaults: only a call that names the ATS link's binary type uses it (SmmuPortApi.translate).
+                .configureMessageConverters(c -> c.registerDefaults()
+                        .configureMessageConvertersList(list -> list.add(new AtsLinkConverter())))
                 .defaultStatusHandler(HttpStatusCode::isError, (req, resp) -> {
                     throw problemOf(req.getURI(), resp);
                 })

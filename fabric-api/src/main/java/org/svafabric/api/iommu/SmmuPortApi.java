@@ -7,6 +7,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.service.annotation.PostExchange;
 import org.svafabric.api.device.IommuCalls;
+import org.svafabric.api.wire.AtsLinkCodec;
 
 /**
  * What a device sends the SMMU upstream on its link: ATS Translation Requests, PRI Page Request Messages, and
@@ -23,9 +24,10 @@ public interface SmmuPortApi {
 
     /**
      * One call per batch of pages, answered in order. {@code smmu} in every call: the SMMU the device sits behind,
-     * whose StreamID space {@code sid} belongs to (null: the first SMMU).
+     * whose StreamID space {@code sid} belongs to (null: the first SMMU). Sent and answered in the link's binary form
+     * ({@link AtsLinkCodec}); the endpoint answers JSON to any caller that does not ask for it.
      */
-    @PostExchange("/iommu/v1/ats/translate")
+    @PostExchange(url = "/iommu/v1/ats/translate", contentType = AtsLinkCodec.MEDIA_TYPE, accept = AtsLinkCodec.MEDIA_TYPE)
     IommuCalls.AtsTranslation translate(@RequestBody IommuCalls.AtsTranslate body,
                                         @RequestParam(name = "smmu", required = false) String smmu);
 
