@@ -43,16 +43,24 @@ final class Hops {
         return out;
     }
 
-    /** Prints the requests each service served since {@link #of}, per run of the row. */
-    void print(String row, int runs) {
+    /**
+     * Prints the requests each service served since {@link #of}, per run of the row, and returns how many requests
+     * a run took in all (the services' background health checks left out): the length of the row's request chain.
+     */
+    double print(String row, int runs) {
         System.out.println("  hops during " + row + " (server side, per run): requests, mean us, total ms");
-        snapshot().forEach((key, v) -> {
-            double[] b = before.getOrDefault(key, new double[2]);
-            double n = v[0] - b[0];
+        double total = 0;
+        for (Map.Entry<String, double[]> e : snapshot().entrySet()) {
+            double[] b = before.getOrDefault(e.getKey(), new double[2]);
+            double n = e.getValue()[0] - b[0];
             if (n > 0) {
-                double us = v[1] - b[1];
-                System.out.printf("    %-70s %8.0f %9.0f %9.1f%n", key, n / runs, us / n, us / 1000 / runs);
+                double us = e.getValue()[1] - b[1];
+                System.out.printf("    %-70s %8.1f %9.0f %9.1f%n", e.getKey(), n / runs, us / n, us / 1000 / runs);
+                if (!e.getKey().endsWith("/actuator/health")) {
+                    total += n / runs;
+                }
             }
-        });
+        }
+        return total;
     }
 }

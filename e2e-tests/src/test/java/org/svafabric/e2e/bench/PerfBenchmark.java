@@ -44,6 +44,14 @@ public final class PerfBenchmark {
     private final Api floor;
     private final int runs;
     private final Map<String, Row> rows = new LinkedHashMap<>();
+    /** Requests one bind + unbind pair takes in all, counted by the services (0: not measured). */
+    private double bindChain;
+    /**
+     * The requests of one page-request group's round trip, one after the other: the Page Request POST, the SMMU's
+     * PRI queue write, the driver's PRI queue read, handle_mm_fault, the CMD_PRI_RESP write, the SMMU's command
+     * fetch and the PRG Response POST.
+     */
+    private static final int PRG_CHAIN = 7;
 
     private PerfBenchmark(Fabric fabric, Api api, Api floor, int runs) {
         this.fabric = fabric;
@@ -119,6 +127,21 @@ public final class PerfBenchmark {
                 Math.min(f.pingP50Ms, end.pingP50Ms), Math.max(f.hop3Rps, end.hop3Rps), Math.min(f.hop3P50Ms, end.hop3P50Ms),
                 Math.max(f.copyMBps, end.copyMBps));
         print(best);
+        printChains(best);
+    }
+
+    /**
+     * The rows whose requests follow one another by the architecture (each waits for the previous answer), priced at
+     * the floor's trivial request: what the row could reach if the fabric's work cost nothing.
+     */
+    private void printChains(Floor f) {
+        System.out.printf("%nrequest chains at the floor's trivial GET (p50 %.3f ms):%n", f.pingP50Ms);
+        System.out.printf("  a PRG round trip is %d requests in sequence: %.2f ms at the floor (%.1fx the 3-hop floor's p50)%n",
+                PRG_CHAIN, PRG_CHAIN * f.pingP50Ms, PRG_CHAIN * f.pingP50Ms / f.hop3P50Ms);
+        if (bindChain > 0) {
+            System.out.printf("  a bind + unbind pair is %.1f requests in sequence: %.2f ms at the floor, at most %.0f pairs/s%n",
+                    bindChain, bindChain * f.pingP50Ms, 1000 / (bindChain * f.pingP50Ms));
+        }
     }
 
     /** {@code -Donly=warm,cold,control,perpage,concurrent} runs a subset (all by default), e.g. under a profiler. */
@@ -278,7 +301,7 @@ public final class PerfBenchmark {
             int pasid = check(api.post("/devices/" + SVA_A + "/sva/bonds", Map.of("pid", pid)), 201).json().path("pasid").asInt();
             check(api.delete("/devices/" + SVA_A + "/sva/bonds/" + pasid), 204);
         });
-        hops.print("bind + unbind (500 timed + 50 warm-up)", 550);
+        bindChain = hops.print("bind + unbind (500 timed + 50 warm-up)", 550);
         check(api.delete("/processes/" + pid), 202);
         add("bind + unbind, sequential", "pairs/s", pairs.rps, Floor::hop3Rps, "req/s (3 nested hops)", ">= 300 pairs/s",
                 (now, ratio) -> now >= 300);
