@@ -261,6 +261,7 @@ public final class PerfBenchmark {
         touch(s, src, len, (byte) 9);
         List<Double> pagesPerSecond = new ArrayList<>();
         List<Long> prg = new ArrayList<>();
+        Hops hops = Hops.of(fabric);
         for (int i = 0; i < runs; i++) {
             long dst = mmap(s, len);
             long t0 = System.nanoTime();
@@ -274,6 +275,7 @@ public final class PerfBenchmark {
             r.path("prgRoundTripMicros").forEach(n -> prg.add(n.asLong()));
             munmap(s, dst, len);
         }
+        hops.print("the cold 16 MiB runs", runs);
         munmap(s, src, len);
         double pps = median(pagesPerSecond);
         add("cold memcpy 16 MiB (every destination page faults via PRI)", "faulted pages/s", pps, null, null,
