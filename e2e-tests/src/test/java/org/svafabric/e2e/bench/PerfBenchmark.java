@@ -319,11 +319,15 @@ public final class PerfBenchmark {
             touch(s, dst, len, (byte) 2);
             memcpy(SVA_A, s.pasid, src, dst, len);
             long size = len;
+            Hops hops = Hops.of(fabric);
             usPerPage.put(len, median(runs, () -> {
                 long t0 = System.nanoTime();
                 memcpy(SVA_A, s.pasid, src, dst, size);
                 return (System.nanoTime() - t0) / 1e3 / (size / 4096);
             }));
+            if (len <= 4 * MIB) {
+                hops.print("warm " + human(len), runs);
+            }
             munmap(s, src, len);
             munmap(s, dst, len);
         }
