@@ -203,7 +203,7 @@ class WorkloadScenarioTest {
         noProcesses.put("jobs", 1);
         refused(noProcesses, 400, "EINVAL");
         Map<String, Object> huge = workload(List.of(Story.SVA_DEV), 1, "memcpy", "sva", "warm", 1);
-        huge.put("bufferBytes", 1L << 30);
+        huge.put("bufferBytes", (1L << 30) + 4096);
         huge.put("jobs", 1);
         refused(huge, 400, "EINVAL");
         Map<String, Object> overQueue = workload(List.of(Story.CLASSIC_DEV), 1, "memcpy", "pinned", "warm", 33);
