@@ -152,20 +152,41 @@ public final class Ram {
 
     // ---- data ----
 
-    public void read(long pa, byte[] dst, int off, int length) {
+    /** One frame's part of an access: {@code n} bytes at {@code frameOffset} of frame {@code pfn}, {@code done} bytes in. */
+    private interface Piece {
+        void move(int pfn, int frameOffset, int n, int done) throws IOException;
+    }
+
+    /** Walks [pa, pa+length) frame by frame: an access may start and end anywhere in a frame. */
+    private void walk(long pa, int length, Piece piece) throws IOException {
         int done = 0;
         while (done < length) {
             long a = pa + done;
             int fo = (int) (a & (FRAME_SIZE - 1));
             int n = Math.min(length - done, FRAME_SIZE - fo);
-            byte[] f = data.get(pfn(a));
+            piece.move(pfn(a), fo, n, done);
+            done += n;
+        }
+    }
+
+    /** The same for accesses that cannot fail: the walk of a byte array. */
+    private void walkArray(long pa, int length, Piece piece) {
+        try {
+            walk(pa, length, piece);
+        } catch (IOException e) {
+            throw new IllegalStateException("an array copy does no I/O", e);
+        }
+    }
+
+    public void read(long pa, byte[] dst, int off, int length) {
+        walkArray(pa, length, (pfn, fo, n, done) -> {
+            byte[] f = data.get(pfn);
             if (f != null) {
                 System.arraycopy(f, fo, dst, off + done, n);
             } else {
                 java.util.Arrays.fill(dst, off + done, off + done + n, (byte) 0);
             }
-            done += n;
-        }
+        });
     }
 
     public byte[] read(long pa, int length) {
@@ -175,30 +196,18 @@ public final class Ram {
     }
 
     public void write(long pa, byte[] src, int off, int length) {
-        int done = 0;
-        while (done < length) {
-            long a = pa + done;
-            int fo = (int) (a & (FRAME_SIZE - 1));
-            int n = Math.min(length - done, FRAME_SIZE - fo);
-            System.arraycopy(src, off + done, frame(pfn(a)), fo, n);
-            done += n;
-        }
+        walkArray(pa, length, (pfn, fo, n, done) -> System.arraycopy(src, off + done, frame(pfn), fo, n));
     }
 
     /**
      * Writes [pa, pa+length) to {@code out} straight from the frames (an untouched frame as zeros): the bytes are
      * copied once, into the stream's buffer.
      */
-    public void readTo(long pa, long length, OutputStream out) throws IOException {
-        long done = 0;
-        while (done < length) {
-            long a = pa + done;
-            int fo = (int) (a & (FRAME_SIZE - 1));
-            int n = (int) Math.min(length - done, FRAME_SIZE - fo);
-            byte[] f = data.get(pfn(a));
+    public void readTo(long pa, int length, OutputStream out) throws IOException {
+        walk(pa, length, (pfn, fo, n, done) -> {
+            byte[] f = data.get(pfn);
             out.write(f != null ? f : ZERO_FRAME, fo, n);
-            done += n;
-        }
+        });
     }
 
     /**
@@ -206,16 +215,11 @@ public final class Ram {
      * came before written and throws EOFException.
      */
     public void writeFrom(InputStream in, long pa, int length) throws IOException {
-        int done = 0;
-        while (done < length) {
-            long a = pa + done;
-            int fo = (int) (a & (FRAME_SIZE - 1));
-            int n = Math.min(length - done, FRAME_SIZE - fo);
-            if (in.readNBytes(frame(pfn(a)), fo, n) != n) {
+        walk(pa, length, (pfn, fo, n, done) -> {
+            if (in.readNBytes(frame(pfn), fo, n) != n) {
                 throw new EOFException("the data for " + hex(pa) + "+" + length + " ended after " + done + " bytes");
             }
-            done += n;
-        }
+        });
     }
 
     public long read64(long pa) {
