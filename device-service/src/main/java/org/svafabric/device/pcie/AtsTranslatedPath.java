@@ -102,9 +102,8 @@ public final class AtsTranslatedPath implements DmaPath {
         int rounds = 0;
         while (true) {
             long generation = atc.generation();
-            AddressTranslationCache.Access a = atc.lookup(pasid, pages, write, false);
             JobRecorder recorder = job.recorder();
-            recorder.record(new DmaEvent.AtcLookup(pages.length - a.missing().size(), a.missing().size()));
+            AddressTranslationCache.Access a = lookup(recorder, pasid, pages, write);
             if (a.hit()) {
                 if (buffer == null) {
                     a.close();
@@ -129,6 +128,13 @@ public final class AtsTranslatedPath implements DmaPath {
             }
             pageIn(job, pasid, needPri, addr, write);
         }
+    }
+
+    /** An ATC lookup of an access's pages, recorded for the job's model clock (a hit holds the ATC until closed). */
+    private AddressTranslationCache.Access lookup(JobRecorder recorder, Integer pasid, long[] pages, boolean write) {
+        AddressTranslationCache.Access a = atc.lookup(pasid, pages, write, false);
+        recorder.record(new DmaEvent.AtcLookup(pages.length - a.missing().size(), a.missing().size()));
+        return a;
     }
 
     /**
@@ -181,10 +187,8 @@ public final class AtsTranslatedPath implements DmaPath {
         int[] firstOf = new int[spans.size() + 1];
         for (int i = 0; i < spans.size(); i++) {
             Span s = spans.get(i);
-            long[] pages = pagesOf(s.addr(), s.length());
-            AddressTranslationCache.Access a = atc.lookup(pasid, pages, s.write(), false);
+            AddressTranslationCache.Access a = lookup(recorder, pasid, pagesOf(s.addr(), s.length()), s.write());
             a.close();
-            recorder.record(new DmaEvent.AtcLookup(pages.length - a.missing().size(), a.missing().size()));
             firstOf[i] = req.size();
             for (long p : a.missing()) {
                 req.add(new AtsRequest(p, s.write(), false, false));

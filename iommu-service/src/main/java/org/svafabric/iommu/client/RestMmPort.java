@@ -76,11 +76,7 @@ public final class RestMmPort implements MmPort {
 
     @Override
     public NotifierSubscription subscribe(long pid) {
-        MmViews.Subscription s = mm.subscribe(pid, subscribeBody(pid)).getBody();
-        if (s == null) {
-            throw new ErrnoException(Errno.EIO, "bad-notifier-answer", "mm-service subscribed the notifier of process " + pid + " without saying to what");
-        }
-        return new NotifierSubscription(s.id(), s.pgd().value(), s.asid());
+        return subscription(pid, mm.subscribe(pid, subscribeBody(pid)).getBody());
     }
 
     @Override
@@ -91,17 +87,20 @@ public final class RestMmPort implements MmPort {
     /** One call: mm-service checks that the process runs, pins its ASID and registers the notifier. */
     @Override
     public NotifierSubscription pinAndSubscribe(long pid) {
-        MmViews.Subscription s = mm.subscribePinned(pid, subscribeBody(pid)).getBody();
-        if (s == null) {
-            throw new ErrnoException(Errno.EIO, "bad-notifier-answer", "mm-service subscribed the notifier of process " + pid + " without saying to what");
-        }
-        return new NotifierSubscription(s.id(), s.pgd().value(), s.asid());
+        return subscription(pid, mm.subscribePinned(pid, subscribeBody(pid)).getBody());
     }
 
     /** One call: mm-service unregisters the notifier and drops the pin (ENOENT when the notifier was gone, unpinned all the same). */
     @Override
     public void unsubscribeAndUnpin(long pid, long subscriptionId) {
         mm.unsubscribePinned(pid, subscriptionId);
+    }
+
+    private static NotifierSubscription subscription(long pid, MmViews.Subscription s) {
+        if (s == null) {
+            throw new ErrnoException(Errno.EIO, "bad-notifier-answer", "mm-service subscribed the notifier of process " + pid + " without saying to what");
+        }
+        return new NotifierSubscription(s.id(), s.pgd().value(), s.asid());
     }
 
     private MmRequests.Subscribe subscribeBody(long pid) {

@@ -29,8 +29,11 @@ public class NotifierController implements MmNotifierApi {
     public ResponseEntity<MmViews.Subscription> subscribe(long pid, MmRequests.Subscribe body) {
         Mm mm = table.running(pid).mm();
         Subscription s = mm.notifiers().subscribe(Args.required("callbackUrl", body.callbackUrl()), Boolean.TRUE.equals(body.btm()));
-        return ResponseEntity.status(HttpStatus.CREATED)
-                .body(new MmViews.Subscription(s.id(), Addr.of(mm.pageTable().pgd()), asids.asidOf(mm.context())));
+        return created(mm, s, asids.asidOf(mm.context()));
+    }
+
+    private static ResponseEntity<MmViews.Subscription> created(Mm mm, Subscription s, int asid) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(new MmViews.Subscription(s.id(), Addr.of(mm.pageTable().pgd()), asid));
     }
 
     @Override
@@ -45,7 +48,7 @@ public class NotifierController implements MmNotifierApi {
             asids.unpin(mm.context());
             throw e;
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(new MmViews.Subscription(s.id(), Addr.of(mm.pageTable().pgd()), asid));
+        return created(mm, s, asid);
     }
 
     @Override

@@ -48,10 +48,7 @@ public final class PhysicalMemoryBus implements MemoryBus {
 
     @Override
     public List<byte[]> readBatch(List<Range> ranges) {
-        checkTotal(ranges.stream().mapToLong(Range::length).sum());
-        for (Range r : ranges) {
-            checkRange(r.pa(), r.length());
-        }
+        checkReads(ranges);
         List<byte[]> out = new ArrayList<>(ranges.size());
         for (Range r : ranges) {
             out.add(ram.read(r.pa(), r.length()));
@@ -131,9 +128,17 @@ public final class PhysicalMemoryBus implements MemoryBus {
 
     /** A batched write straight from the request body (no copy of the data). */
     public void writeSegments(byte[] body, List<BusWire.Segment> segments) {
+        checkSegments(segments);
+        writeChecked(body, segments);
+    }
+
+    private void checkSegments(List<BusWire.Segment> segments) {
         for (BusWire.Segment s : segments) {
             checkRange(s.pa(), s.length());
         }
+    }
+
+    private void writeChecked(byte[] body, List<BusWire.Segment> segments) {
         for (BusWire.Segment s : segments) {
             ram.write(s.pa(), body, s.offset(), s.length());
             bytesWritten.increment(s.length());
@@ -161,13 +166,11 @@ public final class PhysicalMemoryBus implements MemoryBus {
      * write cut off on the link does; any refusal writes nothing.
      */
     public void writeStaged(BusWire.StagedWrites w, InputStream rest) throws IOException {
-        for (BusWire.Segment s : w.staged()) {
-            checkRange(s.pa(), s.length());
-        }
+        checkSegments(w.staged());
         if (w.last() != null) {
             checkRange(w.last().pa(), w.last().length());
         }
-        writeSegments(w.staging(), w.staged());
+        writeChecked(w.staging(), w.staged());
         if (w.last() != null) {
             ram.writeFrom(rest, w.last().pa(), w.last().length());
             bytesWritten.increment(w.last().length());
