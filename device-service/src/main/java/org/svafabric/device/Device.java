@@ -55,9 +55,9 @@ public final class Device implements AutoCloseable {
         }
         int lookahead = 0;
         if (pcie != null && pcie.atc() != null) {
-            // The segments ahead (two ranges each for a memcpy) and the current one must fit the ATC together.
+            // Two ranges per segment for a memcpy; the segments ahead must survive the ATC's LRU until they move.
             int pagesPerSegment = Math.max(1, segment >> Vmsa.PAGE_SHIFT);
-            lookahead = Math.max(0, Math.min(settings.lookaheadSegments(), pcie.atc().capacity() / (2 * pagesPerSegment) - 1));
+            lookahead = pcie.atc().streamingLookahead(2 * pagesPerSegment, settings.lookaheadSegments());
         }
         this.engine = new DmaEngine(segment, nanoClock, port::addressSpaceLive, lookahead, DaemonPool.cached(d.id() + "-lookahead"));
         DeviceDescription.Engine e = d.engine();

@@ -103,6 +103,21 @@ public final class AddressTranslationCache {
         return capacity;
     }
 
+    /**
+     * How many segments an engine streaming through memory may translate ahead of the one it moves, at most
+     * {@code wanted}, without this LRU evicting a segment's translations before the segment moves.
+     *
+     * <p>In the worst order the lookahead fills k+w as soon as the engine reaches k, before the engine uses k. The
+     * entries used more recently than k's fill (at step k-w) are then the w segments moved since (a use counts as
+     * recent) and the w-1 filled since; with k and k+w that is 2w+1 segments, so {@code 2w + 1 <= capacity /
+     * entriesPerSegment}. A window of capacity/segment - 1, the count that merely fits, thrashes: each fill can
+     * evict the next segment to move, which the engine then translates again, span by span.
+     */
+    public int streamingLookahead(int entriesPerSegment, int wanted) {
+        int segments = capacity / Math.max(1, entriesPerSegment);
+        return Math.max(0, Math.min(wanted, (segments - 1) / 2));
+    }
+
     public synchronized int size() {
         return entries.size();
     }

@@ -52,6 +52,50 @@ class AddressTranslationCacheTest {
         assertThat(atc.peek(1, 0x3000).pa()).isEqualTo(0xC000);
     }
 
+    /**
+     * A streaming engine over the ATC's LRU, the worst order: on reaching segment k the lookahead fills k+w before
+     * the engine uses k. Returns the segments the engine found (partly) evicted.
+     */
+    private int segmentsEvictedBeforeUse(int capacity, int entriesPerSegment, int window, int segments) {
+        AddressTranslationCache atc = new AddressTranslationCache(capacity, metrics);
+        int evicted = 0;
+        for (int k = 0; k < segments; k++) {
+            for (int ahead = k == 0 ? 0 : k + window; ahead <= Math.min(k + window, segments - 1); ahead++) {
+                AtsCompletion[] c = new AtsCompletion[entriesPerSegment];
+                for (int p = 0; p < entriesPerSegment; p++) {
+                    long va = ((long) ahead * entriesPerSegment + p) << 12;
+                    c[p] = rw(va, 0x100_0000L + va);
+                }
+                fill(atc, 1, c);
+            }
+            long[] pages = new long[entriesPerSegment];
+            for (int p = 0; p < entriesPerSegment; p++) {
+                pages[p] = ((long) k * entriesPerSegment + p) << 12;
+            }
+            try (AddressTranslationCache.Access a = atc.lookup(1, pages, false, false)) {
+                evicted += a.hit() ? 0 : 1;
+            }
+        }
+        return evicted;
+    }
+
+    @Test
+    void theStreamingLookaheadKeepsEverySegmentUntilItMovesAndOneMoreWouldNot() {
+        // 512 entries, a memcpy segment of 2 x 64 pages: 4 segments fit, but the LRU keeps only 1 ahead.
+        AddressTranslationCache atc = new AddressTranslationCache(512, metrics);
+        int w = atc.streamingLookahead(128, 4);
+        assertThat(w).isEqualTo(1);
+        assertThat(segmentsEvictedBeforeUse(512, 128, w, 64)).isZero();
+        assertThat(segmentsEvictedBeforeUse(512, 128, w + 1, 64)).isPositive();
+        assertThat(segmentsEvictedBeforeUse(512, 128, 3, 64)).isPositive();
+        // 7 segments: 3 ahead is safe, 4 is not.
+        assertThat(new AddressTranslationCache(7 * 128, metrics).streamingLookahead(128, 8)).isEqualTo(3);
+        assertThat(segmentsEvictedBeforeUse(7 * 128, 128, 3, 64)).isZero();
+        assertThat(segmentsEvictedBeforeUse(7 * 128, 128, 4, 64)).isPositive();
+        assertThat(new AddressTranslationCache(256, metrics).streamingLookahead(128, 4)).isZero();
+        assertThat(new AddressTranslationCache(7 * 128, metrics).streamingLookahead(128, 2)).isEqualTo(2);
+    }
+
     @Test
     void everyLookupAndEveryInvalidationIsTracedWithItsCounts() {
         AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
