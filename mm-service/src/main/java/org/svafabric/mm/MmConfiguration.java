@@ -78,7 +78,7 @@ public class MmConfiguration {
     @Bean
     MmuNotifiers mmuNotifiers(MmProperties props, FabricProperties fabric, MeterRegistry meters) {
         HttpNotifierTransport transport = new HttpNotifierTransport(fabric.serviceToken(), fabric.timeouts().connect());
-        return new MmuNotifiers(transport, props.notifier().timeout(), meters);
+        return new MmuNotifiers(transport, props.notifier().timeout(), props.notifier().releaseTimeout(), meters);
     }
 
     @Bean

@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  *                 (low and high follow from it as in Linux)
  * @param asid     ASID width in bits (16 as on most arm64 CPUs; 8 makes rollover easy to see)
  *                 and the number of simulated CPUs
- * @param notifier how long an MMU-notifier subscriber may take to acknowledge
+ * @param notifier how long an MMU-notifier subscriber may take to acknowledge invalidate_range, and release
  * @param access   the largest CPU read/write, pin or bus batch one request may move
  * @param swap     swap device size in page slots
  */
@@ -22,7 +22,7 @@ public record MmProperties(Ram ram, Asid asid, Notifier notifier, Access access,
     public MmProperties {
         ram = ram == null ? new Ram(null, null, null) : ram;
         asid = asid == null ? new Asid(null, null) : asid;
-        notifier = notifier == null ? new Notifier(null) : notifier;
+        notifier = notifier == null ? new Notifier(null, null) : notifier;
         access = access == null ? new Access(null) : access;
         swap = swap == null ? new Swap(null) : swap;
     }
@@ -42,9 +42,16 @@ public record MmProperties(Ram ram, Asid asid, Notifier notifier, Access access,
         }
     }
 
-    public record Notifier(Duration timeout) {
+    /**
+     * {@code releaseTimeout} is longer than {@code timeout}: invalidate_range is a few commands, but release runs every
+     * bound device driver's mm_exit handler, which waits for the PASID's running DMA and page requests to stop (up to
+     * device-service's {@code device.stop-timeout}, 30 s), before the CDs are cleared. An exit bounded by the shorter
+     * timeout gave up while the device was still stopping (504), and left the process EXITING with its memory.
+     */
+    public record Notifier(Duration timeout, Duration releaseTimeout) {
         public Notifier {
             timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+            releaseTimeout = releaseTimeout == null ? Duration.ofSeconds(60) : releaseTimeout;
         }
     }
 

@@ -1,5 +1,6 @@
 package org.svafabric.api.device;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.http.ResponseEntity;
@@ -39,7 +40,14 @@ public interface DeviceDevicesApi {
     @PutExchange("/device/v1/devices/{id}/mm-exit-handler")
     ResponseEntity<Void> registerMmExitHandler(@PathVariable("id") String id, @RequestBody DeviceRequests.MmExitHandler body);
 
-    /** The bound mm of {@code pasid} is going away: the handler's return value. */
+    /**
+     * How long a caller waits for {@link #mmExit}: the stop-dma handler waits up to {@code device.stop-timeout} (30 s)
+     * for the PASID's jobs and page requests, then sends its Stop Marker. Longer than that, so the answer is the
+     * handler's; shorter than mm-service's release timeout (60 s), which waits for this call.
+     */
+    Duration MM_EXIT_TIMEOUT = Duration.ofSeconds(45);
+
+    /** The bound mm of {@code pasid} is going away: the handler's return value. Call it with {@link #MM_EXIT_TIMEOUT}. */
     @PostExchange("/device/v1/devices/{id}/mm-exit")
     DeviceViews.MmExitAck mmExit(@PathVariable("id") String id, @RequestBody DeviceRequests.MmExit body);
 

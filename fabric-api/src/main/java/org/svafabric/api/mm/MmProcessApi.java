@@ -1,5 +1,7 @@
 package org.svafabric.api.mm;
 
+import java.time.Duration;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -28,7 +30,15 @@ public interface MmProcessApi {
     @GetExchange("/mm/v1/processes/{pid}")
     MmViews.Process get(@PathVariable("pid") long pid);
 
-    /** 202: exit; the mm's teardown (notifier release, mm_exit) runs. */
+    /**
+     * How long a caller waits for {@link #exit}: it answers once every MMU notifier acknowledged release, which
+     * mm-service bounds by {@code mm.notifier.release-timeout} (60 s), itself above how long a device driver's mm_exit
+     * may wait for the PASID's DMA to stop ({@code device.stop-timeout}, 30 s). Longer than both, so the answer is
+     * mm-service's, not a read timeout of the caller's.
+     */
+    Duration EXIT_TIMEOUT = Duration.ofMinutes(2);
+
+    /** 202: exit; the mm's teardown (notifier release, mm_exit) runs. Call it with {@link #EXIT_TIMEOUT}. */
     @DeleteExchange("/mm/v1/processes/{pid}")
     ResponseEntity<MmViews.Process> exit(@PathVariable("pid") long pid);
 

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -42,10 +43,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "Processes", description = "Processes, mmap/munmap/mprotect, CPU memory access, reclaim")
 public class ProcessController {
     private final MmApi mm;
+    /** Exit waits for the bound devices' mm_exit handlers to stop their DMA (see {@link MmApi#EXIT_TIMEOUT}). */
+    private final MmApi exitingMm;
     private final ProcessOwnership ownership;
 
     public ProcessController(ServiceClients clients, ProcessOwnership ownership) {
         this.mm = clients.mm();
+        this.exitingMm = clients.of(RemoteService.MM, MmApi.class, MmApi.EXIT_TIMEOUT);
         this.ownership = ownership;
     }
 
@@ -95,7 +99,7 @@ public class ProcessController {
     @Answers(status = 202, problems = {404})
     public ResponseEntity<MmViews.Process> exit(Caller caller, @Parameter(description = "Process id (pid), one of the caller's processes", example = "12") @PathVariable long pid) {
         ownership.requireOwned(caller, pid);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(mm.exit(pid).getBody());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(exitingMm.exit(pid).getBody());
     }
 
     @PostMapping("/{pid}/mmap")

@@ -17,6 +17,7 @@ import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.iommu.IommuRequests;
 import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.json.Addr;
+import org.svafabric.api.mm.MmApi;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.api.timing.TimingTable;
@@ -112,7 +113,7 @@ class GatewayWorkloadFabric implements WorkloadFabric {
     @Override
     public void exitProcess(Caller caller, long pid) {
         ownership.requireOwned(caller, pid);
-        clients.mm().exit(pid);
+        clients.of(RemoteService.MM, MmApi.class, MmApi.EXIT_TIMEOUT).exit(pid);
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class DeviceServiceClient implements DeviceDriverPort, EndpointCont
     private static final Logger log = LoggerFactory.getLogger(DeviceServiceClient.class);
 
     private final DeviceApi device;
+    /** The same, waiting long enough for an mm_exit handler that waits for the PASID's DMA to stop. */
+    private final DeviceApi exits;
     /** device-service's shards when there are several ({@code device} routes each call by device); null: one. */
     private final DeviceShardClients shards;
     /** The shards whose devices the last listing could not take (they did not answer). */
@@ -38,9 +40,11 @@ public final class DeviceServiceClient implements DeviceDriverPort, EndpointCont
     /**
      * {@code device}: device-service's API ({@link org.svafabric.api.client.ServiceClients#device()}); with several
      * shards it routes each call to the shard that serves the device, and the device list gathers them all.
+     * {@code exits}: the same with {@link DeviceApi#MM_EXIT_TIMEOUT} as its read timeout, for mm_exit.
      */
-    public DeviceServiceClient(DeviceApi device) {
+    public DeviceServiceClient(DeviceApi device, DeviceApi exits) {
         this.device = device;
+        this.exits = exits;
         this.shards = device instanceof ShardedDeviceApi s ? s.shards() : null;
     }
 
@@ -115,7 +119,7 @@ public final class DeviceServiceClient implements DeviceDriverPort, EndpointCont
 
     @Override
     public int mmExit(Device d, int pasid, String drvdata) {
-        DeviceViews.MmExitAck ack = device.mmExit(d.id(), new DeviceRequests.MmExit(pasid));
+        DeviceViews.MmExitAck ack = exits.mmExit(d.id(), new DeviceRequests.MmExit(pasid));
         return ack == null ? -1 : ack.ret();
     }
 

@@ -19,7 +19,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.bus.MemoryBusClient;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
+import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.events.EventLog;
 import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.faults.FaultKind;
@@ -92,7 +94,7 @@ public class IommuConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DeviceServiceClient deviceServiceClient(ServiceClients clients) {
-        return new DeviceServiceClient(clients.device());
+        return new DeviceServiceClient(clients.device(), clients.of(RemoteService.DEVICE, DeviceApi.class, DeviceApi.MM_EXIT_TIMEOUT));
     }
 
     /** Messages on the PCIe link (ATC invalidations, PRG responses) travel on these threads, for every SMMU. */

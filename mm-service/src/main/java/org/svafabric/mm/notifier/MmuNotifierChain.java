@@ -1,6 +1,7 @@
 package org.svafabric.mm.notifier;
 
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -75,34 +76,41 @@ public final class MmuNotifierChain {
                         ? new NotifierCallbacks.Tlbi(asid, null, null)
                         : new NotifierCallbacks.Tlbi(asid, Addr.of(start), pages);
                 NotifierCallbacks.InvalidateRange inv = new NotifierCallbacks.InvalidateRange(pid, asid, Addr.of(start), Addr.of(end), reason, true);
-                calls.add(new Call(s, "tlbi+invalidate-range", post(s, NotifierCallbacks.TLBI, tlbi)
-                        .thenCompose(v -> post(s, NotifierCallbacks.INVALIDATE_RANGE, inv))));
+                calls.add(new Call(s, "tlbi+invalidate-range", post(s, NotifierCallbacks.TLBI, tlbi, shared.timeout())
+                        .thenCompose(v -> post(s, NotifierCallbacks.INVALIDATE_RANGE, inv, shared.timeout()))));
             } else {
                 NotifierCallbacks.InvalidateRange inv = new NotifierCallbacks.InvalidateRange(pid, asid, Addr.of(start), Addr.of(end), reason, null);
-                calls.add(new Call(s, "invalidate-range", post(s, NotifierCallbacks.INVALIDATE_RANGE, inv)));
+                calls.add(new Call(s, "invalidate-range", post(s, NotifierCallbacks.INVALIDATE_RANGE, inv, shared.timeout())));
             }
         }
-        awaitAll(calls, "invalidate_range [" + Addr.hex(start) + ", " + Addr.hex(end) + ") for " + reason);
+        // Each call is bounded by the timeout (a BTM subscriber's by twice: tlbi, then invalidate-range).
+        awaitAll(calls, "invalidate_range [" + Addr.hex(start) + ", " + Addr.hex(end) + ") for " + reason,
+                shared.timeout(), shared.timeout().multipliedBy(2));
     }
 
-    /** release(mm): the mm is exiting; every subscriber must stop using it before its frames go. */
+    /**
+     * release(mm): the mm is exiting; every subscriber must stop using it before its frames go. Bounded by the release
+     * timeout, not invalidate_range's: the subscriber's release returns only after the bound devices' mm_exit
+     * handlers stopped their DMA on the PASID, which waits for running jobs and outstanding page requests.
+     */
     public void release(long pid, int asid) {
+        Duration timeout = shared.releaseTimeout();
         List<Call> calls = new ArrayList<>();
         for (Subscription s : subscriptions) {
-            calls.add(new Call(s, "release", post(s, NotifierCallbacks.RELEASE, new NotifierCallbacks.Release(pid, asid))));
+            calls.add(new Call(s, "release", post(s, NotifierCallbacks.RELEASE, new NotifierCallbacks.Release(pid, asid), timeout)));
         }
-        awaitAll(calls, "release of pid " + pid);
+        awaitAll(calls, "release of pid " + pid, timeout, timeout);
     }
 
     public void clear() {
         subscriptions.clear();
     }
 
-    private CompletableFuture<Void> post(Subscription s, String path, Object body) {
+    private CompletableFuture<Void> post(Subscription s, String path, Object body, Duration timeout) {
         try {
             // The transport should time out by itself; orTimeout bounds a transport that does not.
-            return shared.transport().post(s.callbackUrl() + path, body, shared.timeout())
-                    .orTimeout(shared.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            return shared.transport().post(s.callbackUrl() + path, body, timeout)
+                    .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -111,10 +119,10 @@ public final class MmuNotifierChain {
     private record Call(Subscription subscription, String op, CompletableFuture<Void> ack) {
     }
 
-    private void awaitAll(List<Call> calls, String what) {
+    /** {@code timeout}: what each call may take, as reported; {@code longest}: what the slowest call may take in all. */
+    private void awaitAll(List<Call> calls, String what, Duration timeout, Duration longest) {
         long start = System.nanoTime();
-        // Each call is bounded by the timeout (a BTM subscriber's by twice: tlbi, then invalidate-range).
-        long deadline = start + shared.timeout().toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(100);
+        long deadline = start + longest.toNanos() + TimeUnit.MILLISECONDS.toNanos(100);
         ErrnoException failure = null;
         for (Call c : calls) {
             String outcome = "ack";
@@ -123,12 +131,12 @@ public final class MmuNotifierChain {
             } catch (TimeoutException e) {
                 c.ack().cancel(true);
                 outcome = "timeout";
-                failure = first(failure, timedOut(c, what));
+                failure = first(failure, timedOut(c, what, timeout));
             } catch (ExecutionException | CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
                     outcome = "timeout";
-                    failure = first(failure, timedOut(c, what));
+                    failure = first(failure, timedOut(c, what, timeout));
                 } else {
                     outcome = "refused";
                     failure = first(failure, new ErrnoException(Errno.EBUSY, "notifier-failed", what + ": subscriber "
@@ -148,10 +156,10 @@ public final class MmuNotifierChain {
         }
     }
 
-    private ErrnoException timedOut(Call c, String what) {
+    private static ErrnoException timedOut(Call c, String what, Duration timeout) {
         return new ErrnoException(Errno.ETIMEDOUT, "notifier-timeout", what + ": subscriber " + c.subscription().id()
                 + " at " + c.subscription().callbackUrl() + " did not acknowledge " + c.op() + " within "
-                + shared.timeout().toMillis() + " ms; nothing was freed");
+                + timeout.toMillis() + " ms; nothing was freed");
     }
 
     private static ErrnoException first(ErrnoException a, ErrnoException b) {

@@ -9,18 +9,24 @@ import org.svafabric.api.error.ErrnoException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What all MMU-notifier chains share: the transport, the acknowledgement timeout, subscription
+ * What all MMU-notifier chains share: the transport, the acknowledgement timeouts, subscription
  * ids and metrics. Each mm has its own {@link MmuNotifierChain}.
  */
 public final class MmuNotifiers {
     private final NotifierTransport transport;
     private final Duration timeout;
+    private final Duration releaseTimeout;
     private final MeterRegistry meters;
     private final AtomicLong ids = new AtomicLong();
 
-    public MmuNotifiers(NotifierTransport transport, Duration timeout, MeterRegistry meters) {
+    /**
+     * {@code timeout} bounds invalidate_range (and a BTM subscriber's TLBI); {@code releaseTimeout} bounds release,
+     * which waits for the bound devices' mm_exit handlers to stop their DMA and so must outlast how long they may take.
+     */
+    public MmuNotifiers(NotifierTransport transport, Duration timeout, Duration releaseTimeout, MeterRegistry meters) {
         this.transport = transport;
         this.timeout = timeout;
+        this.releaseTimeout = releaseTimeout;
         this.meters = meters;
     }
 
@@ -34,6 +40,10 @@ public final class MmuNotifiers {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    public Duration releaseTimeout() {
+        return releaseTimeout;
     }
 
     MeterRegistry meters() {

@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
         "fabric.service-token=" + HttpTestBase.TOKEN,
         "mm.ram.size=64MB",
         "mm.notifier.timeout=500ms",
+        "mm.notifier.release-timeout=2s",
         "mm.access.max-length=1MB",
         "mm.asid.bits=8"})
 abstract class HttpTestBase {

@@ -202,6 +202,31 @@ class MmuNotifierHttpTest extends HttpTestBase {
         assertThat(delete("/mm/v1/processes/" + pid + "/notifiers/" + id).status()).as("release dropped the subscription").isEqualTo(404);
     }
 
+    /**
+     * A subscriber's release waits for the bound devices' mm_exit handlers, which wait for DMA in flight to stop: it
+     * may take longer than invalidate_range may (500 ms here), and the exit still completes within the release
+     * timeout (2 s here). It used to be bounded by invalidate_range's timeout and answered 504, the process EXITING.
+     */
+    @Test
+    void aReleaseLongerThanInvalidateRangeMayTakeStillCompletesTheExit() {
+        long pid = createProcess();
+        long va = mmap(pid, 4096, "rw");
+        putBytes("/mm/v1/processes/" + pid + "/memory?addr=0x" + Long.toHexString(va), new byte[] {1});
+        subscribe(pid, false);
+        behaviour.set((path, body) -> {
+            if (path.equals("/release")) {
+                Thread.sleep(1200);
+            }
+            return 204;
+        });
+
+        Response exit = delete("/mm/v1/processes/" + pid);
+
+        assertThat(exit.status()).as(exit.toString()).isEqualTo(202);
+        assertThat(exit.json().path("state").asString()).isEqualTo("EXITED");
+        assertThat(get("/mm/v1/processes/" + pid).json().path("residentPages").asLong()).as("exit_mmap ran").isZero();
+    }
+
     @Test
     void btmSubscriberGetsTheTlbiThenInvalidateRangeForItsAtcs() {
         long pid = createProcess();

@@ -31,7 +31,7 @@ public final class TestMachine {
         Ram ram = new Ram(RAM_BASE, (long) frames << 12);
         FrameAllocator allocator = new FrameAllocator(ram, watermarks, meters);
         machine = new Machine(ram, allocator, new SwapStore(1 << 16, meters), new AsidAllocator(asidBits, 4, meters),
-                new MmuNotifiers(transport, timeout, meters), new MmMetrics(meters), meters, 1L << 24);
+                new MmuNotifiers(transport, timeout, timeout, meters), new MmMetrics(meters), meters, 1L << 24);
         processes = new ProcessTable(machine, ProcessJournal.NONE);
         faults = new PageFaults(machine);
         memoryMap = new MemoryMap(machine, faults, ProcessJournal.NONE);
