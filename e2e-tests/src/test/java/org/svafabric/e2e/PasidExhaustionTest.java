@@ -28,7 +28,7 @@ class PasidExhaustionTest {
     }
 
     @Test
-    void aDeviceWithMaxPasid4BindsFourProcessesThenAnswersEnospc() {
+    void aDeviceWithMaxPasid4BindsFourProcessesThenAnswersEnospcButEsrchForAnExitedProcess() {
         Api.Response init = s.api().post("/devices/" + Story.SVA_DEV + "/sva", Map.of("features", List.of("IOPF"), "maxPasid", 4));
         assertThat(init.status()).as(init.toString()).isEqualTo(200);
         assertThat(init.json().path("minPasid").asInt()).as("PASID 0 is reserved").isEqualTo(1);
@@ -40,6 +40,13 @@ class PasidExhaustionTest {
         Api.Response fifth = s.api().post("/devices/" + Story.SVA_DEV + "/sva/bonds", Map.of("pid", s.process("p5")));
         assertThat(fifth.status()).as(fifth.toString()).isEqualTo(409);
         assertThat(fifth.json().path("errno").asString()).isEqualTo("ENOSPC");
+
+        // No running process is ESRCH whatever the PASID space holds: the answer names the process, not the PASIDs.
+        long exited = s.process("p6");
+        assertThat(s.api().delete("/processes/" + exited).status()).isEqualTo(202);
+        Api.Response gone = s.api().post("/devices/" + Story.SVA_DEV + "/sva/bonds", Map.of("pid", exited));
+        assertThat(gone.status()).as(gone.toString()).isEqualTo(404);
+        assertThat(gone.json().path("errno").asString()).isEqualTo("ESRCH");
 
         Api.Response again = s.api().post("/devices/" + Story.SVA_DEV + "/sva", Map.of("features", List.of("IOPF"), "maxPasid", 4));
         assertThat(again.json().path("errno").asString()).as("a second init").isEqualTo("EEXIST");

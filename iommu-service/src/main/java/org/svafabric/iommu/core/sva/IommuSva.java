@@ -203,7 +203,12 @@ public final class IommuSva {
             if (table.hasIoMm(pid)) {
                 mm.process(pid).filter(ProcessInfo::isRunning).orElseThrow(() -> noRunningProcess(pid));
             }
-            IoMmTable.BindLookup found = lookupForBind(pid, param);
+            IoMmTable.BindLookup found;
+            try {
+                found = lookupForBind(pid, param);
+            } catch (ErrnoException e) {
+                throw e.errno() == Errno.ENOSPC ? noPasidFor(pid, e) : e;
+            }
             if (found instanceof IoMmTable.Rebound rebound) {
                 trace.bound(device, rebound.pasid(), pid, true);
                 return rebound.pasid();
@@ -250,6 +255,15 @@ public final class IommuSva {
             throw e;
         }
         table.activate(io, sub.pgd(), sub.asid(), sub.id());
+    }
+
+    /**
+     * No PASID is free for a process that has no io_mm yet. The PASID is reserved before mm-service is asked whether
+     * the process runs (pinAndSubscribe, which keeps a new bind to one call), so ask now: a pid that names no running
+     * process is ESRCH whatever the PASID space holds, as the kernel finds the task before it allocates anything.
+     */
+    private ErrnoException noPasidFor(long pid, ErrnoException enospc) {
+        return mm.process(pid).filter(ProcessInfo::isRunning).isPresent() ? enospc : noRunningProcess(pid);
     }
 
     private static ErrnoException noRunningProcess(long pid) {

@@ -102,6 +102,25 @@ class BindTest {
     }
 
     @Test
+    void aPidWithNoRunningProcessIsEsrchEvenWhenNoPasidIsFree() {
+        Device small = SvaHarness.pci("00:03.0", 24);
+        h.sva.deviceInit(small, SVA, 2);
+        h.process(1);
+        h.process(2);
+        h.bind(small, 1);
+        h.bind(small, 2);
+        h.process(3);
+        h.mm.setState(3, ProcessInfo.State.EXITED);
+
+        assertErrno(() -> h.bind(small, 99), Errno.ESRCH, "no-such-process");
+        assertErrno(() -> h.bind(small, 3), Errno.ESRCH, "no-such-process");
+        h.process(4);
+        assertErrno(() -> h.bind(small, 4), Errno.ENOSPC, "pasid-exhausted");
+        assertThat(h.mm.pinCount(4)).as("nothing taken for the refused binds").isZero();
+        assertThat(h.sva.allocatedPasids()).isEqualTo(2);
+    }
+
+    @Test
     void anExistingPasidOutsideTheDeviceRangeIsErange() {
         Device small = SvaHarness.pci("00:03.0", 24);
         h.sva.deviceInit(small, SVA, 4);
