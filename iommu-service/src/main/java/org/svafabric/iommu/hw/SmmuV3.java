@@ -380,6 +380,11 @@ public final class SmmuV3 implements CommandTarget, PparLookup {
         return translator.translateForAts(ctx, va, write, priv, m, fill);
     }
 
+    /** Starts an ATS batch's walks together (see {@link Stage1Translator#prefetchForAts}). */
+    public void prefetchForAts(Stage1Context ctx, long[] vas, int[] accesses) {
+        translator.prefetchForAts(ctx, vas, accesses);
+    }
+
     /** Counts one ATS request against its stream. */
     public void accountAts(int sid, CostMeter m, boolean failed) {
         StreamCounters c = counters.get(sid);

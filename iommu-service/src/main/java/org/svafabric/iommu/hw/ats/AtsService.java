@@ -12,6 +12,7 @@ import org.svafabric.iommu.hw.Translation;
 import org.svafabric.iommu.hw.event.Event;
 import org.svafabric.iommu.hw.event.EventSink;
 import org.svafabric.iommu.hw.event.EventType;
+import org.svafabric.iommu.hw.walker.Access;
 import org.svafabric.iommu.hw.walker.CostMeter;
 import org.svafabric.iommu.hw.walker.DescriptorBurst;
 import org.svafabric.iommu.hw.walker.Perm;
@@ -83,8 +84,10 @@ public final class AtsService {
         }
         Stage1Context ctx = ((StreamConfig.Stage1) c).cd().ctx();
         boolean first = true;
-        // One burst per batch: consecutive pages share their leaf table's lines, read as one run.
+        // One burst per batch: consecutive pages share their leaf table's lines, read as one run, and the runs
+        // of the tables the walk cache knows are fetched together before the first walk.
         try (DescriptorBurst burst = DescriptorBurst.open(pages.size())) {
+            prefetch(ctx, ssv, pages);
             for (AtsRequest p : pages) {
                 CostMeter m = first ? configCost : new CostMeter();
                 first = false;
@@ -98,6 +101,18 @@ public final class AtsService {
             }
         }
         return out;
+    }
+
+    /** The batch's walks started together: each page as {@link SmmuV3#translateForAts} will walk it. */
+    private void prefetch(Stage1Context ctx, boolean ssv, List<AtsRequest> pages) {
+        long[] vas = new long[pages.size()];
+        int[] accesses = new int[pages.size()];
+        for (int i = 0; i < vas.length; i++) {
+            AtsRequest p = pages.get(i);
+            vas[i] = p.addr();
+            accesses[i] = Access.of(p.write(), false, ssv && p.priv());
+        }
+        smmu.prefetchForAts(ctx, vas, accesses);
     }
 
     private AtsCompletion complete(Stage1Translator.Outcome o, AtsRequest p, boolean priv, boolean exec, int sid, int ssid) {

@@ -71,6 +71,21 @@ public final class Iotlb {
     }
 
     /**
+     * The same entry without using it: no LRU stamp and no hit or miss counted, for a walker that only asks
+     * which pages of a batch will walk before it translates them one by one.
+     */
+    public TlbEntry peek(boolean el2, int asid, boolean aset, long vpn) {
+        int base = setOf(vpn) * ways;
+        for (int i = 0; i < ways; i++) {
+            TlbEntry e = slots.get(base + i);
+            if (e != null && e.matches(el2, asid, aset, vpn)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Caches {@code entry} unless an invalidation began after {@code walkEpoch}; replaces an entry for the
      * same page and tags, else fills a free way, else evicts the least recently used.
      */

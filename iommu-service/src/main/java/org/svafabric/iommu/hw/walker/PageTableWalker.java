@@ -36,6 +36,8 @@ public final class PageTableWalker {
 
     private static final Fault TRANSLATION = new Fault(EventType.F_TRANSLATION, 0);
     private static final Fault ADDR_SIZE = new Fault(EventType.F_ADDR_SIZE, 0);
+    /** No descriptor address known ahead of the walk. */
+    static final long UNKNOWN = -1;
 
     private final MemoryBus bus;
     private final WalkCache cache;
@@ -43,6 +45,20 @@ public final class PageTableWalker {
     public PageTableWalker(MemoryBus bus, WalkCache cache) {
         this.bus = bus;
         this.cache = cache;
+    }
+
+    /**
+     * The PA of the descriptor a walk for {@code in} will read first when the walk cache holds a table on its
+     * way (the leaf descriptor when it holds the last-level table), else {@link #UNKNOWN}. Reads nothing and
+     * counts no walk-cache hit or miss: the walk itself still looks the table up.
+     */
+    long cachedDescriptor(Stage1Context ctx, long in) {
+        WalkCache.Entry e = cache.peek(ctx.el2(), ctx.asid(), in, ctx.startLevel());
+        return e == null ? UNKNOWN : descriptorPa(e.tablePa(), in, e.level());
+    }
+
+    private static long descriptorPa(long table, long in, int level) {
+        return table + (long) Vmsa.index(in, level) * Vmsa.DESCRIPTOR_SIZE;
     }
 
     /**
@@ -62,7 +78,7 @@ public final class PageTableWalker {
             cost.walkCacheHit = true;
         }
         while (true) {
-            long pa = table + (long) Vmsa.index(in, level) * Vmsa.DESCRIPTOR_SIZE;
+            long pa = descriptorPa(table, in, level);
             long desc;
             try {
                 desc = DescriptorBurst.read64(bus, pa);

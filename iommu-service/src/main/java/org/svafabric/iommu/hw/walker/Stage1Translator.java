@@ -119,7 +119,7 @@ public final class Stage1Translator {
         }
         int access = Access.of(write, false, priv);
         TlbEntry e = tlb.lookup(ctx.el2(), ctx.asid(), ctx.aset(), in >>> Vmsa.PAGE_SHIFT);
-        if (e != null && Perm.canRead(e.perms(), priv) && !(write && Perm.writableClean(e.perms(), access) && !Perm.canWrite(e.perms(), priv))) {
+        if (answersAts(e, access)) {
             cost.tlbHit = true;
             return new Mapped(e.translate(in), e.perms(), e.rangeShift());
         }
@@ -148,6 +148,45 @@ public final class Stage1Translator {
                 return o;
             }
         }
+    }
+
+    /**
+     * Whether TLB entry {@code e} (or null) completes an ATS request making {@code access} without a walk: readable
+     * at its privilege, and not a write (no No-Write) to a writable-clean page, which walks so HD can dirty it.
+     */
+    private static boolean answersAts(TlbEntry e, int access) {
+        boolean priv = Access.isPriv(access);
+        return e != null && Perm.canRead(e.perms(), priv)
+                && !(Access.isWrite(access) && Perm.writableClean(e.perms(), access) && !Perm.canWrite(e.perms(), priv));
+    }
+
+    /**
+     * Starts the walks of an ATS batch together, as a walker keeps several walks outstanding: for each page of
+     * {@code vas} (making {@code accesses}, {@link Access} bits; exec is ignored, as in {@link #translateForAts})
+     * that the TLB will not answer and whose table the walk cache holds, the descriptor its walk reads first;
+     * the open {@link DescriptorBurst} fetches their runs in one bus request. Both caches are only peeked (no
+     * LRU use, no hit or miss counted) and nothing is charged to a {@link CostMeter}: each page is then
+     * translated by {@link #translateForAts}, which looks up, walks and counts as it always did. Call it inside
+     * the batch's burst, after the batch took its fill epoch.
+     */
+    public void prefetchForAts(Stage1Context ctx, long[] vas, int[] accesses) {
+        if (ctx.epd0() || vas.length < 2) {
+            return; // one page is one walk: nothing to overlap
+        }
+        long[] pas = new long[vas.length];
+        int n = 0;
+        for (int i = 0; i < vas.length; i++) {
+            long in = ctx.inputAddress(vas[i]);
+            if (in == Stage1Context.OUT_OF_RANGE
+                    || answersAts(tlb.peek(ctx.el2(), ctx.asid(), ctx.aset(), in >>> Vmsa.PAGE_SHIFT), accesses[i])) {
+                continue;
+            }
+            long pa = walker.cachedDescriptor(ctx, in);
+            if (pa != PageTableWalker.UNKNOWN) {
+                pas[n++] = pa;
+            }
+        }
+        DescriptorBurst.prefetch(bus, pas, n);
     }
 
     /** {@code d} as HTTU leaves it: AF set when HA manages it, AP[2] cleared when a write dirties it under HD. */

@@ -52,15 +52,27 @@ public final class WalkCache {
 
     /** The deepest cached table on the way to {@code va} below {@code startLevel}, or null. */
     public Entry lookup(boolean el2, int asid, long va, int startLevel) {
+        Entry e = peek(el2, asid, va, startLevel);
+        if (e != null) {
+            hits.increment();
+        } else {
+            misses.increment();
+        }
+        return e;
+    }
+
+    /**
+     * The same table without counting a hit or miss: the walker asks ahead which tables a batch's walks will
+     * start from, and each walk still makes its own (counted) {@link #lookup}.
+     */
+    Entry peek(boolean el2, int asid, long va, int startLevel) {
         for (int level = Vmsa.LEVELS - 1; level > startLevel; level--) {
             long tag = va >>> Vmsa.levelShift(level - 1);
             Entry e = slots.get(slotOf(el2, asid, level, tag));
             if (e != null && e.level == level && e.vaTag == tag && e.asid == asid && e.el2 == el2) {
-                hits.increment();
                 return e;
             }
         }
-        misses.increment();
         return null;
     }
 

@@ -61,6 +61,18 @@ class IotlbTest {
     }
 
     @Test
+    void aPeekFindsTheEntryWithoutUsingOrCountingIt() {
+        Iotlb tlb = new Iotlb(4, 4, epoch); // one set
+        fill(tlb, page(false, 1, false, false, 0x1000), page(false, 1, false, false, 0x2000),
+                page(false, 1, false, false, 0x3000), page(false, 1, false, false, 0x4000));
+        assertThat(tlb.peek(false, 1, false, 1)).isEqualTo(page(false, 1, false, false, 0x1000));
+        assertThat(tlb.peek(false, 2, false, 1)).as("other ASID").isNull();
+        assertThat(tlb.stats().hits() + tlb.stats().misses()).isZero();
+        fill(tlb, page(false, 1, false, false, 0x5000));
+        assertThat(tlb.peek(false, 1, false, 1)).as("still the least recently used: evicted").isNull();
+    }
+
+    @Test
     void refillingThePageReplacesItsEntry() {
         Iotlb tlb = new Iotlb(4, 4, epoch);
         fill(tlb, page(false, 1, false, false, 0x1000));
