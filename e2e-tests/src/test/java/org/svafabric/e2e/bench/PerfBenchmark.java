@@ -278,6 +278,16 @@ public final class PerfBenchmark {
             munmap(s, dst, len);
         }
         hops.print("the cold 16 MiB runs", runs);
+        // Context: one group alone (a one-page cold memcpy), with no data or lookahead of the same job competing.
+        List<Long> alone = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            long dst = mmap(s, 4096);
+            memcpy(SVA_A, s.pasid, src, dst, 4096).path("prgRoundTripMicros").forEach(n -> alone.add(n.asLong()));
+            munmap(s, dst, 4096);
+        }
+        long[] a = alone.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("  PRG round trip of a one-page group alone (one-page cold memcpys), p50: %.2f ms (%d groups)%n",
+                a.length == 0 ? Double.NaN : pct(a, 50) / 1000.0, a.length);
         munmap(s, src, len);
         double pps = median(pagesPerSecond);
         add("cold memcpy 16 MiB (every destination page faults via PRI)", "faulted pages/s", pps, null, null,
