@@ -64,11 +64,12 @@ public final class DmaEngine {
         try {
             Outcome o = execute(job, path);
             if (o.aborted()) {
-                String why = job.abortReason() == null ? "aborted by the driver (mm_exit)" : job.abortReason();
-                job.abort(why + " at offset " + Addr.hex(job.bytes()), clock.getAsLong());
+                abortAsked(job);
             } else {
                 job.complete(o.result(), clock.getAsLong());
             }
+        } catch (JobStopped stopped) {
+            abortAsked(job);
         } catch (DmaFault f) {
             Integer pasid = job.spec().pasid();
             if (job.abortReason() != null) {
@@ -89,6 +90,11 @@ public final class DmaEngine {
             // The link to the SMMU or to RAM failed (EIO, timeout): the device reports an error on this job.
             job.fault(new DmaFault(null, "transaction failed: " + e.getMessage(), null), clock.getAsLong());
         }
+    }
+
+    private void abortAsked(Job job) {
+        String why = job.abortReason() == null ? "aborted by the driver (mm_exit)" : job.abortReason();
+        job.abort(why + " at offset " + Addr.hex(job.bytes()), clock.getAsLong());
     }
 
     /** How the op ended: its result, or stopped early because mm_exit asked. */

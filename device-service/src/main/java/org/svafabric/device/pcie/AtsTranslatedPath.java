@@ -15,6 +15,7 @@ import org.svafabric.device.engine.DmaPath;
 import org.svafabric.device.engine.DmaPath.Span;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobRecorder;
+import org.svafabric.device.engine.JobStopped;
 import org.svafabric.device.iommu.AtsRequest;
 import org.svafabric.device.iommu.IommuPort;
 
@@ -214,7 +215,8 @@ public final class AtsTranslatedPath implements DmaPath {
     }
 
     private void pageIn(Job job, Integer pasid, List<Long> pages, long addr, boolean write) {
-        PageRequestInterface.Result r = pri.request(pasid, pages, write, false, false, job.faults(), job.recorder());
+        PageRequestInterface.Result r = pri.request(pasid, pages, write, false, false, job.faults(), job.recorder(),
+                job::abortRequested);
         switch (r.outcome()) {
             case SUCCESS -> {
                 return;
@@ -231,6 +233,7 @@ public final class AtsTranslatedPath implements DmaPath {
                     ? "page not present and PRI is stopped by an earlier Response Failure"
                     : "page not present and PRI is not enabled", null);
             case TIMEOUT -> throw new DmaFault(first(r.group(), addr), "no PRG Response: page request timed out", null);
+            case STOPPED -> throw new JobStopped();
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +49,13 @@ public final class PageRequestInterface {
         /** PRI is not enabled, or disabled by an earlier Response Failure: nothing was sent. */
         DISABLED,
         /** No PRG Response came in time; the device gave up on the group. */
-        TIMEOUT
+        TIMEOUT,
+        /**
+         * The job was asked to stop (mm_exit stopping its PASID) before the rest of the pages were asked for: the
+         * function issues no new page request for a PASID it is stopping (PCIe "Stopping a PASID"); the groups
+         * already sent were waited for.
+         */
+        STOPPED
     }
 
     /** A PRG Response as the device took it: its code and what the SMMU side said handle_mm_fault took. */
@@ -59,6 +66,9 @@ public final class PageRequestInterface {
     private record Group(int index, Integer pasid, List<Long> pages, CompletableFuture<Answer> response,
                          long sentNanos) {
     }
+
+    /** What {@link #reserve} answers once the job is stopping: no group, and none will be sent. */
+    private static final Group STOP = new Group(-1, null, List.of(), null, 0);
 
     /** How the last group of each PRG index ended, for the audit's "answered exactly once". */
     private enum Closed { NONE, RESPONSE, GAVE_UP }
@@ -113,12 +123,25 @@ public final class PageRequestInterface {
      */
     public Result request(Integer pasid, List<Long> pages, boolean write, boolean exec, boolean priv, FaultCounters counters,
                           JobRecorder recorder) {
+        return request(pasid, pages, write, exec, priv, counters, recorder, () -> false);
+    }
+
+    /**
+     * The same for a job that may be asked to stop: {@code stopping} is checked before each group, and once it is
+     * true no further group is sent (the outcome is {@link Outcome#STOPPED} if the groups sent succeeded).
+     */
+    public Result request(Integer pasid, List<Long> pages, boolean write, boolean exec, boolean priv, FaultCounters counters,
+                          JobRecorder recorder, BooleanSupplier stopping) {
         List<Group> sent = new ArrayList<>();
         List<Long> sentAt = new ArrayList<>();
         Outcome refused = null;
         int i = 0;
         while (i < pages.size()) {
-            Group g = reserve(pasid, pages.subList(i, pages.size()));
+            Group g = reserve(pasid, pages.subList(i, pages.size()), stopping);
+            if (g == STOP) {
+                refused = Outcome.STOPPED;
+                break;
+            }
             if (g == null) {
                 refused = Outcome.DISABLED;
                 break;
@@ -166,14 +189,18 @@ public final class PageRequestInterface {
 
     /**
      * Takes credits and a free PRG index for the next group (at most the allocation's worth of
-     * pages), waiting for other groups' responses if needed; null when PRI may not send.
+     * pages), waiting for other groups' responses if needed; null when PRI may not send, {@link #STOP} once
+     * {@code stopping} (checked again after every wait: credits freed by a response must not start a new group).
      */
-    private Group reserve(Integer pasid, List<Long> rest) {
+    private Group reserve(Integer pasid, List<Long> rest, BooleanSupplier stopping) {
         lock.lock();
         try {
             while (true) {
                 if (!cap.mayRequest()) {
                     return null;
+                }
+                if (stopping.getAsBoolean()) {
+                    return STOP;
                 }
                 long most = groupPages > 0 ? Math.min(groupPages, cap.allocation()) : cap.allocation();
                 int k = (int) Math.min(rest.size(), most);

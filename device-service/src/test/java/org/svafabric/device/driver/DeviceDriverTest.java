@@ -62,6 +62,31 @@ class DeviceDriverTest {
     }
 
     @Test
+    void aStoppingJobSendsNoFurtherPageRequestGroupAndEndsAborted() throws Exception {
+        // An allocation of 2: one 4-page segment takes two groups, one after the other.
+        rig = Rig.sva(2, 64, 1, 8);
+        AddressSpace mm = rig.smmu.bind(PASID);
+        mm.allow(BUF, 1 << 20, true);
+        BlockingQueue<FakeSmmu.Group> held = rig.smmu.holdGroups();
+        Job running = rig.driver.submit(memset(PASID, BUF, 16 * 1024));
+        FakeSmmu.Group first = held.poll(10, TimeUnit.SECONDS);
+        assertThat(first).as("the first group").isNotNull();
+        CompletableFuture<Integer> ack = CompletableFuture.supplyAsync(() -> rig.driver.mmExit(PASID));
+        await("mm_exit asks the running job to stop").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(running::abortRequested);
+        rig.smmu.answer(first, PrgResponseCode.SUCCESS);
+
+        assertThat(ack.get(10, TimeUnit.SECONDS)).isZero();
+        // PCIe "Stopping a PASID": no new page request once the stop was asked; the job is aborted, not faulted.
+        assertThat(held.poll(200, TimeUnit.MILLISECONDS)).as("a second group").isNull();
+        assertThat(rig.smmu.groups).hasSize(1);
+        assertThat(running.status()).isEqualTo(JobStatus.ABORTED);
+        assertThat(running.error()).contains("mm_exit");
+        assertThat(rig.device.pcie().pri().outstanding()).isZero();
+        assertThat(rig.smmu.stopMarkers).containsExactly(PASID);
+    }
+
+    @Test
     void mmExitAbortsQueuedJobsWaitsForTheRunningOneAndLeavesNoPageRequestOutstanding() throws Exception {
         rig = Rig.sva(8, 64, 1, 8);
         AddressSpace mm = rig.smmu.bind(PASID);
