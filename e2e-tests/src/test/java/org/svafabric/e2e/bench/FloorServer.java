@@ -10,6 +10,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +19,14 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.IommuCalls;
+import org.svafabric.api.mm.MmRequests;
+import org.svafabric.api.mm.MmViews;
+import org.svafabric.api.timing.DmaEvent;
+import org.svafabric.api.wire.PrgResponseCode;
+
+import java.util.List;
 
 /**
  * The transport floor: a bare Spring Boot app (Tomcat, Spring MVC, and the client the services use between
@@ -34,6 +43,8 @@ import org.springframework.web.client.RestClient;
  * the memory bus, one {@code segment} at a time: a {@code /floor/source} read and a {@code /floor/sink} write
  * per segment, nested in the request (client -> device -> mm). Its bytes per second are what a memcpy of
  * that segment size could reach if translation and RAM cost nothing.</li>
+ * <li>{@code POST /floor/prg/requests}: a page-request group's round trip as seven bare requests in sequence,
+ * with the fabric's bodies ({@link PrgChain}).</li>
  * </ul>
  */
 @SpringBootConfiguration
@@ -44,7 +55,7 @@ public class FloorServer {
 
     /** Starts the floor app on a random loopback port, with no database work and no fabric filters. */
     public static Running start() {
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class)
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class, PrgChain.class)
                 .properties("server.port=0", "server.address=127.0.0.1",
                         "spring.datasource.url=jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "spring.flyway.enabled=false",
                         "spring.jpa.hibernate.ddl-auto=none", "spring.jmx.enabled=false", "logging.level.root=WARN",
@@ -128,5 +139,60 @@ public class FloorServer {
     }
 
     public record Pong(long hops) {
+    }
+
+    /** The size of a PRI queue entry and of a command queue entry (SMMUv3: 16 bytes each). */
+    private static final int QUEUE_ENTRY = 16;
+
+    /**
+     * A page-request group's round trip rendered as a bare app's requests: the same seven, in the same order, with
+     * the fabric's own bodies (the records of fabric-api, encoded by the same Jackson) and the bus's byte counts,
+     * each waiting for the one before. It keeps no queue, walks nothing, allocates no frame and hands off to no
+     * thread, so it is a lower bound for the fabric's round trip: the requests and their bodies alone.
+     */
+    @RestController
+    static class PrgChain {
+        private final Endpoints endpoints;
+
+        PrgChain(Endpoints endpoints) {
+            this.endpoints = endpoints;
+        }
+
+        /** 1: the device's Page Request messages; the rest runs before the answer, in sequence. */
+        @PostMapping("/floor/prg/requests")
+        Pong requests(@RequestBody IommuCalls.PageRequests group) {
+            RestClient c = endpoints.self();
+            int n = group.requests().size();
+            // 2: the SMMU writes one PRI queue entry per request; 3: the driver reads them back.
+            c.post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM).body(new byte[n * QUEUE_ENTRY])
+                    .retrieve().body(Pong.class);
+            c.get().uri("/floor/source?length={n}", n * QUEUE_ENTRY).retrieve().body(byte[].class);
+            // 4: handle_mm_fault for the group's addresses.
+            List<MmRequests.Fault> faults = group.requests().stream()
+                    .map(r -> new MmRequests.Fault(r.addr(), r.write() ? "write" : "read", r.priv())).toList();
+            MmViews.FaultResults results = c.post().uri("/floor/prg/fault").contentType(MediaType.APPLICATION_JSON)
+                    .body(new MmRequests.Faults(faults)).retrieve().body(MmViews.FaultResults.class);
+            // 5: the driver writes CMD_PRI_RESP; 6: the SMMU fetches it.
+            c.post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM).body(new byte[QUEUE_ENTRY])
+                    .retrieve().body(Pong.class);
+            c.get().uri("/floor/source?length={n}", QUEUE_ENTRY).retrieve().body(byte[].class);
+            // 7: the PRG Response message to the device.
+            c.post().uri("/floor/prg/response").contentType(MediaType.APPLICATION_JSON)
+                    .body(new DeviceRequests.PrgResponse(group.requests().get(n - 1).prgIndex(), group.pasid(),
+                            PrgResponseCode.SUCCESS, new DmaEvent.FaultKinds(results.results().size(), 0, 0)))
+                    .retrieve().toBodilessEntity();
+            return new Pong(7);
+        }
+
+        @PostMapping("/floor/prg/fault")
+        MmViews.FaultResults fault(@RequestBody MmRequests.Faults body) {
+            return new MmViews.FaultResults(body.faults().stream()
+                    .map(f -> new MmViews.FaultResult(f.addr(), true, null, null, "minor")).toList());
+        }
+
+        @PostMapping("/floor/prg/response")
+        ResponseEntity<Void> response(@RequestBody DeviceRequests.PrgResponse body) {
+            return ResponseEntity.accepted().build();
+        }
     }
 }
