@@ -326,7 +326,7 @@ public final class PerfBenchmark {
         hops.print("the cold 16 MiB runs", runs);
         // Context: one group alone (a one-page cold memcpy), with no data or lookahead of the same job competing.
         List<Long> alone = new ArrayList<>();
-        for (int i = 0, n = Integer.getInteger("prg.alone", 100); i < n; i++) {
+        for (int i = 0, groups = Integer.getInteger("prg.alone", 100); i < groups; i++) {
             long dst = mmap(s, 4096);
             memcpy(SVA_A, s.pasid, src, dst, 4096).path("prgRoundTripMicros").forEach(n -> alone.add(n.asLong()));
             munmap(s, dst, 4096);
