@@ -309,6 +309,12 @@ public final class PerfBenchmark {
         touch(s, src, len, (byte) 9);
         List<Double> pagesPerSecond = new ArrayList<>();
         List<Long> prg = new ArrayList<>();
+        // Untimed runs first, as the warm row's: the fault path's first few hundred groups run while it compiles.
+        for (int i = 0, warm = Integer.getInteger("cold.warmup", WARMUP); i < warm; i++) {
+            long dst = mmap(s, len);
+            memcpy(SVA_A, s.pasid, src, dst, len);
+            munmap(s, dst, len);
+        }
         Hops hops = Hops.of(fabric);
         for (int i = 0; i < runs; i++) {
             long dst = mmap(s, len);
@@ -325,16 +331,21 @@ public final class PerfBenchmark {
         }
         hops.print("the cold 16 MiB runs", runs);
         // Context: one group alone (a one-page cold memcpy), with no data or lookahead of the same job competing.
+        // As many untimed first (the round trips of the first 100 measured 3.95 ms, of 3 000 2.30 ms).
         List<Long> alone = new ArrayList<>();
-        for (int i = 0, groups = Integer.getInteger("prg.alone", 100); i < groups; i++) {
+        int groups = Integer.getInteger("prg.alone", 500);
+        for (int i = 0; i < 2 * groups; i++) {
             long dst = mmap(s, 4096);
-            memcpy(SVA_A, s.pasid, src, dst, 4096).path("prgRoundTripMicros").forEach(n -> alone.add(n.asLong()));
+            JsonNode r = memcpy(SVA_A, s.pasid, src, dst, 4096);
+            if (i >= groups) {
+                r.path("prgRoundTripMicros").forEach(n -> alone.add(n.asLong()));
+            }
             munmap(s, dst, 4096);
         }
         long[] a = alone.stream().mapToLong(Long::longValue).sorted().toArray();
         prgAloneMs = a.length == 0 ? Double.NaN : pct(a, 50) / 1000.0;
-        System.out.printf("  PRG round trip of a one-page group alone (one-page cold memcpys), p50: %.2f ms (%d groups)%n",
-                prgAloneMs, a.length);
+        System.out.printf("  PRG round trip of a one-page group alone (one-page cold memcpys, %d timed after %d), p50: %.2f ms%n",
+                a.length, groups, prgAloneMs);
         munmap(s, src, len);
         double pps = median(pagesPerSecond);
         add("cold memcpy 16 MiB (every destination page faults via PRI)", "faulted pages/s", pps, null, null,
@@ -344,6 +355,8 @@ public final class PerfBenchmark {
         prgP50Ms = p50Ms;
         add("PRG round trip at the device, p50 (" + v.length + " groups)", "ms", p50Ms, Floor::hop3P50Ms,
                 "ms (3 nested hops, p50)", "<= 3x", (now, ratio) -> ratio <= 3);
+        add("PRG round trip of a one-page group alone, p50", "ms", prgAloneMs, Floor::hop3P50Ms, "ms (3 nested hops, p50)",
+                "(context)", (now, ratio) -> ratio <= 3);
     }
 
     private void controlPaths() {
