@@ -58,8 +58,11 @@ public final class PageRequestInterface {
         STOPPED
     }
 
-    /** A PRG Response as the device took it: its code and what the SMMU side said handle_mm_fault took. */
-    private record Answer(PrgResponseCode code, FaultKinds kinds) {
+    /**
+     * A PRG Response as the device took it: its code, what the SMMU side said handle_mm_fault took, and when it
+     * arrived ({@link System#nanoTime}): a group's round trip ends there, not when its sender next looks.
+     */
+    private record Answer(PrgResponseCode code, FaultKinds kinds, long arrivedNanos) {
     }
 
     /** {@code response} completes with null when the device gives up on the group. */
@@ -171,7 +174,9 @@ public final class PageRequestInterface {
             Answer a = await(g);
             Outcome o = outcome(a);
             if (recorder != null && a != null) {
-                recorder.prgRoundTrip(System.nanoTime() - sentAt.get(k));
+                // From the Page Request to its PRG Response. The sender sends every group it has credits for before
+                // it waits, so "now" would add the later groups' sends to the first ones' round trips.
+                recorder.prgRoundTrip(a.arrivedNanos() - sentAt.get(k));
             }
             priced.add(new DmaEvent.PrgGroup(g.pages().size(), a == null ? FaultKinds.NONE : a.kinds()));
             if (o != Outcome.SUCCESS && result == null) {
@@ -316,8 +321,9 @@ public final class PageRequestInterface {
         } finally {
             lock.unlock();
         }
+        long arrived = System.nanoTime();
         trace.responded(g.pasid(), prgIndex, g.pages().get(0), code);
-        g.response().complete(new Answer(code, kinds == null ? FaultKinds.NONE : kinds));
+        g.response().complete(new Answer(code, kinds == null ? FaultKinds.NONE : kinds, arrived));
         return true;
     }
 

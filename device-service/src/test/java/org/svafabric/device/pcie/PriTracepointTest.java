@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.timing.TimingTable;
 import org.svafabric.device.engine.FaultCounters;
+import org.svafabric.device.engine.JobRecorder;
 import org.svafabric.device.iommu.AtsRequest;
 import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.PageRequest;
@@ -121,6 +123,62 @@ class PriTracepointTest {
         assertThat(result.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(PageRequestInterface.Outcome.SUCCESS);
         assertThat(trace.stream().filter(t -> t.startsWith("sent"))).hasSize(5).allMatch(t -> t.endsWith(" 2 write"));
         assertThat(pri.outstanding()).isZero();
+    }
+
+    @Test
+    void aGroupsRoundTripEndsWhenItsResponseArrivesNotWhenTheSenderHasSentTheNextGroup() throws Exception {
+        // The second group's Page Request takes 1.5 s to send (a slow link); the first group is answered at once.
+        CompletableFuture<Void> secondSent = new CompletableFuture<>();
+        IommuPort slowSecond = new IommuPort() {
+            @Override
+            public void pageRequests(int sid, Integer pasid, List<PageRequest> requests) {
+                int index = requests.get(requests.size() - 1).prgIndex();
+                if (index == 1) {
+                    sleep(1500);
+                    secondSent.complete(null);
+                }
+                lasts.add(index);
+            }
+
+            @Override
+            public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
+                return port.translate(sid, pasid, pages);
+            }
+
+            @Override
+            public TransactionOutcome transact(int sid, Integer pasid, Transaction transaction) {
+                return port.transact(sid, pasid, transaction);
+            }
+
+            @Override
+            public void hotplug(DeviceDescription description) {
+                port.hotplug(description);
+            }
+        };
+        PageRequestInterface pri = new PageRequestInterface(SID, new PriCapability(2, true), slowSecond, recorder, Duration.ofSeconds(20));
+        pri.enable(2);
+        JobRecorder rec = new JobRecorder(TimingTable.defaults());
+        CompletableFuture<PageRequestInterface.Result> result = CompletableFuture.supplyAsync(() ->
+                pri.request(5, List.of(0x1000L, 0x2000L, 0x3000L), true, false, false, new FaultCounters(), rec));
+        assertThat(lasts.poll(10, TimeUnit.SECONDS)).isZero();
+        assertThat(pri.respond(0, 5, PrgResponseCode.SUCCESS)).isTrue();
+        assertThat(lasts.poll(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(pri.respond(1, 5, PrgResponseCode.SUCCESS)).isTrue();
+        assertThat(result.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(PageRequestInterface.Outcome.SUCCESS);
+        assertThat(secondSent).isDone();
+        List<Long> micros = rec.prgRoundTripMicros();
+        assertThat(micros).hasSize(2);
+        // Group 0 was answered before group 1's send began: its round trip cannot hold that send's 1.5 s.
+        assertThat(micros.get(0)).as("group 0's round trip, us").isLessThan(1_000_000L);
+        assertThat(micros.get(1)).as("group 1's round trip, us").isGreaterThanOrEqualTo(1_500_000L);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -334,13 +334,15 @@ public final class PerfBenchmark {
         // As many untimed first (the round trips of the first 100 measured 3.95 ms, of 3 000 2.30 ms).
         List<Long> alone = new ArrayList<>();
         int groups = Integer.getInteger("prg.alone", 500);
+        // -Dprg.alone.pages=32: a full group alone instead (one segment: no lookahead of the same job competing).
+        long aloneBytes = 4096L * Integer.getInteger("prg.alone.pages", 1);
         for (int i = 0; i < 2 * groups; i++) {
-            long dst = mmap(s, 4096);
-            JsonNode r = memcpy(SVA_A, s.pasid, src, dst, 4096);
+            long dst = mmap(s, aloneBytes);
+            JsonNode r = memcpy(SVA_A, s.pasid, src, dst, aloneBytes);
             if (i >= groups) {
                 r.path("prgRoundTripMicros").forEach(n -> alone.add(n.asLong()));
             }
-            munmap(s, dst, 4096);
+            munmap(s, dst, aloneBytes);
         }
         long[] a = alone.stream().mapToLong(Long::longValue).sorted().toArray();
         prgAloneMs = a.length == 0 ? Double.NaN : pct(a, 50) / 1000.0;
