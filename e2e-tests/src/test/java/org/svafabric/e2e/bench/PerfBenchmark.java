@@ -401,9 +401,10 @@ public final class PerfBenchmark {
             touch(s, src, len, (byte) 1);
             touch(s, dst, len, (byte) 2);
             long size = len;
-            // Every size moves at least 64 MiB, timed, after as much untimed: a 1 MiB job takes about 10 ms, and a
-            // median of three of them measured the JIT and the scheduler more than the job.
-            int jobs = (int) Math.max(runs, 64 * MIB / len);
+            // Every size moves at least -Dperpage.bytes (256 MiB), timed, after as much untimed: a 1 MiB job takes
+            // about 10 ms, and a median of three of them measured the scheduler more than the job; with 64 MiB the
+            // 64 MiB size was a median of three jobs, and back-to-back runs put it at 0.77-1.23x of 1 MiB.
+            int jobs = (int) Math.max(runs, Long.getLong("perpage.bytes", 256L * MIB) / len);
             for (int i = 0; i < Math.max(1, jobs == runs ? 1 : jobs); i++) {
                 memcpy(SVA_A, s.pasid, src, dst, len);
             }
