@@ -57,6 +57,8 @@ public final class PerfBenchmark {
     /** The fabric's PRG round trip, p50 ms: under the cold row's load, and of a one-page group alone (NaN: not run). */
     private double prgP50Ms = Double.NaN;
     private double prgAloneMs = Double.NaN;
+    /** Pages of the group measured alone ({@code -Dprg.alone.pages}, 1 by default). */
+    private static final int ALONE_PAGES = Integer.getInteger("prg.alone.pages", 1);
 
     private PerfBenchmark(Fabric fabric, Api api, Api floor, int runs) {
         this.fabric = fabric;
@@ -157,8 +159,8 @@ public final class PerfBenchmark {
         System.out.printf("    so at zero work beyond a bare app's, the cold row could reach %d pages / %.2f ms = %.0f pages/s "
                 + "(one group in flight: it holds the whole PRI allocation)%n", PRG_PAGES, f.prgP50Ms, PRG_PAGES / f.prgP50Ms * 1000);
         if (!Double.isNaN(prgP50Ms)) {
-            System.out.printf("    the fabric's round trip against that chain: %.1fx under the cold row's load, %.1fx for one page alone%n",
-                    prgP50Ms / f.prgP50Ms, prgAloneMs / f.prgOneP50Ms);
+            System.out.printf("    the fabric's round trip against that chain: %.1fx under the cold row's load, %.1fx for a %d-page group alone%n",
+                    prgP50Ms / f.prgP50Ms, prgAloneMs / (ALONE_PAGES == 1 ? f.prgOneP50Ms : f.prgP50Ms), ALONE_PAGES);
         }
         if (bindChain > 0) {
             System.out.printf("  a bind + unbind pair is %.1f requests in sequence: %.2f ms at the floor, at most %.0f pairs/s%n",
@@ -335,7 +337,7 @@ public final class PerfBenchmark {
         List<Long> alone = new ArrayList<>();
         int groups = Integer.getInteger("prg.alone", 500);
         // -Dprg.alone.pages=32: a full group alone instead (one segment: no lookahead of the same job competing).
-        long aloneBytes = 4096L * Integer.getInteger("prg.alone.pages", 1);
+        long aloneBytes = 4096L * ALONE_PAGES;
         for (int i = 0; i < 2 * groups; i++) {
             long dst = mmap(s, aloneBytes);
             JsonNode r = memcpy(SVA_A, s.pasid, src, dst, aloneBytes);
@@ -346,8 +348,8 @@ public final class PerfBenchmark {
         }
         long[] a = alone.stream().mapToLong(Long::longValue).sorted().toArray();
         prgAloneMs = a.length == 0 ? Double.NaN : pct(a, 50) / 1000.0;
-        System.out.printf("  PRG round trip of a one-page group alone (one-page cold memcpys, %d timed after %d), p50: %.2f ms%n",
-                a.length, groups, prgAloneMs);
+        System.out.printf("  PRG round trip of a %d-page group alone (%d-page cold memcpys, %d timed after %d), p50: %.2f ms%n",
+                ALONE_PAGES, ALONE_PAGES, a.length, groups, prgAloneMs);
         munmap(s, src, len);
         double pps = median(pagesPerSecond);
         add("cold memcpy 16 MiB (every destination page faults via PRI)", "faulted pages/s", pps, null, null,
@@ -357,7 +359,7 @@ public final class PerfBenchmark {
         prgP50Ms = p50Ms;
         add("PRG round trip at the device, p50 (" + v.length + " groups)", "ms", p50Ms, Floor::hop3P50Ms,
                 "ms (3 nested hops, p50)", "<= 3x", (now, ratio) -> ratio <= 3);
-        add("PRG round trip of a one-page group alone, p50", "ms", prgAloneMs, Floor::hop3P50Ms, "ms (3 nested hops, p50)",
+        add("PRG round trip of a " + (ALONE_PAGES == 1 ? "one-page" : ALONE_PAGES + "-page") + " group alone, p50", "ms", prgAloneMs, Floor::hop3P50Ms, "ms (3 nested hops, p50)",
                 "(context)", (now, ratio) -> ratio <= 3);
     }
 
