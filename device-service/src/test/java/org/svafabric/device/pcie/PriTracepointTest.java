@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,10 +54,15 @@ class PriTracepointTest {
     };
     /** Groups as the SMMU received them: PRG index of each group's Last request. */
     private final LinkedBlockingQueue<Integer> lasts = new LinkedBlockingQueue<>();
+    /** Runs as a group is sent, with its PRG index, before the SMMU has it (a test may make a send slow). */
+    private volatile IntConsumer sending = index -> {
+    };
     private final IommuPort port = new IommuPort() {
         @Override
         public void pageRequests(int sid, Integer pasid, List<PageRequest> requests) {
-            lasts.add(requests.get(requests.size() - 1).prgIndex());
+            int index = requests.get(requests.size() - 1).prgIndex();
+            sending.accept(index);
+            lasts.add(index);
         }
 
         @Override
@@ -129,34 +135,13 @@ class PriTracepointTest {
     void aGroupsRoundTripEndsWhenItsResponseArrivesNotWhenTheSenderHasSentTheNextGroup() throws Exception {
         // The second group's Page Request takes 1.5 s to send (a slow link); the first group is answered at once.
         CompletableFuture<Void> secondSent = new CompletableFuture<>();
-        IommuPort slowSecond = new IommuPort() {
-            @Override
-            public void pageRequests(int sid, Integer pasid, List<PageRequest> requests) {
-                int index = requests.get(requests.size() - 1).prgIndex();
-                if (index == 1) {
-                    sleep(1500);
-                    secondSent.complete(null);
-                }
-                lasts.add(index);
-            }
-
-            @Override
-            public List<AtsCompletion> translate(int sid, Integer pasid, List<AtsRequest> pages) {
-                return port.translate(sid, pasid, pages);
-            }
-
-            @Override
-            public TransactionOutcome transact(int sid, Integer pasid, Transaction transaction) {
-                return port.transact(sid, pasid, transaction);
-            }
-
-            @Override
-            public void hotplug(DeviceDescription description) {
-                port.hotplug(description);
+        sending = index -> {
+            if (index == 1) {
+                sleep(1500);
+                secondSent.complete(null);
             }
         };
-        PageRequestInterface pri = new PageRequestInterface(SID, new PriCapability(2, true), slowSecond, recorder, Duration.ofSeconds(20));
-        pri.enable(2);
+        PageRequestInterface pri = pri(2, Duration.ofSeconds(20));
         JobRecorder rec = new JobRecorder(TimingTable.defaults());
         CompletableFuture<PageRequestInterface.Result> result = CompletableFuture.supplyAsync(() ->
                 pri.request(5, List.of(0x1000L, 0x2000L, 0x3000L), true, false, false, new FaultCounters(), rec));
