@@ -119,6 +119,15 @@ class FaultInjectionTest {
         assertThat(f.path("owner").asString()).isEqualTo("iommu-service");
         assertThat(f.path("remaining").asLong()).isEqualTo(2);
         assertThat(s.api().get("/fabric").json().path("faults").path("armed").toString()).contains("prg-response-drop");
+
+        // The view reads each service's armed faults with the rest of its part: device-service's as well as iommu's.
+        arm(Map.of("kind", "prg-response-drop", "device", Story.SVA_DEV, "count", 2),
+                Map.of("kind", "atc-inv-timeout", "device", Story.SVA_DEV, "count", 1, "delayMillis", 10));
+        JsonNode summary = s.api().get("/fabric").json().path("faults");
+        assertThat(summary.path("armed").toString()).as(summary.toString()).contains("prg-response-drop", "atc-inv-timeout");
+        assertThat(summary.has("error")).isFalse();
+        admin.delete("/fabric/faults");
+        assertThat(s.api().get("/fabric").json().path("faults").path("armed").size()).isZero();
     }
 
     record Bad(String name, String body, String mentions) {

@@ -129,6 +129,38 @@ class RestartScenarioTest {
         assertClean();
     }
 
+    /**
+     * GET /fabric reaches mm-service by its liveness probe on every view (its full health, with the database check,
+     * is held for a second): a stopped mm-service is DOWN in the first view after the stop, with the reason, and the
+     * rest of the view is still there; once it is back (a machine reboot, as above) it is UP again.
+     */
+    @Test
+    @Order(6)
+    void theFabricViewShowsAStoppedMmServiceDownAtOnce() throws Exception {
+        JsonNode before = admin.get("/fabric").json();
+        assertThat(before.path("services").path("mm").path("status").asString()).as(before.toString()).isEqualTo("UP");
+        ConfigurableApplicationContext smmuBefore = fabric.context("iommu");
+
+        fabric.stop("mm");
+        Api.Response down = admin.get("/fabric");
+        assertThat(down.status()).as(down.toString()).isEqualTo(200);
+        JsonNode mm = down.json().path("services").path("mm");
+        assertThat(mm.path("status").asString()).as(down.toString()).isEqualTo("DOWN");
+        assertThat(mm.path("error").asString()).as("says why").contains("mm-service");
+        assertThat(down.json().path("devices").size()).as("the view's other parts are still read").isPositive();
+        assertThat(down.json().path("smmus").size()).isPositive();
+
+        fabric.start("mm");
+        fabric.awaitRebooted("iommu", smmuBefore, Duration.ofMinutes(2));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!"UP".equals(admin.get("/fabric").json().path("services").path("mm").path("status").asString())) {
+            assertThat(System.nanoTime()).as("mm-service UP in GET /fabric again").isLessThan(end);
+            Thread.sleep(100);
+        }
+        assertWorksAgain();
+        assertClean();
+    }
+
     // ---------------------------------------------------------------- steps
 
     private record Running(long pid, String jobId) {

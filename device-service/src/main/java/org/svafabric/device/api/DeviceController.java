@@ -14,6 +14,7 @@ import org.svafabric.api.device.DeviceDevicesApi;
 import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.device.DeviceSettings;
@@ -31,16 +32,23 @@ public class DeviceController implements DeviceDevicesApi {
     private final Devices devices;
     private final DeviceSettings settings;
     private final PasidOwners owners;
+    private final FaultInjector faults;
 
-    public DeviceController(Devices devices, DeviceSettings settings, PasidOwners owners) {
+    public DeviceController(Devices devices, DeviceSettings settings, PasidOwners owners, FaultInjector faults) {
         this.devices = devices;
         this.settings = settings;
         this.owners = owners;
+        this.faults = faults;
     }
 
     @Override
     public List<DeviceViews.Device> devices() {
         return devices.all().stream().map(d -> Views.device(d.device())).toList();
+    }
+
+    @Override
+    public DeviceViews.FabricPart fabric() {
+        return new DeviceViews.FabricPart(devices(), faults.list());
     }
 
     @Override

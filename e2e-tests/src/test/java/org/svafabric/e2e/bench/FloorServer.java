@@ -19,14 +19,22 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.svafabric.api.device.DeviceRequests;
+import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.device.IommuCalls;
+import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
+import org.svafabric.api.threads.DaemonPool;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.wire.PrgResponseCode;
+import org.svafabric.gateway.fabric.FabricFaults;
+import org.svafabric.gateway.fabric.FabricView;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The transport floor: a bare Spring Boot app (Tomcat, Spring MVC, and the client the services use between
@@ -44,7 +52,9 @@ import java.util.List;
  * per segment, nested in the request (client -> device -> mm). Its bytes per second are what a memcpy of
  * that segment size could reach if translation and RAM cost nothing.</li>
  * <li>{@code POST /floor/prg/requests}: a page-request group's round trip as seven bare requests in sequence,
- * with the fabric's bodies ({@link PrgChain}).</li>
+ * with the fabric's bodies ({@link PrgChain});</li>
+ * <li>{@code GET /floor/view}: {@code GET /api/v1/fabric}'s shape, one request that asks three others at once, with
+ * the fabric's bodies ({@link ViewShape}).</li>
  * </ul>
  */
 @SpringBootConfiguration
@@ -55,7 +65,7 @@ public class FloorServer {
 
     /** Starts the floor app on a random loopback port, with no database work and no fabric filters. */
     public static Running start() {
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class, PrgChain.class)
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class, PrgChain.class, ViewShape.class)
                 .properties("server.port=0", "server.address=127.0.0.1",
                         "spring.datasource.url=jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "spring.flyway.enabled=false",
                         "spring.jpa.hibernate.ddl-auto=none", "spring.jmx.enabled=false", "logging.level.root=WARN",
@@ -193,6 +203,61 @@ public class FloorServer {
         @PostMapping("/floor/prg/response")
         ResponseEntity<Void> response(@RequestBody DeviceRequests.PrgResponse body) {
             return ResponseEntity.accepted().build();
+        }
+    }
+
+    /**
+     * {@code GET /api/v1/fabric} rendered as a bare app's requests: one request that asks three others at once and
+     * answers when all three have, as the gateway asks iommu-service ({@code GET /iommu/v1/fabric}), device-service
+     * ({@code GET /device/v1/fabric}) and mm-service's liveness probe, with the fabric's own bodies (the SMMUs and
+     * devices a run of the fabric listed, {@code PUT /floor/view/parts}) in the same records and the answer in the
+     * gateway's own {@link FabricView}. No breaker, no boot ids, no health held: a lower bound for the view.
+     */
+    @RestController
+    static class ViewShape {
+        private final Endpoints endpoints;
+        private final ExecutorService pool = DaemonPool.cached("floor-view");
+        private volatile IommuViews.FabricPart iommu = new IommuViews.FabricPart(List.of(), List.of());
+        private volatile DeviceViews.FabricPart device = new DeviceViews.FabricPart(List.of(), List.of());
+
+        ViewShape(Endpoints endpoints) {
+            this.endpoints = endpoints;
+        }
+
+        /** The bodies the backend calls answer: what the fabric's own view listed. */
+        public record Parts(List<IommuViews.Smmu> smmus, List<DeviceViews.Device> devices) {
+        }
+
+        @PutMapping("/floor/view/parts")
+        Pong parts(@RequestBody Parts parts) {
+            iommu = new IommuViews.FabricPart(parts.smmus(), List.of());
+            device = new DeviceViews.FabricPart(parts.devices(), List.of());
+            return new Pong(parts.smmus().size() + parts.devices().size());
+        }
+
+        @GetMapping("/floor/view/iommu")
+        IommuViews.FabricPart iommu() {
+            return iommu;
+        }
+
+        @GetMapping("/floor/view/device")
+        DeviceViews.FabricPart device() {
+            return device;
+        }
+
+        @GetMapping("/floor/view")
+        FabricView view() {
+            RestClient c = endpoints.self();
+            CompletableFuture<IommuViews.FabricPart> smmus = CompletableFuture.supplyAsync(
+                    () -> c.get().uri("/floor/view/iommu").retrieve().body(IommuViews.FabricPart.class), pool);
+            CompletableFuture<DeviceViews.FabricPart> devices = CompletableFuture.supplyAsync(
+                    () -> c.get().uri("/floor/view/device").retrieve().body(DeviceViews.FabricPart.class), pool);
+            Pong live = c.get().uri("/floor/ping").retrieve().body(Pong.class);
+            IommuViews.FabricPart i = smmus.join();
+            DeviceViews.FabricPart d = devices.join();
+            FabricView.Health up = new FabricView.Health("http://127.0.0.1", live == null ? "DOWN" : "UP", null);
+            return new FabricView(i.smmus().isEmpty() ? null : i.smmus().get(0), i.smmus(), d.devices(),
+                    new FabricView.Services(up, up, up, up), FabricFaults.summary(List.of(), null), null);
         }
     }
 }

@@ -27,6 +27,7 @@ import org.svafabric.api.device.DeviceApi;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.faults.ArmedFault;
 import org.svafabric.api.threads.DaemonPool;
 import org.svafabric.api.topology.DeviceDescription;
 import org.svafabric.api.topology.DeviceShards;
@@ -272,7 +273,32 @@ public final class DeviceShardClients {
 
     /** The devices of some shards (a retry of those that did not answer before). */
     public Listing devices(Collection<Integer> shards) {
-        Gathered<List<DeviceViews.Device>> g = each(shards, k -> shard(k, DeviceApi.class).devices());
+        return listing(shards, each(shards, k -> shard(k, DeviceApi.class).devices()));
+    }
+
+    /**
+     * Every shard's part of GET /api/v1/fabric, one call each ({@code GET /device/v1/fabric}): the devices, learned as
+     * a listing teaches them, and the faults armed in the shards that answered, in shard order.
+     */
+    public Parts fabricParts() {
+        List<Integer> shards = allShards();
+        Gathered<DeviceViews.FabricPart> g = each(shards, k -> shard(k, DeviceApi.class).fabric());
+        Map<Integer, List<DeviceViews.Device>> devices = new TreeMap<>();
+        List<ArmedFault> faults = new ArrayList<>();
+        g.answers().forEach((k, part) -> {
+            devices.put(k, part == null ? null : part.devices());
+            if (part != null && part.faults() != null) {
+                faults.addAll(part.faults());
+            }
+        });
+        return new Parts(listing(shards, new Gathered<>(devices, g.failures())), List.copyOf(faults));
+    }
+
+    /** {@link #fabricParts}: the shards' devices as a {@link Listing}, and their armed faults. */
+    public record Parts(Listing listing, List<ArmedFault> faults) {
+    }
+
+    private Listing listing(Collection<Integer> shards, Gathered<List<DeviceViews.Device>> g) {
         List<DeviceViews.Device> all = new ArrayList<>();
         g.answers().forEach((k, list) -> {
             List<DeviceViews.Device> l = list == null ? List.of() : list;

@@ -77,6 +77,16 @@ public final class ShardedDeviceApi implements DeviceApi {
         return l.devices();
     }
 
+    /** Every shard's part joined: their devices and their armed faults (a shard that fails fails it, as devices() does). */
+    @Override
+    public DeviceViews.FabricPart fabric() {
+        DeviceShardClients.Parts p = shards.fabricParts();
+        if (p.listing().answered().isEmpty() && !p.listing().failures().isEmpty()) {
+            throw p.listing().failures().values().iterator().next();
+        }
+        return new DeviceViews.FabricPart(p.listing().devices(), p.faults());
+    }
+
     @Override
     public DeviceViews.Device device(String id) {
         return on(id, a -> a.device(id));

@@ -19,6 +19,13 @@ public interface DeviceDevicesApi {
     @GetExchange("/device/v1/devices")
     List<DeviceViews.Device> devices();
 
+    /**
+     * What GET /api/v1/fabric reads of this device-service (one shard), in one call: {@link #devices()} and the
+     * faults armed here.
+     */
+    @GetExchange("/device/v1/fabric")
+    DeviceViews.FabricPart fabric();
+
     /** ENODEV for an unknown device. */
     @GetExchange("/device/v1/devices/{id}")
     DeviceViews.Device device(@PathVariable("id") String id);

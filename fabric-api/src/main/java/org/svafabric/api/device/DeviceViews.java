@@ -2,6 +2,7 @@ package org.svafabric.api.device;
 
 import java.util.List;
 
+import org.svafabric.api.faults.ArmedFault;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.timing.ModelTime;
 import org.svafabric.api.topology.DeviceDescription;
@@ -12,6 +13,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /** What device-service answers. */
 public final class DeviceViews {
     private DeviceViews() {
+    }
+
+    /** GET /device/v1/fabric: the devices and the faults armed in this device-service. */
+    public record FabricPart(List<Device> devices, List<ArmedFault> faults) {
     }
 
     /**

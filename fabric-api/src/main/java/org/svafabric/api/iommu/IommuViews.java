@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 
+import org.svafabric.api.faults.ArmedFault;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** What iommu-service answers (the SMMU, the devices behind it, the SVA core's bonds and PASIDs, private domains). */
@@ -15,6 +17,10 @@ public final class IommuViews {
     /** GET /iommu/v1/smmu. */
     public record Smmu(String name, Map<String, String> registers, Features features, StrtabView streamTable,
                        CdTableView cdTable, Sva sva, Map<String, Long> metrics) {
+    }
+
+    /** GET /iommu/v1/fabric: every SMMU, and the faults armed in iommu-service. */
+    public record FabricPart(List<Smmu> smmus, List<ArmedFault> faults) {
     }
 
     public record Features(int ssidBits, int sidBits, boolean pri, boolean ats, String stallModel, boolean btm,

@@ -17,4 +17,11 @@ public interface SmmuApi {
     /** Every SMMU of the machine, in the topology's order, each as {@link #smmu()} shows one. */
     @GetExchange("/iommu/v1/smmus")
     List<IommuViews.Smmu> smmus();
+
+    /**
+     * What GET /api/v1/fabric reads of iommu-service, in one call: {@link #smmus()} and the faults armed here (the
+     * view's two questions to this service were two round trips).
+     */
+    @GetExchange("/iommu/v1/fabric")
+    IommuViews.FabricPart fabric();
 }

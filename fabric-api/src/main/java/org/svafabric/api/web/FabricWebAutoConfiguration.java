@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -160,6 +161,12 @@ public class FabricWebAutoConfiguration {
     @ConditionalOnWebApplication
     FaultController faultController(FaultInjector faults) {
         return new FaultController(faults);
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    LivenessController livenessController(ApplicationAvailability availability) {
+        return new LivenessController(availability);
     }
 
     /** Internal services (not the gateway) set {@code fabric.require-service-token=true}. */

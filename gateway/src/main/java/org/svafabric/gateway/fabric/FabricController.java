@@ -14,6 +14,7 @@ import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.error.ErrnoException;
+import org.svafabric.api.faults.ArmedFault;
 import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.gateway.security.Caller;
@@ -30,14 +31,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 public class FabricController {
     private final ServiceClients clients;
     private final FabricProperties props;
-    private final FabricFaults faults;
     private final FanOut fanOut;
     private final PeerHealth health;
 
-    public FabricController(ServiceClients clients, FabricProperties props, FabricFaults faults, FanOut fanOut, PeerHealth health) {
+    public FabricController(ServiceClients clients, FabricProperties props, FanOut fanOut, PeerHealth health) {
         this.clients = clients;
         this.props = props;
-        this.faults = faults;
         this.fanOut = fanOut;
         this.health = health;
     }
@@ -46,30 +45,38 @@ public class FabricController {
     @Operation(summary = "Topology: SMMU features (decoded ID registers), stream table and CD formats, devices, services and their health")
     @Answers(status = 200)
     public FabricView fabric(Caller caller) {
-        // Every part at once (each call and its failure handling as before): the view costs its slowest call.
-        // iommu-service's and each shard's health follow from whether the view's own call reached them (PeerHealth);
-        // mm-service, which the view does not otherwise read, is asked.
-        CompletableFuture<Part<List<IommuViews.Smmu>>> smmus = fanOut.start(() -> part("smmu", () -> clients.iommu().smmus()));
+        // One call to each service, all at once: the view costs its slowest call. iommu-service's and each shard's
+        // part carries the faults armed there; their health follows from whether that call reached them
+        // (PeerHealth.after); mm-service, which the view does not otherwise read, is reached by its liveness probe.
+        CompletableFuture<Part<IommuViews.FabricPart>> iommuPart = fanOut.start(() -> part("smmu", () -> clients.iommu().fabric()));
         DeviceShardClients shards = clients.deviceShards();
-        CompletableFuture<DeviceShardClients.Listing> devices = fanOut.start(shards::devices);
-        CompletableFuture<FabricView.Health> mm = fanOut.start(() -> health.ask(Remote.of(RemoteService.MM)));
-        FabricFaults.Summary faultSummary = faults.summary();
+        CompletableFuture<DeviceShardClients.Parts> deviceParts = fanOut.start(shards::fabricParts);
+        FabricView.Health mm = health.probe(Remote.of(RemoteService.MM));
         List<FabricView.Unavailable> unavailable = new ArrayList<>();
-        Part<List<IommuViews.Smmu>> smmuPart = FanOut.join(smmus);
-        List<IommuViews.Smmu> smmuViews = smmuPart.value(unavailable);
+        Part<IommuViews.FabricPart> smmuPart = FanOut.join(iommuPart);
+        IommuViews.FabricPart iommu = smmuPart.value(unavailable);
+        List<IommuViews.Smmu> smmuViews = iommu == null ? null : iommu.smmus();
         // Each shard's devices: a shard that does not answer takes only its own away, and is named.
-        DeviceShardClients.Listing listing = FanOut.join(devices);
+        DeviceShardClients.Parts parts = FanOut.join(deviceParts);
+        DeviceShardClients.Listing listing = parts.listing();
         List<DeviceViews.Device> deviceViews = listing.answered().isEmpty() && !listing.failures().isEmpty() ? null : listing.devices();
         listing.failures().forEach((k, e) -> unavailable.add(unavailable("devices", e)));
-        FabricView.Health iommu = health.after(Remote.of(RemoteService.IOMMU), smmuPart.failure());
+        FabricView.Health iommuHealth = health.after(Remote.of(RemoteService.IOMMU), smmuPart.failure());
         List<FabricView.Health> shardHealth = new ArrayList<>();
         for (int k = 0; k < shards.count(); k++) {
             shardHealth.add(health.after(shards.remote(k), listing.failures().get(k)));
         }
         FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
-                FanOut.join(mm), iommu, overall(shardHealth), shards.count() == 1 ? null : shardViews(shardHealth));
+                mm, iommuHealth, overall(shardHealth), shards.count() == 1 ? null : shardViews(shardHealth));
+        List<ArmedFault> armed = new ArrayList<>();
+        if (iommu != null && iommu.faults() != null) {
+            armed.addAll(iommu.faults());
+        }
+        armed.addAll(parts.faults());
+        RuntimeException faultsUnknown = smmuPart.failure() != null ? smmuPart.failure()
+                : listing.failures().isEmpty() ? null : listing.failures().values().iterator().next();
         return new FabricView(smmuViews == null || smmuViews.isEmpty() ? null : smmuViews.get(0), smmuViews, deviceViews,
-                services, faultSummary, unavailable.isEmpty() ? null : unavailable);
+                services, FabricFaults.summary(armed, faultsUnknown), unavailable.isEmpty() ? null : unavailable);
     }
 
     /** device-service as one: its one shard's health, or UP when every shard is (else the first other status, naming who). */

@@ -73,13 +73,16 @@ public class FabricFaults {
         return new View(!armed.isEmpty(), armed, kinds());
     }
 
-    /** What GET /fabric shows: where to go, and which kinds are armed now. */
-    public Summary summary() {
-        try {
-            return new Summary(PATH, armed().stream().map(ArmedFault::kind).toList(), null);
-        } catch (RuntimeException e) {
-            return new Summary(PATH, null, String.valueOf(e.getMessage()));
+    /**
+     * What GET /fabric shows: where to go, and which kinds are armed now. {@code armed}: the faults that the view's
+     * parts carried (iommu-service's and every device-service shard's); {@code failure}: why a part could not be read
+     * (then which faults are armed is not known, and the summary says why instead).
+     */
+    public static Summary summary(List<ArmedFault> armed, RuntimeException failure) {
+        if (failure != null) {
+            return new Summary(PATH, null, String.valueOf(failure.getMessage()));
         }
+        return new Summary(PATH, armed.stream().map(ArmedFault::kind).toList(), null);
     }
 
     public View arm(Caller caller, Request request) {

@@ -13,6 +13,7 @@ import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.client.ServiceGuard;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.web.FabricProperties;
+import org.svafabric.api.web.LivenessApi;
 
 /**
  * The services' health as GET /fabric shows it, without asking every service's {@code /actuator/health} on every
@@ -23,8 +24,9 @@ import org.svafabric.api.web.FabricProperties;
  * not reach it (connection refused, timeout: the fabric's {@value ServiceGuard#SERVICE_UNAVAILABLE} problem), so a
  * killed service shows as down in the first view after the kill. When it answered, its health status (UP, or
  * DOWN/OUT_OF_SERVICE of its own indicators, such as its database) is its actuator's answer, asked again when the
- * one held is older than {@link #MAX_AGE}. A service the view does not otherwise read (mm-service) is asked every
- * time ({@link #ask}).
+ * one held is older than {@link #MAX_AGE}. A service the view does not otherwise read (mm-service) is reached through
+ * its liveness state on every view ({@link #probe}, {@link LivenessApi}: a controller, not the actuator, whose
+ * handler made the full health the view's dearest call), and its full health is then held in the same way.
  */
 @Component
 public class PeerHealth {
@@ -66,6 +68,26 @@ public class PeerHealth {
             held.remove(r);
         }
         return h;
+    }
+
+    /**
+     * The health of a service the view reads nothing else of: its liveness state on every call (a killed service is
+     * DOWN at once), its full health as {@link #after} holds it. A probe answered but not UP asks the full health now.
+     */
+    public FabricView.Health probe(Remote r) {
+        RuntimeException failure = null;
+        try {
+            HealthApi.Health live = clients.of(r, LivenessApi.class).liveness();
+            if (live == null || !"UP".equals(live.status())) {
+                return ask(r);
+            }
+        } catch (RuntimeException e) {
+            if (!unreachable(e)) {
+                return ask(r);
+            }
+            failure = e;
+        }
+        return after(r, failure);
     }
 
     /**

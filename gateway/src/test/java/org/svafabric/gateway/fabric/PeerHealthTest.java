@@ -28,7 +28,9 @@ class PeerHealthTest {
 
     private HttpServer server;
     private final AtomicInteger asked = new AtomicInteger();
+    private final AtomicInteger probed = new AtomicInteger();
     private volatile String status = "UP";
+    private volatile String live = "UP";
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private PeerHealth health;
 
@@ -40,6 +42,14 @@ class PeerHealthTest {
             byte[] body = ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
             x.getResponseHeaders().add("Content-Type", "application/json");
             x.sendResponseHeaders("UP".equals(status) ? 200 : 503, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        server.createContext("/internal/v1/liveness", x -> {
+            probed.incrementAndGet();
+            byte[] body = ("{\"status\":\"" + live + "\"}").getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders("UP".equals(live) ? 200 : 503, body.length);
             x.getResponseBody().write(body);
             x.close();
         });
@@ -100,6 +110,41 @@ class PeerHealthTest {
         assertThat(health.after(IOMMU, null).status()).isEqualTo("DOWN");
 
         assertThat(asked).hasValue(2);
+    }
+
+    @Test
+    void aProbedServiceIsReachedEveryViewAndItsFullHealthHeldForMaxAge() {
+        assertThat(health.probe(IOMMU).status()).isEqualTo("UP");
+        assertThat(health.probe(IOMMU).status()).isEqualTo("UP");
+        assertThat(probed).as("the liveness probe on every view").hasValue(2);
+        assertThat(asked).as("the full health once within MAX_AGE").hasValue(1);
+
+        status = "DOWN"; // live, but one of its own indicators (its database) is down
+        assertThat(health.probe(IOMMU).status()).as("the held answer, within MAX_AGE").isEqualTo("UP");
+        now.addAndGet(PeerHealth.MAX_AGE.toNanos());
+        assertThat(health.probe(IOMMU).status()).as("its own indicators' status once the held answer is old").isEqualTo("DOWN");
+        assertThat(asked).hasValue(2);
+        assertThat(probed).hasValue(4);
+    }
+
+    @Test
+    void aProbeThatIsNotUpAsksTheFullHealthAtOnce() {
+        assertThat(health.probe(IOMMU).status()).isEqualTo("UP");
+        live = "DOWN";
+        status = "DOWN";
+
+        assertThat(health.probe(IOMMU).status()).as("not the UP held a moment ago").isEqualTo("DOWN");
+        assertThat(asked).hasValue(2);
+    }
+
+    @Test
+    void aProbedServiceThatDoesNotAnswerIsDownWithoutAskingItsHealth() {
+        FabricView.Health mm = health.probe(MM);
+
+        assertThat(mm.status()).isEqualTo("DOWN");
+        assertThat(mm.url()).isEqualTo("http://127.0.0.1:9");
+        assertThat(mm.error()).contains("connection refused");
+        assertThat(asked).hasValue(0);
     }
 
     @Test

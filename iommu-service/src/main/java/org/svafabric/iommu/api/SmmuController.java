@@ -2,29 +2,32 @@ package org.svafabric.iommu.api;
 
 import org.svafabric.api.iommu.IommuViews;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.web.bind.annotation.RestController;
+import org.svafabric.api.faults.FaultInjector;
 import org.svafabric.api.iommu.SmmuApi;
 import org.svafabric.iommu.driver.ArmSmmuV3;
 import org.svafabric.iommu.platform.SmmuUnit;
 import org.svafabric.iommu.platform.SmmuUnits;
 import org.svafabric.iommu.driver.SmmuFeatures;
 
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** GET /iommu/v1/smmus (and /smmu, the first): what each driver found at probe and whether SVA is available. */
+/**
+ * GET /iommu/v1/smmus (and /smmu, the first): what each driver found at probe and whether SVA is available; GET
+ * /iommu/v1/fabric: the same with the faults armed here, as GET /api/v1/fabric reads it.
+ */
 @RestController
 public class SmmuController implements SmmuApi {
     private final SmmuUnits units;
-    private final MeterRegistry meters;
+    private final SmmuMeters meters;
+    private final FaultInjector faults;
 
-    public SmmuController(SmmuUnits units, MeterRegistry meters) {
+    public SmmuController(SmmuUnits units, MeterRegistry meters, FaultInjector faults) {
         this.units = units;
-        this.meters = meters;
+        this.meters = new SmmuMeters(meters);
+        this.faults = faults;
     }
 
     @Override
@@ -35,6 +38,11 @@ public class SmmuController implements SmmuApi {
     @Override
     public List<IommuViews.Smmu> smmus() {
         return units.all().stream().map(this::view).toList();
+    }
+
+    @Override
+    public IommuViews.FabricPart fabric() {
+        return new IommuViews.FabricPart(smmus(), faults.list());
     }
 
     private IommuViews.Smmu view(SmmuUnit unit) {
@@ -49,25 +57,6 @@ public class SmmuController implements SmmuApi {
                 driver.streamTableSplit(), f.sidBits());
         IommuViews.CdTableView cds = new IommuViews.CdTableView(f.cd2l() && f.ssidBits() > 10 ? "2-level" : "linear", f.cd2l());
         return new IommuViews.Smmu(unit.name(), f.registers(), features, strtab, cds,
-                new IommuViews.Sva(driver.svaGate().available(), driver.svaGate().reasons()), metrics(unit.name()));
-    }
-
-    /** This SMMU's counters (smmu.* tagged smmu=name) as name -> value, summed over the other tags. */
-    private Map<String, Long> metrics(String smmu) {
-        Map<String, Double> sums = new LinkedHashMap<>();
-        for (Meter m : meters.getMeters()) {
-            String n = m.getId().getName();
-            if (!n.startsWith("smmu.") || !smmu.equals(m.getId().getTag("smmu"))) {
-                continue;
-            }
-            for (var sample : m.measure()) {
-                if (sample.getStatistic().name().equals("COUNT") || sample.getStatistic().name().equals("VALUE")) {
-                    sums.merge(n, sample.getValue(), Double::sum);
-                }
-            }
-        }
-        Map<String, Long> out = new LinkedHashMap<>();
-        sums.forEach((k, v) -> out.put(k, v.longValue()));
-        return out;
+                new IommuViews.Sva(driver.svaGate().available(), driver.svaGate().reasons()), meters.of(unit.name()));
     }
 }

@@ -3,6 +3,7 @@ package org.svafabric.iommu.api;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.svafabric.api.web.LivenessApi;
 import org.svafabric.api.contract.Contracts;
 import org.svafabric.api.events.EventLogApi;
 import org.svafabric.api.faults.FaultApi;
@@ -400,7 +401,7 @@ class IommuApiTest {
     @Test
     void theControllersServeTheContractAndNothingElse() {
         Set<String> served = Contracts.served(contractMappings);
-        Set<String> declared = Contracts.exchanges(IommuApi.class, SmmuPortApi.class, MmNotifierCallbackApi.class, EventLogApi.class, FaultApi.class);
+        Set<String> declared = Contracts.exchanges(IommuApi.class, SmmuPortApi.class, MmNotifierCallbackApi.class, EventLogApi.class, FaultApi.class, LivenessApi.class);
         assertThat(served).containsAll(declared);
         assertThat(served.stream().filter(s -> s.contains("/iommu/v1/") || s.contains("/internal/v1/")))
                 .containsExactlyInAnyOrderElementsOf(declared);

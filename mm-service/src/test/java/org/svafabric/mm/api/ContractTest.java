@@ -9,6 +9,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.svafabric.api.web.LivenessApi;
 import org.svafabric.api.bus.BusWire;
 import org.svafabric.api.bus.MemoryBusApi;
 import org.svafabric.api.contract.Contracts;
@@ -31,7 +32,7 @@ class ContractTest extends HttpTestBase {
     @Test
     void theControllersServeTheContractAndNothingElse() {
         Set<String> served = Contracts.served(mappings);
-        Set<String> declared = Contracts.exchanges(MmApi.class, MemoryBusApi.class, EventLogApi.class, FaultApi.class);
+        Set<String> declared = Contracts.exchanges(MmApi.class, MemoryBusApi.class, EventLogApi.class, FaultApi.class, LivenessApi.class);
         assertThat(declared).hasSizeGreaterThan(20);
         assertThat(served).containsAll(declared);
         assertThat(served.stream().filter(s -> s.contains("/mm/v1/") || s.contains("/internal/v1/"))).containsExactlyInAnyOrderElementsOf(declared);
