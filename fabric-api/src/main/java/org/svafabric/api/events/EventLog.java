@@ -1,7 +1,5 @@
 package org.svafabric.api.events;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.micrometer.core.instrument.Counter;
@@ -174,44 +171,19 @@ public class EventLog implements AutoCloseable, SmartInitializingSingleton {
         }
     }
 
-    private static final String INSERT =
-            "insert into event_log (id, time, type, device, sid, pasid, pid, addr, detail) values (?,?,?,?,?,?,?,?,?)";
-
-    /**
-     * One transaction per batch: under auto-commit H2 commits every row of a JDBC batch on its own, which was a fifth
-     * of the writer's CPU during a cold memcpy (one PRI_REQUEST event per page; docs/PERFORMANCE.md, issue 10).
-     */
     private void persist(List<FabricEvent> batch) {
-        jdbc.execute((ConnectionCallback<Void>) con -> {
-            boolean autoCommit = con.getAutoCommit();
-            con.setAutoCommit(false);
-            try (PreparedStatement ps = con.prepareStatement(INSERT)) {
-                for (FabricEvent e : batch) {
-                    bind(ps, e);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                con.commit();
-            } catch (SQLException | RuntimeException ex) {
-                con.rollback();
-                throw ex;
-            } finally {
-                con.setAutoCommit(autoCommit);
-            }
-            return null;
-        });
-    }
-
-    private static void bind(PreparedStatement ps, FabricEvent e) throws SQLException {
-        ps.setLong(1, e.seq());
-        ps.setTimestamp(2, Timestamp.from(e.time()));
-        ps.setString(3, e.type());
-        ps.setString(4, e.device());
-        ps.setObject(5, e.sid());
-        ps.setObject(6, e.pasid());
-        ps.setObject(7, e.pid());
-        ps.setObject(8, e.addr() == null ? null : Long.decode(e.addr()));
-        ps.setString(9, e.detail() == null ? null : e.detail().length() > 1000 ? e.detail().substring(0, 1000) : e.detail());
+        jdbc.batchUpdate("insert into event_log (id, time, type, device, sid, pasid, pid, addr, detail) values (?,?,?,?,?,?,?,?,?)",
+                batch, batch.size(), (ps, e) -> {
+                    ps.setLong(1, e.seq());
+                    ps.setTimestamp(2, Timestamp.from(e.time()));
+                    ps.setString(3, e.type());
+                    ps.setString(4, e.device());
+                    ps.setObject(5, e.sid());
+                    ps.setObject(6, e.pasid());
+                    ps.setObject(7, e.pid());
+                    ps.setObject(8, e.addr() == null ? null : Long.decode(e.addr()));
+                    ps.setString(9, e.detail() == null ? null : e.detail().length() > 1000 ? e.detail().substring(0, 1000) : e.detail());
+                });
     }
 
     /** Stops the writer after it persisted what is queued. */
