@@ -199,9 +199,6 @@ public final class PerfBenchmark {
      */
     private static final int PRG_PAGES = 32;
 
-    /** 1 MiB jobs per measurement of the per-page row's reference (64 MiB moved, about 2 s). */
-    private static final int REFERENCE_JOBS = Integer.getInteger("perpage.reference-jobs", 64);
-
     /** A page-request group of {@code pages} write faults, as the device sends it. */
     private static IommuCalls.PageRequests group(int pages) {
         List<IommuCalls.PageRequest> reqs = new ArrayList<>();
@@ -446,20 +443,6 @@ public final class PerfBenchmark {
         System.out.println(asRow ? "\nper-page pass (a row)" : "\nper-page warm-up pass (printed, not a row)");
         double fixedMs = onePageJobs(s);
         Map<Long, Double> usPerPage = new LinkedHashMap<>();
-        // The 1 MiB reference measured again beside every larger size (before and after it), so each size's ratio
-        // compares two figures taken within seconds of each other: the sizes run one after another over minutes,
-        // and this machine's speed drifts by a quarter over that (two passes of one run put 16 MiB at 27.1 and
-        // 39.9 us per page, 1 MiB at 32.7 and 31.5).
-        Map<Long, Double> beside = new LinkedHashMap<>();
-        long refSrc = mmap(s, MIB);
-        long refDst = mmap(s, MIB);
-        touch(s, refSrc, MIB, (byte) 1);
-        touch(s, refDst, MIB, (byte) 2);
-        Supplier<Double> reference = () -> median(REFERENCE_JOBS, () -> {
-            long t0 = System.nanoTime();
-            memcpy(SVA_A, s.pasid, refSrc, refDst, MIB);
-            return (System.nanoTime() - t0) / 1e3 / (MIB / 4096);
-        });
         for (long len = MIB; len <= warmMax; len *= 4) {
             long src = mmap(s, len);
             long dst = mmap(s, len);
@@ -473,7 +456,6 @@ public final class PerfBenchmark {
             for (int i = 0; i < Math.max(1, jobs == runs ? 1 : jobs); i++) {
                 memcpy(SVA_A, s.pasid, src, dst, len);
             }
-            double refBefore = len == MIB ? 0 : reference.get();
             Hops hops = Hops.of(fabric);
             Caches before = caches();
             usPerPage.put(len, median(jobs, () -> {
@@ -481,12 +463,6 @@ public final class PerfBenchmark {
                 memcpy(SVA_A, s.pasid, src, dst, size);
                 return (System.nanoTime() - t0) / 1e3 / (size / 4096);
             }));
-            if (len > MIB) {
-                double ref = (refBefore + reference.get()) / 2;
-                beside.put(len, usPerPage.get(len) / ref);
-                System.out.printf("  warm %s: %.2f us/page, 1 MiB beside it %.2f us/page: %.2fx%n", human(len), usPerPage.get(len), ref,
-                        beside.get(len));
-            }
             // A repeated 1 MiB memcpy fits the ATC (512 entries: 256 source and 256 destination pages) and makes no
             // ATS request at all; every larger size streams through it.
             System.out.println("  caches during warm " + human(len) + ": " + caches().since(before));
@@ -497,26 +473,20 @@ public final class PerfBenchmark {
         StringBuilder curve = new StringBuilder();
         usPerPage.forEach((len, us) -> curve.append(String.format("%s %.2f us/page; ", human(len), us)));
         System.out.println("\nwarm per-page cost: " + curve);
-        munmap(s, refSrc, MIB);
-        munmap(s, refDst, MIB);
         double one = usPerPage.get((long) MIB);
-        double seqWorst = usPerPage.values().stream().mapToDouble(u -> u / one).max().orElse(1);
-        double seqBest = usPerPage.values().stream().mapToDouble(u -> u / one).min().orElse(1);
-        // The row: each size against the 1 MiB measured beside it (1 MiB against itself is 1.0).
-        double worst = Math.max(1, beside.values().stream().mapToDouble(Double::doubleValue).max().orElse(1));
-        double best = Math.min(1, beside.values().stream().mapToDouble(Double::doubleValue).min().orElse(1));
-        double at64 = beside.getOrDefault(64L * MIB, Double.NaN);
+        double worst = usPerPage.values().stream().mapToDouble(u -> u / one).max().orElse(1);
+        double best = usPerPage.values().stream().mapToDouble(u -> u / one).min().orElse(1);
+        double at64 = usPerPage.getOrDefault(64L * MIB, Double.NaN) / one;
         // Context: the same curve without the fixed cost of a job (the one-page job's p50), spread over its pages.
         StringBuilder net = new StringBuilder();
         usPerPage.forEach((len, us) -> net.append(String.format("%s %.2f; ", human(len), us - fixedMs * 1000 / (len / 4096))));
         System.out.println("  warm per-page cost net of a job's fixed cost (" + String.format("%.2f ms", fixedMs) + "), us/page: " + net);
-        System.out.printf("  every size against the first 1 MiB figure: %.2f-%.2fx; against the 1 MiB measured beside it: %.2f-%.2fx%n",
-                seqBest, seqWorst, best, worst);
+        System.out.printf("  every size against 1 MiB: %.2f-%.2fx%n", best, worst);
         if (!asRow) {
             return;
         }
         // Flat means every size within the band of 1 MiB, cheaper per page as well as dearer.
-        add("warm per-page cost, 64 MiB vs 1 MiB beside it (every size up to " + human(warmMax) + ": " + String.format("%.2f-%.2fx", best, worst) + ")",
+        add("warm per-page cost, 64 MiB vs 1 MiB (every size up to " + human(warmMax) + ": " + String.format("%.2f-%.2fx", best, worst) + ")",
                 "x", at64, null, null, "0.8-1.25x", (now, ratio) -> best >= 0.8 && worst <= 1.25);
     }
 
