@@ -95,6 +95,10 @@ class DeviceShardClientsTest {
             x.getResponseHeaders().add(BootId.HEADER, bootId);
             if (path.equals("/actuator/health")) {
                 send(x, 200, "{\"status\":\"UP\"}");
+            } else if (path.equals("/device/v1/fabric")) {
+                send(x, 200, "{\"devices\":[" + String.join(",", devices.stream().map(FakeShard::device).toList())
+                        + "],\"faults\":[{\"kind\":\"atc-inv-timeout\",\"device\":\"" + (devices.isEmpty() ? "" : devices.get(0))
+                        + "\",\"owner\":\"device-service\",\"fired\":0}]}");
             } else if (path.equals("/device/v1/devices") && method.equals("GET")) {
                 send(x, 200, "[" + String.join(",", devices.stream().map(FakeShard::device).toList()) + "]");
             } else if (path.equals("/device/v1/devices") && method.equals("POST")) {
@@ -271,6 +275,33 @@ class DeviceShardClientsTest {
         s1.start();
         assertThat(c.device().device("b1").id()).isEqualTo("b1");
         assertThat(routing.devices().unavailable()).isEmpty();
+    }
+
+    @Test
+    void theFabricViewsPartsAreOneCallPerShardAndTeachWhereDevicesAreAsAListingDoes() throws IOException {
+        FakeShard s0 = shard(0);
+        FakeShard s1 = shard(1);
+        String hashedTo0 = idOnShard(0, "explicit-");
+        s0.devices.add("a0");
+        s1.devices.add(hashedTo0);
+        ServiceClients c = clients(null);
+        DeviceShardClients routing = c.deviceShards();
+
+        DeviceShardClients.Parts p = routing.fabricParts();
+
+        assertThat(p.listing().devices()).extracting(DeviceViews.Device::id).containsExactly("a0", hashedTo0);
+        assertThat(p.faults()).extracting(f -> f.device()).containsExactly("a0", hashedTo0);
+        assertThat(routing.learned()).containsEntry(hashedTo0, 1).containsEntry("a0", 0);
+        assertThat(s0.paths).containsExactly("GET /device/v1/fabric");
+        assertThat(s1.paths).containsExactly("GET /device/v1/fabric");
+
+        s1.stop();
+        DeviceShardClients.Parts down = routing.fabricParts();
+        assertThat(down.listing().devices()).extracting(DeviceViews.Device::id).containsExactly("a0");
+        assertThat(down.listing().failures()).containsOnlyKeys(1);
+        assertThat(down.faults()).extracting(f -> f.device()).containsExactly("a0");
+        assertThat(routing.unavailable()).containsExactly(1);
+        assertThat(routing.learned()).as("what the dead shard serves is kept").containsEntry(hashedTo0, 1);
     }
 
     @Test
