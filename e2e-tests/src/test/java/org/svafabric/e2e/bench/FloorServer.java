@@ -130,6 +130,17 @@ public class FloorServer {
             return new Pong(body.length);
         }
 
+        /**
+         * An ATS translation request's shape on the link, for {@code pages} pages: the request's bytes in, the
+         * completions' bytes out (AtsLinkCodec: a 12-byte header and 9 bytes per page; 12 bytes per completion and 8
+         * for its physical address).
+         */
+        @PostMapping(path = "/floor/ats", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+        byte[] ats(@RequestBody byte[] request) {
+            int pages = Math.max(0, (request.length - 12) / 9);
+            return new byte[4 + pages * 20];
+        }
+
         @GetMapping(path = "/floor/source", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
         byte[] source(@RequestParam int length) {
             return new byte[length];
