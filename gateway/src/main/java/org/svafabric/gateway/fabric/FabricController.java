@@ -2,6 +2,7 @@ package org.svafabric.gateway.fabric;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -68,15 +69,21 @@ public class FabricController {
         }
         FabricView.Services services = new FabricView.Services(new FabricView.Health(props.services().gateway(), "UP", null),
                 mm, iommuHealth, overall(shardHealth), shards.count() == 1 ? null : shardViews(shardHealth));
+        return new FabricView(smmuViews == null || smmuViews.isEmpty() ? null : smmuViews.get(0), smmuViews, deviceViews,
+                services, faults(iommu, smmuPart.failure(), parts), unavailable.isEmpty() ? null : unavailable);
+    }
+
+    /** The faults the parts carried, or why they are not known: the first part that could not be read. */
+    private static FabricFaults.Summary faults(IommuViews.FabricPart iommu, RuntimeException iommuFailure, DeviceShardClients.Parts devices) {
+        Map<Integer, RuntimeException> shardFailures = devices.listing().failures();
+        RuntimeException unknown = iommuFailure != null ? iommuFailure
+                : shardFailures.isEmpty() ? null : shardFailures.values().iterator().next();
         List<ArmedFault> armed = new ArrayList<>();
         if (iommu != null && iommu.faults() != null) {
             armed.addAll(iommu.faults());
         }
-        armed.addAll(parts.faults());
-        RuntimeException faultsUnknown = smmuPart.failure() != null ? smmuPart.failure()
-                : listing.failures().isEmpty() ? null : listing.failures().values().iterator().next();
-        return new FabricView(smmuViews == null || smmuViews.isEmpty() ? null : smmuViews.get(0), smmuViews, deviceViews,
-                services, FabricFaults.summary(armed, faultsUnknown), unavailable.isEmpty() ? null : unavailable);
+        armed.addAll(devices.faults());
+        return FabricFaults.summary(armed, unknown);
     }
 
     /** device-service as one: its one shard's health, or UP when every shard is (else the first other status, naming who). */
