@@ -16,6 +16,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.svafabric.api.boot.BootId;
+import org.svafabric.api.boot.BootWatchdog;
+import org.svafabric.api.boot.PeerBoots;
 
 import tools.jackson.databind.JsonNode;
 
@@ -125,6 +128,7 @@ class RestartScenarioTest {
         assertThat(job.path("status").asString()).as(job.toString()).isIn("ABORTED", "FAULTED");
         assertThat(s.api().get("/processes/" + r.pid).json().path("state").asString()).isEqualTo("LOST");
         assertThat(unbindEvents(r.pid)).as("the bond went with the reason").anyMatch(d -> d.contains("mm-service rebooted"));
+        awaitDeviceSawMmReboot();
         assertWorksAgain();
         assertClean();
     }
@@ -157,6 +161,7 @@ class RestartScenarioTest {
             assertThat(System.nanoTime()).as("mm-service UP in GET /fabric again").isLessThan(end);
             Thread.sleep(100);
         }
+        awaitDeviceSawMmReboot();
         assertWorksAgain();
         assertClean();
     }
@@ -219,6 +224,22 @@ class RestartScenarioTest {
         java.util.List<String> out = new java.util.ArrayList<>();
         items.forEach(e -> out.add(e.path("detail").asString("")));
         return out;
+    }
+
+    /**
+     * device-service learns that RAM rebooted from mm-service's new boot id: its watchdog asks every 2 s, or its next
+     * call there answers it. A job it runs before then is aborted with the reboot, as one running across the reboot
+     * is (the job's first bus access is where the device learns it, and it cannot tell a job bound after the reboot
+     * from one bound before). So the next story starts once the device has seen the new boot: one watchdog round now.
+     */
+    private void awaitDeviceSawMmReboot() throws InterruptedException {
+        String mmBoot = fabric.bean("mm", BootId.class).id();
+        fabric.bean("device", BootWatchdog.class).checkNow();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!mmBoot.equals(fabric.bean("device", PeerBoots.class).seen().get(BootId.MM))) {
+            assertThat(System.nanoTime()).as("device-service saw mm-service's new boot " + mmBoot).isLessThan(end);
+            Thread.sleep(50);
+        }
     }
 
     /** After the restart, a new process binds and its DMA completes: the fabric is not wedged. */
