@@ -28,6 +28,9 @@ import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
 import org.svafabric.api.threads.DaemonPool;
 import org.svafabric.api.timing.DmaEvent;
+import org.svafabric.api.wire.AtsCompletion;
+import org.svafabric.api.wire.AtsLinkCodec;
+import org.svafabric.api.wire.AtsStatus;
 import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.gateway.fabric.FabricFaults;
 import org.svafabric.gateway.fabric.FabricView;
@@ -131,14 +134,14 @@ public class FloorServer {
         }
 
         /**
-         * An ATS translation request's shape on the link, for {@code pages} pages: the request's bytes in, the
-         * completions' bytes out (AtsLinkCodec: a 12-byte header and 9 bytes per page; 12 bytes per completion and 8
-         * for its physical address).
+         * An ATS translation request on the link ({@link AtsLinkCodec}): decoded, and answered with one successful
+         * completion per page, encoded the same way. No walk, no cache: the link's bytes and their coding alone.
          */
         @PostMapping(path = "/floor/ats", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
         byte[] ats(@RequestBody byte[] request) {
-            int pages = Math.max(0, (request.length - 12) / 9);
-            return new byte[4 + pages * 20];
+            List<AtsCompletion> done = AtsLinkCodec.decodeTranslate(request).pages().stream()
+                    .map(p -> new AtsCompletion(p.addr(), AtsStatus.OK, p.addr(), null, true, p.write(), false, false, null)).toList();
+            return AtsLinkCodec.encode(new IommuCalls.AtsTranslation(done));
         }
 
         @GetMapping(path = "/floor/source", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)

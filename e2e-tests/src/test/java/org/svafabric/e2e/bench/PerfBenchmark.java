@@ -1,5 +1,6 @@
 package org.svafabric.e2e.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
 import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.json.Addr;
 import org.svafabric.api.threads.CommonPool;
+import org.svafabric.api.wire.AtsLinkCodec;
 import org.svafabric.e2e.Api;
 import org.svafabric.e2e.Fabric;
 
@@ -243,7 +245,12 @@ public final class PerfBenchmark {
      */
     private double prgBesideItsData(IommuCalls.PageRequests group) {
         int bytes = PRG_PAGES * 4096;
-        byte[] atsRequest = new byte[12 + 2 * PRG_PAGES * 9];
+        // A segment's 64 pages, as the device's lookahead asks them.
+        List<IommuCalls.AtsPage> pages = new ArrayList<>();
+        for (int i = 0; i < 2 * PRG_PAGES; i++) {
+            pages.add(new IommuCalls.AtsPage(new Addr(0x7f00_0000_0000L + i * 4096L), true, false, false));
+        }
+        byte[] atsRequest = AtsLinkCodec.encode(new IommuCalls.AtsTranslate(8, 1, pages));
         ExecutorService beside = Executors.newSingleThreadExecutor();
         try {
             long[] t = new long[1000];
@@ -273,7 +280,7 @@ public final class PerfBenchmark {
     private void giveFloorTheViewsBodies() {
         JsonNode view = check(api.get("/fabric"), 200).json();
         String parts = "{\"smmus\":" + view.path("smmus") + ",\"devices\":" + view.path("devices") + "}";
-        check(floor.send("PUT", "/floor/view/parts", "application/json", parts.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 200);
+        check(floor.send("PUT", "/floor/view/parts", "application/json", parts.getBytes(StandardCharsets.UTF_8)), 200);
     }
 
     // ---- the fabric -----------------------------------------------------------------------------

@@ -475,6 +475,16 @@ public final class DeviceShardClients {
             failures = java.util.Collections.unmodifiableMap(new TreeMap<>(failures));
         }
 
+        /** No shard answered (and at least one was asked): the listing has nothing to show but why. */
+        public boolean noneAnswered() {
+            return answered.isEmpty() && !failures.isEmpty();
+        }
+
+        /** The lowest shard's failure, or null when every shard answered. */
+        public RuntimeException firstFailure() {
+            return failures.isEmpty() ? null : failures.values().iterator().next();
+        }
+
         /** The shards that did not answer, ascending. */
         public List<Integer> unavailable() {
             return failures.keySet().stream().sorted().toList();

@@ -71,8 +71,8 @@ public final class ShardedDeviceApi implements DeviceApi {
     @Override
     public List<DeviceViews.Device> devices() {
         DeviceShardClients.Listing l = shards.devices();
-        if (l.answered().isEmpty() && !l.failures().isEmpty()) {
-            throw l.failures().values().iterator().next();
+        if (l.noneAnswered()) {
+            throw l.firstFailure();
         }
         return l.devices();
     }
@@ -81,8 +81,8 @@ public final class ShardedDeviceApi implements DeviceApi {
     @Override
     public DeviceViews.FabricPart fabric() {
         DeviceShardClients.Parts p = shards.fabricParts();
-        if (p.listing().answered().isEmpty() && !p.listing().failures().isEmpty()) {
-            throw p.listing().failures().values().iterator().next();
+        if (p.listing().noneAnswered()) {
+            throw p.listing().firstFailure();
         }
         return new DeviceViews.FabricPart(p.listing().devices(), p.faults());
     }

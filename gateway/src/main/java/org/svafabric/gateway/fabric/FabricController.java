@@ -2,7 +2,6 @@ package org.svafabric.gateway.fabric;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -60,7 +59,7 @@ public class FabricController {
         // Each shard's devices: a shard that does not answer takes only its own away, and is named.
         DeviceShardClients.Parts parts = FanOut.join(deviceParts);
         DeviceShardClients.Listing listing = parts.listing();
-        List<DeviceViews.Device> deviceViews = listing.answered().isEmpty() && !listing.failures().isEmpty() ? null : listing.devices();
+        List<DeviceViews.Device> deviceViews = listing.noneAnswered() ? null : listing.devices();
         listing.failures().forEach((k, e) -> unavailable.add(unavailable("devices", e)));
         FabricView.Health iommuHealth = health.after(Remote.of(RemoteService.IOMMU), smmuPart.failure());
         List<FabricView.Health> shardHealth = new ArrayList<>();
@@ -75,9 +74,7 @@ public class FabricController {
 
     /** The faults the parts carried, or why they are not known: the first part that could not be read. */
     private static FabricFaults.Summary faults(IommuViews.FabricPart iommu, RuntimeException iommuFailure, DeviceShardClients.Parts devices) {
-        Map<Integer, RuntimeException> shardFailures = devices.listing().failures();
-        RuntimeException unknown = iommuFailure != null ? iommuFailure
-                : shardFailures.isEmpty() ? null : shardFailures.values().iterator().next();
+        RuntimeException unknown = iommuFailure != null ? iommuFailure : devices.listing().firstFailure();
         List<ArmedFault> armed = new ArrayList<>();
         if (iommu != null && iommu.faults() != null) {
             armed.addAll(iommu.faults());

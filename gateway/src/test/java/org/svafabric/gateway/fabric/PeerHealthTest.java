@@ -19,6 +19,7 @@ import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 import org.svafabric.api.web.FabricProperties;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /** GET /fabric's health of a service: down when the view's own call could not reach it, else its actuator's answer, held briefly. */
@@ -39,25 +40,26 @@ class PeerHealthTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/actuator/health", x -> {
             asked.incrementAndGet();
-            byte[] body = ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "application/json");
-            x.sendResponseHeaders("UP".equals(status) ? 200 : 503, body.length);
-            x.getResponseBody().write(body);
-            x.close();
+            answer(x, status);
         });
         server.createContext("/internal/v1/liveness", x -> {
             probed.incrementAndGet();
-            byte[] body = ("{\"status\":\"" + live + "\"}").getBytes(StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "application/json");
-            x.sendResponseHeaders("UP".equals(live) ? 200 : 503, body.length);
-            x.getResponseBody().write(body);
-            x.close();
+            answer(x, live);
         });
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         // iommu-service answers; mm-service is nowhere (port 9: connection refused).
         FabricProperties props = new FabricProperties("t", new FabricProperties.Services("http://127.0.0.1:9", url, url, null), null);
         health = new PeerHealth(new ServiceClients(props), props, now::get);
+    }
+
+    /** A health answer as the actuator gives it: the status, 200 when UP, else 503. */
+    private static void answer(HttpExchange x, String status) throws IOException {
+        byte[] body = ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders("UP".equals(status) ? 200 : 503, body.length);
+        x.getResponseBody().write(body);
+        x.close();
     }
 
     @AfterEach
@@ -139,18 +141,17 @@ class PeerHealthTest {
 
     @Test
     void aProbedServiceThatDoesNotAnswerIsDownWithoutAskingItsHealth() {
-        FabricView.Health mm = health.probe(MM);
-
-        assertThat(mm.status()).isEqualTo("DOWN");
-        assertThat(mm.url()).isEqualTo("http://127.0.0.1:9");
-        assertThat(mm.error()).contains("connection refused");
+        assertRefused(health.probe(MM));
         assertThat(asked).hasValue(0);
     }
 
     @Test
     void askAlwaysAsksAndAServiceThatDoesNotAnswerIsDown() {
-        FabricView.Health mm = health.ask(MM);
+        assertRefused(health.ask(MM));
+    }
 
+    /** mm-service, nowhere in these tests: DOWN at its URL, with the connection's reason. */
+    private static void assertRefused(FabricView.Health mm) {
         assertThat(mm.status()).isEqualTo("DOWN");
         assertThat(mm.url()).isEqualTo("http://127.0.0.1:9");
         assertThat(mm.error()).contains("connection refused");
