@@ -200,6 +200,10 @@ public final class AddressTranslationCache {
      * With a PASID and not global, only that PASID's entries; otherwise every entry in the
      * range whatever its PASID (a request without PASID prefix cannot spare PASID-tagged entries).
      *
+     * <p>An access of the calling thread itself is not waited for: a thread invalidates from inside its own access
+     * only when that access's answer told it of a machine reset (RAM's new boot id on the bus write's reply), so it
+     * has finished with what it holds, and waiting for it would wait for ever.
+     *
      * @return the number of entries dropped
      */
     public int invalidate(Integer pasid, long addr, long size, boolean global) {
@@ -221,9 +225,16 @@ public final class AddressTranslationCache {
             }
             generation++;
         }
+        int mine = inFlight.getReadHoldCount();
+        for (int i = 0; i < mine; i++) {
+            inFlight.readLock().unlock();
+        }
         Lock exclusive = inFlight.writeLock();
         exclusive.lock();
         exclusive.unlock();
+        for (int i = 0; i < mine; i++) {
+            inFlight.readLock().lock();
+        }
         trace.invalidated(dropped);
         return dropped;
     }

@@ -2,12 +2,15 @@ package org.svafabric.device.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.svafabric.api.bus.LocalMemoryBus;
 import org.svafabric.device.engine.Job;
 import org.svafabric.device.engine.JobSpec;
 import org.svafabric.device.engine.JobStatus;
@@ -66,5 +69,37 @@ class MachineResetTest {
         assertThat(rig.driver.stoppedPasids()).containsExactly(PASID);
         rig.driver.machineReset(WHY);
         assertThat(rig.driver.stoppedPasids()).isEmpty();
+    }
+
+    /**
+     * The device may learn of a RAM reboot from the answer to a job's own bus write, on the engine thread, with that
+     * access's ATC entries held: the reset runs there and then. It must abort the job and empty the ATC, not wait for
+     * the access it runs inside (a job wedged for ever, seen in an e2e run).
+     */
+    @Test
+    void aResetSeenInTheAnswerToTheJobsOwnBusWriteAbortsItThere() throws Exception {
+        AtomicBoolean rebootOnNextWrite = new AtomicBoolean();
+        Rig[] self = new Rig[1];
+        LocalMemoryBus ram = new LocalMemoryBus() {
+            @Override
+            public void writeFrom(List<Range> ranges, byte[] src, int offset) {
+                super.writeFrom(ranges, src, offset);
+                if (rebootOnNextWrite.getAndSet(false)) {
+                    self[0].driver.machineReset(WHY);
+                }
+            }
+        };
+        rig = Rig.sva(8, 256, 1, 4, new FakeSmmu(ram));
+        self[0] = rig;
+        AddressSpace mm = rig.smmu.bind(PASID);
+        mm.allow(BUF, 64 * 4096L, true);
+        assertThat(rig.run("memset", PASID, 0, BUF, 4 * 4096L, 1, 0).status()).isEqualTo(JobStatus.COMPLETED);
+
+        rebootOnNextWrite.set(true);
+        Job hit = rig.driver.submit(JobSpec.of("memset", PASID, null, BUF, 32 * 4096L, 2, null, 1L << 24));
+        assertThat(hit.done().get(30, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.ABORTED);
+        assertThat(hit.error()).startsWith(WHY);
+        assertThat(rig.device.pcie().atc().invalidationWaiting()).isFalse();
+        assertThat(rig.run("memset", PASID, 0, BUF, 4 * 4096L, 3, 0).status()).as("the device is not wedged").isEqualTo(JobStatus.COMPLETED);
     }
 }

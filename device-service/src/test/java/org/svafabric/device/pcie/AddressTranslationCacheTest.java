@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.svafabric.api.wire.AtsCompletion;
 
 class AddressTranslationCacheTest {
@@ -179,6 +181,37 @@ class AddressTranslationCacheTest {
 
         access.close();
         assertThat(invalidation.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(atc.invalidationWaiting()).isFalse();
+    }
+
+    /**
+     * The device learns of a RAM reboot from the answer to its own bus write, on the engine thread that holds the
+     * access: the reset's invalidation must not wait for that access (it would wait for itself), but still waits for
+     * another engine's, and the access closes as usual afterwards.
+     */
+    @Test
+    @Timeout(30)
+    void anInvalidationFromInsideTheThreadsOwnAccessWaitsOnlyForTheOthers() throws Exception {
+        AddressTranslationCache atc = new AddressTranslationCache(8, metrics);
+        fill(atc, 1, rw(0x1000, 0xA000), rw(0x2000, 0xB000));
+        CountDownLatch otherHolds = new CountDownLatch(1);
+        Thread otherEngine = new Thread(() -> {
+            try (AddressTranslationCache.Access other = atc.lookup(1, new long[] {0x2000}, true, false)) {
+                otherHolds.countDown();
+                await("the reset waits for this access").atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(1)).until(atc::invalidationWaiting);
+            }
+        });
+        otherEngine.start();
+        assertThat(otherHolds.await(10, TimeUnit.SECONDS)).isTrue();
+
+        try (AddressTranslationCache.Access mine = atc.lookup(1, new long[] {0x1000}, true, false)) {
+            assertThat(mine.hit()).isTrue();
+            assertThat(atc.invalidate(null, 0, 0, true)).isEqualTo(2);
+        }
+        otherEngine.join(10_000);
+        assertThat(otherEngine.isAlive()).isFalse();
+        assertThat(hits(atc, 1, 0x1000)).as("emptied").isFalse();
         assertThat(atc.invalidationWaiting()).isFalse();
     }
 }

@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
  * for an SMMU that forgot them while it serves the new SMMU's first command).
  *
  * <p>Race: two threads may see the same new id at once; one per peer runs the listeners (under that peer's
- * lock), the other waits for it, so a reboot is handled exactly once and nobody goes on before it was.
+ * lock), so a reboot is handled exactly once. A thread that comes once the new id is recorded goes on without
+ * waiting for the listeners: a reset is often a conversation with the rebooted peer (the SMMU's CMD_ATC_INV to a
+ * device that rebooted completes by the device's own call), and that call must not wait for the reset it ends.
+ * A listener that asks another peer on its own thread (one reboot often follows another, see
+ * {@link BootWatchdog#askTheOthers}) is told of that peer's reboot inside its own.
  */
 public final class PeerBoots {
     private static final Logger log = LoggerFactory.getLogger(PeerBoots.class);

@@ -78,12 +78,17 @@ public class FabricWebAutoConfiguration {
 
     /**
      * The services' reset handlers ({@link PeerRebootListener} beans) join once every bean exists: they depend
-     * on the service's machine, which depends on the clients, which report to {@link PeerBoots}.
+     * on the service's machine, which depends on the clients, which report to {@link PeerBoots}. The watchdog's
+     * question to the other peers comes last: this service's reset for the reboot it saw runs first.
      */
     @Bean
     static SmartInitializingSingleton peerRebootListeners(ObjectProvider<PeerBoots> boots,
-                                                          ObjectProvider<PeerRebootListener> listeners) {
-        return () -> listeners.orderedStream().forEach(l -> boots.getObject().addListener(l));
+                                                          ObjectProvider<PeerRebootListener> listeners,
+                                                          ObjectProvider<BootWatchdog> watchdog) {
+        return () -> {
+            listeners.orderedStream().forEach(l -> boots.getObject().addListener(l));
+            watchdog.ifAvailable(w -> boots.getObject().addListener(w::askTheOthers));
+        };
     }
 
     @Bean
