@@ -188,6 +188,32 @@ class RestartScenarioTest {
         }
     }
 
+    /**
+     * device-service restarts while iommu-service's watchdog is not running: the new device-service tells it of the
+     * reboot before it is ready ({@code BootAnnouncement}), so iommu-service has shut SVA down on the rebooted
+     * devices before the next story initialises SVA and binds there. Without that, iommu-service learned of the
+     * reboot from the story's own calls to the device, in the middle of the story, and undid the SVA it had just
+     * set up (the bind then answered, and the job was refused: "SVA is not initialised").
+     */
+    @Test
+    @Order(8)
+    void aRestartedDeviceServiceIsKnownToTheSmmuBeforeItIsReady() throws Exception {
+        Running r = runningJob("device-restart-told");
+        BootWatchdog smmuWatchdog = fabric.bean("iommu", BootWatchdog.class);
+        smmuWatchdog.stop();
+        try {
+            fabric.restart("device");
+            assertThat(fabric.bean("iommu", PeerBoots.class).seen())
+                    .containsEntry(BootId.DEVICE, fabric.bean("device", BootId.class).id());
+            assertThat(unbindEvents(r.pid)).as("the bond went with a reason before device-service was ready")
+                    .anyMatch(d -> d.contains("device-service rebooted"));
+            assertWorksAgain();
+            assertClean();
+        } finally {
+            smmuWatchdog.start();
+        }
+    }
+
     // ---------------------------------------------------------------- steps
 
     private record Running(long pid, String jobId) {

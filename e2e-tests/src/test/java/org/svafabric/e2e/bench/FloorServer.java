@@ -55,7 +55,8 @@ import java.util.concurrent.ExecutorService;
  * per segment, nested in the request (client -> device -> mm). Its bytes per second are what a memcpy of
  * that segment size could reach if translation and RAM cost nothing.</li>
  * <li>{@code POST /floor/prg/requests}: a page-request group's round trip as seven bare requests in sequence,
- * with the fabric's bodies ({@link PrgChain});</li>
+ * with the fabric's bodies ({@link PrgChain}); {@code POST /floor/prg/threaded}: the same on the threads a group
+ * passes in the fabric;</li>
  * <li>{@code GET /floor/view}: {@code GET /api/v1/fabric}'s shape, one request that asks three others at once, with
  * the fabric's bodies ({@link ViewShape}).</li>
  * </ul>
@@ -171,12 +172,22 @@ public class FloorServer {
     /**
      * A page-request group's round trip rendered as a bare app's requests: the same seven, in the same order, with
      * the fabric's own bodies (the records of fabric-api, encoded by the same Jackson) and the bus's byte counts,
-     * each waiting for the one before. It keeps no queue, walks nothing, allocates no frame and hands off to no
-     * thread, so it is a lower bound for the fabric's round trip: the requests and their bodies alone.
+     * each waiting for the one before. It keeps no queue, walks nothing and allocates no frame, so it is a lower
+     * bound for the fabric's round trip: the requests and their bodies alone.
+     *
+     * <p>{@code /floor/prg/threaded} makes the same requests on the threads a group passes in the fabric, each a
+     * thread hand-off: the SMMU admits the group on the request's thread (the PRI queue write), the driver's
+     * threaded PRIQ interrupt reads the entries, an iopf worker handles the faults and writes CMD_PRI_RESP, the
+     * SMMU's command-queue consumer fetches it, the link sends the PRG Response, and the device's engine, waiting for
+     * it, wakes (here: the request's thread, which answers).
      */
     @RestController
     static class PrgChain {
         private final Endpoints endpoints;
+        private final ExecutorService irq = DaemonPool.cached("floor-priq-irq");
+        private final ExecutorService iopf = DaemonPool.cached("floor-iopf");
+        private final ExecutorService cmdq = DaemonPool.cached("floor-cmdq");
+        private final ExecutorService link = DaemonPool.cached("floor-link");
 
         PrgChain(Endpoints endpoints) {
             this.endpoints = endpoints;
@@ -186,26 +197,72 @@ public class FloorServer {
         @PostMapping("/floor/prg/requests")
         Pong requests(@RequestBody IommuCalls.PageRequests group) {
             RestClient c = endpoints.self();
-            int n = group.requests().size();
-            // 2: the SMMU writes one PRI queue entry per request; 3: the driver reads them back.
-            c.post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM).body(new byte[n * QUEUE_ENTRY])
-                    .retrieve().body(Pong.class);
-            c.get().uri("/floor/source?length={n}", n * QUEUE_ENTRY).retrieve().body(byte[].class);
-            // 4: handle_mm_fault for the group's addresses.
+            writeQueue(c, group);
+            readQueue(c, group);
+            MmViews.FaultResults results = fault(c, group);
+            writeCommand(c);
+            fetchCommand(c);
+            respond(c, group, results);
+            return new Pong(7);
+        }
+
+        /** The same seven requests, each on the thread the fabric makes it on (see the class comment). */
+        @PostMapping("/floor/prg/threaded")
+        Pong threaded(@RequestBody IommuCalls.PageRequests group) {
+            RestClient c = endpoints.self();
+            writeQueue(c, group);
+            CompletableFuture.runAsync(() -> readQueue(c, group), irq)
+                    .thenApplyAsync(read -> {
+                        MmViews.FaultResults results = fault(c, group);
+                        writeCommand(c);
+                        return results;
+                    }, iopf)
+                    .thenApplyAsync(results -> {
+                        fetchCommand(c);
+                        return results;
+                    }, cmdq)
+                    .thenAcceptAsync(results -> respond(c, group, results), link)
+                    .join();
+            return new Pong(7);
+        }
+
+        /** 2: the SMMU writes one PRI queue entry per request. */
+        private static void writeQueue(RestClient c, IommuCalls.PageRequests group) {
+            c.post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM)
+                    .body(new byte[group.requests().size() * QUEUE_ENTRY]).retrieve().body(Pong.class);
+        }
+
+        /** 3: the driver reads them back. */
+        private static void readQueue(RestClient c, IommuCalls.PageRequests group) {
+            c.get().uri("/floor/source?length={n}", group.requests().size() * QUEUE_ENTRY).retrieve().body(byte[].class);
+        }
+
+        /** 4: handle_mm_fault for the group's addresses. */
+        private static MmViews.FaultResults fault(RestClient c, IommuCalls.PageRequests group) {
             List<MmRequests.Fault> faults = group.requests().stream()
                     .map(r -> new MmRequests.Fault(r.addr(), r.write() ? "write" : "read", r.priv())).toList();
-            MmViews.FaultResults results = c.post().uri("/floor/prg/fault").contentType(MediaType.APPLICATION_JSON)
+            return c.post().uri("/floor/prg/fault").contentType(MediaType.APPLICATION_JSON)
                     .body(new MmRequests.Faults(faults)).retrieve().body(MmViews.FaultResults.class);
-            // 5: the driver writes CMD_PRI_RESP; 6: the SMMU fetches it.
+        }
+
+        /** 5: the driver writes CMD_PRI_RESP. */
+        private static void writeCommand(RestClient c) {
             c.post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM).body(new byte[QUEUE_ENTRY])
                     .retrieve().body(Pong.class);
+        }
+
+        /** 6: the SMMU fetches it. */
+        private static void fetchCommand(RestClient c) {
             c.get().uri("/floor/source?length={n}", QUEUE_ENTRY).retrieve().body(byte[].class);
-            // 7: the PRG Response message to the device.
+        }
+
+        /** 7: the PRG Response message to the device. */
+        private static void respond(RestClient c, IommuCalls.PageRequests group, MmViews.FaultResults results) {
+            int n = group.requests().size();
             c.post().uri("/floor/prg/response").contentType(MediaType.APPLICATION_JSON)
                     .body(new DeviceRequests.PrgResponse(group.requests().get(n - 1).prgIndex(), group.pasid(),
                             PrgResponseCode.SUCCESS, new DmaEvent.FaultKinds(results.results().size(), 0, 0)))
                     .retrieve().toBodilessEntity();
-            return new Pong(7);
         }
 
         @PostMapping("/floor/prg/fault")

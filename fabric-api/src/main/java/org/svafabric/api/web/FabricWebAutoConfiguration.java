@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.svafabric.api.boot.BootId;
 import org.svafabric.api.boot.BootIdFilter;
+import org.svafabric.api.boot.BootAnnouncement;
 import org.svafabric.api.boot.BootWatchdog;
 import org.svafabric.api.boot.PeerBoots;
 import org.svafabric.api.boot.PeerRebootListener;
@@ -135,6 +136,14 @@ public class FabricWebAutoConfiguration {
             }
         });
         return new BootWatchdog(peers, boots, env.getProperty("fabric.boot.check-interval", Duration.class, Duration.ofSeconds(2)));
+    }
+
+    /** {@code fabric.boot.announce} (true): a booted service tells the peers that depend on it before it is ready. */
+    @Bean
+    @ConditionalOnWebApplication
+    @ConditionalOnProperty(name = "fabric.boot.announce", havingValue = "true", matchIfMissing = true)
+    BootAnnouncement bootAnnouncement(BootId self, ServiceClients clients) {
+        return new BootAnnouncement(self, clients);
     }
 
     /** The service's event log, persisted to its event_log table when it has a database. */
