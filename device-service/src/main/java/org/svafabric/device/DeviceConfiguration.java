@@ -8,6 +8,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.svafabric.api.boot.BootId;
 import org.svafabric.api.bus.MemoryBus;
 import org.svafabric.api.bus.MemoryBusClient;
@@ -18,6 +21,7 @@ import org.svafabric.api.events.EventLog;
 import org.svafabric.api.events.FabricEvent;
 import org.svafabric.api.web.FabricProperties;
 import org.svafabric.device.driver.DeviceDriver;
+import org.svafabric.device.engine.JobNumbers;
 import org.svafabric.device.engine.JobTable;
 import org.svafabric.device.events.PasidOwners;
 import org.svafabric.device.firmware.HotplugJournal;
@@ -27,6 +31,7 @@ import org.svafabric.device.firmware.TopologyLoader;
 import org.svafabric.api.topology.Topology;
 import org.svafabric.device.iommu.IommuPort;
 import org.svafabric.device.iommu.RestIommuPort;
+import org.svafabric.device.store.JdbcJobNumberBlocks;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -34,6 +39,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Configuration
 @EnableConfigurationProperties(DeviceSettings.class)
 public class DeviceConfiguration {
+    /** Job numbers reserved per database write: one write per thousand jobs, and ids stay short. */
+    private static final int JOB_NUMBER_BLOCK = 1000;
 
     /** RAM: mm-service's memory bus. */
     @Bean
@@ -54,10 +61,16 @@ public class DeviceConfiguration {
         return BootId.generate(settings.deviceShard().peerName());
     }
 
-    /** Job ids carry the shard ("j1-42"), so that they are unique across shards and name where the job is. */
+    /**
+     * Job ids carry the shard ("j1-42"), so that they are unique across shards and name where the job is, and their
+     * numbers come from blocks reserved in the database, so that no id names two jobs across restarts.
+     */
     @Bean
-    JobTable jobTable(DeviceSettings settings) {
-        return new JobTable(settings.jobsRetained(), settings.deviceShard().jobPrefix());
+    JobTable jobTable(DeviceSettings settings, JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        String prefix = settings.deviceShard().jobPrefix();
+        JobNumbers numbers = JobNumbers.blocks(new JdbcJobNumberBlocks(jdbc, new TransactionTemplate(transactions), prefix),
+                JOB_NUMBER_BLOCK);
+        return new JobTable(settings.jobsRetained(), prefix, numbers);
     }
 
     @Bean

@@ -214,6 +214,38 @@ class RestartScenarioTest {
         }
     }
 
+    /**
+     * A job id names one job for ever: after device-service restarts (its jobs are gone with it), the old id is "no
+     * such job", and the new boot numbers its jobs after every number of the old one, so a client polling its old job
+     * never reads a new job's status. Before, every boot numbered from j-1 again.
+     */
+    @Test
+    @Order(9)
+    void aJobIdIsNeverReusedAfterADeviceServiceRestart() throws Exception {
+        s.svaInit(Story.SVA_DEV);
+        long pid = s.process("job-ids");
+        long buf = s.mmap(pid, BUF, "rw");
+        int pasid = s.bind(Story.SVA_DEV, pid);
+        String before = s.completed(Story.SVA_DEV, memset(pasid, buf, 0x11)).path("jobId").asString();
+
+        fabric.restart("device");
+        Api.Response old = s.api().get("/jobs/" + before);
+        assertThat(old.status()).as(old.toString()).isEqualTo(404);
+        assertThat(old.json().path("errno").asString()).isEqualTo("ENOENT");
+        assertThat(old.json().path("detail").asString()).contains(before);
+
+        s.svaInit(Story.SVA_DEV);
+        int again = s.bind(Story.SVA_DEV, pid);
+        String after = s.completed(Story.SVA_DEV, memset(again, buf, 0x22)).path("jobId").asString();
+        assertThat(number(after)).as(before + " then " + after).isGreaterThan(number(before));
+        assertThat(s.read(pid, buf, BUF)).isEqualTo(filled(0x22));
+        assertClean();
+    }
+
+    private static long number(String jobId) {
+        return Long.parseLong(jobId.substring(jobId.indexOf('-') + 1));
+    }
+
     // ---------------------------------------------------------------- steps
 
     private record Running(long pid, String jobId) {

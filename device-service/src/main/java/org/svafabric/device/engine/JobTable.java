@@ -5,36 +5,43 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
 
 /**
  * Every job of every device, by id ("j-<n>", unique across devices, in submission order; with several
- * device-service shards "j<shard>-<n>", unique across shards).
+ * device-service shards "j<shard>-<n>", unique across shards; never reused after a restart, see {@link JobNumbers}).
  * Finished jobs are kept for inspection up to {@code retained}; beyond, the oldest finished ones
  * are forgotten.
  */
 public final class JobTable {
-    private final AtomicLong next = new AtomicLong(1);
+    private final JobNumbers numbers;
     private final ConcurrentSkipListMap<Long, Job> jobs = new ConcurrentSkipListMap<>();
     private final int retained;
     /** "j-", or "j1-" for shard 1 of several device-service shards. */
     private final String prefix;
 
     public JobTable(int retained) {
-        this(retained, "j-");
+        this(retained, "j-", JobNumbers.inMemory());
     }
 
-    /** {@code prefix}: what every id starts with ("j-"; a shard's, such as "j1-", keeps ids unique across shards). */
     public JobTable(int retained, String prefix) {
+        this(retained, prefix, JobNumbers.inMemory());
+    }
+
+    /**
+     * {@code prefix}: what every id starts with ("j-"; a shard's, such as "j1-", keeps ids unique across shards);
+     * {@code numbers}: unique across this shard's boots when they come from its database.
+     */
+    public JobTable(int retained, String prefix, JobNumbers numbers) {
         this.retained = retained;
         this.prefix = prefix;
+        this.numbers = numbers;
     }
 
     public String nextId() {
-        return prefix + next.getAndIncrement();
+        return prefix + numbers.next();
     }
 
     public void add(Job job) {
