@@ -40,14 +40,16 @@ public final class BootAnnouncement implements ApplicationListener<ApplicationSt
         announce();
     }
 
-    /** Calls each peer's liveness probe; the answer does not matter, the call's boot id does. */
+    /**
+     * Calls each peer's liveness probe, outside the breakers ({@link ServiceClients#tell}); the answer does not
+     * matter, the call's boot id does.
+     */
     public void announce() {
         for (Remote peer : peers()) {
-            try {
-                clients.of(peer, LivenessApi.class).liveness();
-            } catch (RuntimeException down) {
+            String answer = clients.tell(peer, LivenessApi.PATH, clients.readTimeout());
+            if (!answer.startsWith("2")) {
                 log.info("{} not told of this boot now ({}): it learns on its first call here or its next watchdog round",
-                        peer.describe(), down.getMessage());
+                        peer.describe(), answer);
             }
         }
     }

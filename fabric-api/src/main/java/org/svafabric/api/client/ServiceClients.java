@@ -243,6 +243,32 @@ public final class ServiceClients {
         });
     }
 
+    /**
+     * One GET to {@code remote} outside its breaker, with the credential and boot-id headers, its answer's boot id
+     * reported: a boot announcement ({@code BootAnnouncement}). It must not count against a peer that is not up yet:
+     * one refused call and one success are 50 % of the breaker's window, which opened it under the first job.
+     *
+     * @return the answer's status, or a description of why there was none
+     */
+    public String tell(Remote remote, String path, Duration readTimeout) {
+        String baseUrl = remote.baseUrl(props);
+        String peer = serviceAt(baseUrl);
+        HttpGet req = new HttpGet(URI.create(baseUrl + path));
+        req.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build());
+        callHeaders.forEach(req::addHeader);
+        try {
+            return http.execute(req, resp -> {
+                if (boots != null && peer != null) {
+                    boots.observe(peer, firstHeader(resp, BootId.HEADER));
+                }
+                EntityUtils.consume(resp.getEntity());
+                return String.valueOf(resp.getCode());
+            });
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     private static String firstHeader(ClassicHttpResponse resp, String name) {
         Header h = resp.getFirstHeader(name);
         return h == null ? null : h.getValue();

@@ -10,6 +10,8 @@ import org.svafabric.api.client.HealthApi;
 public interface LivenessApi {
 
     /** {@code UP} while the application's liveness state is CORRECT, {@code DOWN} when it is BROKEN (always 200). */
-    @GetExchange("/internal/v1/liveness")
+    String PATH = "/internal/v1/liveness";
+
+    @GetExchange(PATH)
     HealthApi.Health liveness();
 }

@@ -14,6 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.svafabric.api.client.Remote;
+import org.svafabric.api.client.RemoteService;
 import org.svafabric.api.client.ServiceClients;
 import org.svafabric.api.web.FabricProperties;
 
@@ -48,11 +49,14 @@ class BootAnnouncementTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    private ServiceClients clients;
+
     private BootAnnouncement announcement(BootId self) throws IOException {
         String shards = peer("device-0") + "," + peer("device-1");
         FabricProperties props = new FabricProperties("tok", new FabricProperties.Services(peer("mm"), peer("iommu"), null, null, shards),
                 new FabricProperties.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
-        return new BootAnnouncement(self, new ServiceClients(props, self, new PeerBoots(self.service())));
+        clients = new ServiceClients(props, self, new PeerBoots(self.service()));
+        return new BootAnnouncement(self, clients);
     }
 
     @Test
@@ -81,5 +85,7 @@ class BootAnnouncementTest {
         byName.get("mm").stop(0); // mm-service is down
         a.announce();
         assertThat(calls).hasSize(2).allMatch(c -> c.startsWith("device-"));
+        // Outside the breaker: a refused announcement and one success would be 50 %, and open it.
+        assertThat(clients.guard().breaker(Remote.of(RemoteService.MM)).getMetrics().getNumberOfFailedCalls()).isZero();
     }
 }
