@@ -232,7 +232,7 @@ class RestartScenarioTest {
         Api.Response old = s.api().get("/jobs/" + before);
         assertThat(old.status()).as(old.toString()).isEqualTo(404);
         assertThat(old.json().path("errno").asString()).isEqualTo("ENOENT");
-        assertThat(old.json().path("detail").asString()).contains(before);
+        assertThat(old.json().path("detail").asString()).contains(before).contains("before device-service restarted");
 
         s.svaInit(Story.SVA_DEV);
         int again = s.bind(Story.SVA_DEV, pid);

@@ -11,6 +11,11 @@ public interface JobNumbers {
 
     long next();
 
+    /** The first number this boot handed out or will: a job numbered below it was submitted before a restart. */
+    default long firstOfThisBoot() {
+        return 1;
+    }
+
     /** 1, 2, 3, ... for this JVM only: for tests and for a device-service without a database. */
     static JobNumbers inMemory() {
         AtomicLong n = new AtomicLong(1);
@@ -35,6 +40,7 @@ public interface JobNumbers {
     final class Blocks implements JobNumbers {
         private final BlockStore store;
         private final int size;
+        private final long first;
         private long next;
         private long end;
 
@@ -45,6 +51,12 @@ public interface JobNumbers {
             this.store = store;
             this.size = size;
             refill();
+            this.first = next;
+        }
+
+        @Override
+        public long firstOfThisBoot() {
+            return first;
         }
 
         @Override

@@ -58,7 +58,10 @@ public final class JobTable {
         Long n = parse(id);
         Job j = n == null ? null : jobs.get(n);
         if (j == null) {
-            throw new ErrnoException(Errno.ENOENT, "no-such-job", "no job " + id);
+            boolean earlierBoot = n != null && n < numbers.firstOfThisBoot();
+            throw new ErrnoException(Errno.ENOENT, "no-such-job", earlierBoot
+                    ? "no job " + id + ": it was submitted before device-service restarted, and its jobs do not survive a restart"
+                    : "no job " + id);
         }
         return j;
     }

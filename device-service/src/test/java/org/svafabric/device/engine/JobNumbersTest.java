@@ -1,6 +1,7 @@
 package org.svafabric.device.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,17 @@ class JobNumbersTest {
         before.next();
         JobNumbers after = JobNumbers.blocks(store, 1000); // the restart: the store remembers, the JVM does not
         assertThat(after.next()).isEqualTo(1001);
+        assertThat(after.firstOfThisBoot()).isEqualTo(1001);
+        assertThat(before.firstOfThisBoot()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdOfAnEarlierBootIsSaidToBeOne() {
+        JobNumbers.blocks(store, 1000).next();
+        JobTable table = new JobTable(10, "j-", JobNumbers.blocks(store, 1000));
+        assertThatThrownBy(() -> table.get("j-1"))
+                .hasMessageContaining("no job j-1: it was submitted before device-service restarted");
+        assertThatThrownBy(() -> table.get("j-5000")).hasMessage("no job j-5000");
     }
 
     @Test
