@@ -53,7 +53,9 @@ public final class ServiceGuard {
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(4)
                 .minimumNumberOfCalls(2)
-                .failureRateThreshold(50)
+                // More than half: two failures in a row open it, but one refused call and one success (a peer asked
+                // a moment before it was up) do not, which at 50 % left the breaker open under the next call.
+                .failureRateThreshold(51)
                 .waitDurationInOpenState(openWait)
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)

@@ -132,6 +132,19 @@ class ServiceGuardTest {
     }
 
     @Test
+    void oneRefusedCallBeforeTheServiceWasUpAndOneSuccessLeaveTheBreakerClosed() throws IOException {
+        int port = freePort();
+        ServiceClients clients = clients(port, Duration.ofMinutes(10));
+        MmApi mm = clients.mm();
+        assertThatThrownBy(() -> mm.get(7)).isInstanceOf(ErrnoException.class);
+        serveOn(port, 200, 200, "application/json", PROCESS);
+        assertThat(mm.get(7).pid()).isEqualTo(7);
+        assertThat(clients.guard().breaker(RemoteService.MM).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(mm.get(7).pid()).as("the next call goes through, no health probe first").isEqualTo(7);
+        assertThat(healthAsks).hasValue(0);
+    }
+
+    @Test
     void aCallThatTimesOutIsA503ButDoesNotOpenTheBreaker() throws IOException {
         int port = freePort();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
