@@ -2,6 +2,7 @@ package org.svafabric.api.boot;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,6 +28,12 @@ public final class PeerBoots {
     private final String self;
     private final Map<String, String> seen = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /**
+     * Ids of lives that ended (a boot id is drawn once, never again): an answer the previous life gave late, after
+     * the new one was seen, is no reboot "back". Taken for one, it would reset everything again, and it could make
+     * a listener that asks another peer wait on the lock of the reboot it runs inside.
+     */
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final List<PeerRebootListener> listeners = new CopyOnWriteArrayList<>();
 
     /** @param self this service's name: its own id (seen in a loop-back call) is never a peer's */
@@ -43,18 +50,19 @@ public final class PeerBoots {
         if (service == null || bootId == null || bootId.isBlank() || service.equals(self)) {
             return;
         }
-        if (bootId.equals(seen.get(service))) {
+        if (bootId.equals(seen.get(service)) || retired.contains(bootId)) {
             return;
         }
         synchronized (locks.computeIfAbsent(service, k -> new Object())) {
             String previous = seen.get(service);
-            if (bootId.equals(previous)) {
+            if (bootId.equals(previous) || retired.contains(bootId)) {
                 return;
             }
             seen.put(service, bootId);
             if (previous == null) {
                 return;
             }
+            retired.add(previous);
             PeerReboot r = new PeerReboot(service, previous, bootId);
             log.warn("{}: resetting what depended on it", r.describe());
             for (PeerRebootListener l : listeners) {

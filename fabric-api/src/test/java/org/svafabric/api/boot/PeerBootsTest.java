@@ -84,4 +84,15 @@ class PeerBootsTest {
         assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
         assertThat(seen).containsExactly(new PeerReboot(BootId.MM, "old", "new"));
     }
+
+    @Test
+    void aLateAnswerOfThePreviousLifeIsNoRebootBack() {
+        boots.observe(BootId.IOMMU, "old");
+        boots.observe(BootId.IOMMU, "new");
+        boots.observe(BootId.IOMMU, "old"); // answered by the old context before it closed, read after the new one's
+        assertThat(seen).containsExactly(new PeerReboot(BootId.IOMMU, "old", "new"));
+        assertThat(boots.seen()).containsEntry(BootId.IOMMU, "new");
+        boots.observe(BootId.IOMMU, "newer");
+        assertThat(seen).hasSize(2).last().isEqualTo(new PeerReboot(BootId.IOMMU, "new", "newer"));
+    }
 }
