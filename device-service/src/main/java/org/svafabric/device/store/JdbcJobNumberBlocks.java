@@ -22,16 +22,12 @@ public final class JdbcJobNumberBlocks implements JobNumbers.BlockStore {
 
     @Override
     public long reserve() {
-        Long block = tx.execute(status -> {
+        return tx.execute(status -> {
             if (jdbc.update("update job_id_block set next_block = next_block + 1 where prefix = ?", prefix) == 0) {
                 jdbc.update("insert into job_id_block (prefix, next_block) values (?, 1)", prefix);
                 return 0L;
             }
             return jdbc.queryForObject("select next_block - 1 from job_id_block where prefix = ?", Long.class, prefix);
         });
-        if (block == null) {
-            throw new IllegalStateException("no job-number block for prefix " + prefix);
-        }
-        return block;
     }
 }

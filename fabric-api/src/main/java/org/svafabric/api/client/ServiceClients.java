@@ -251,11 +251,21 @@ public final class ServiceClients {
      * @return the answer's status, or a description of why there was none
      */
     public String tell(Remote remote, String path, Duration readTimeout) {
+        return getOutsideBreaker(remote, path, readTimeout, true);
+    }
+
+    /**
+     * A GET straight on the pooled client, under no breaker: the answer's status, or why there was none. As a peer
+     * ({@code asPeer}) it carries the credential and boot-id headers and reports the answer's boot id.
+     */
+    private String getOutsideBreaker(Remote remote, String path, Duration readTimeout, boolean asPeer) {
         String baseUrl = remote.baseUrl(props);
-        String peer = serviceAt(baseUrl);
+        String peer = asPeer ? serviceAt(baseUrl) : null;
         HttpGet req = new HttpGet(URI.create(baseUrl + path));
         req.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout)).build());
-        callHeaders.forEach(req::addHeader);
+        if (asPeer) {
+            callHeaders.forEach(req::addHeader);
+        }
         try {
             return http.execute(req, resp -> {
                 if (boots != null && peer != null) {
@@ -264,7 +274,7 @@ public final class ServiceClients {
                 EntityUtils.consume(resp.getEntity());
                 return String.valueOf(resp.getCode());
             });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return e.toString();
         }
     }
@@ -322,16 +332,7 @@ public final class ServiceClients {
      * soon as it is back (after {@code ./fabric up} reports it healthy, the next call goes through).
      */
     private boolean answersHealth(Remote service) {
-        HttpGet req = new HttpGet(URI.create(service.baseUrl(props) + "/actuator/health"));
-        req.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(HEALTH_TIMEOUT)).build());
-        try {
-            return http.execute(req, r -> {
-                EntityUtils.consume(r.getEntity());
-                return r.getCode() == 200;
-            });
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return "200".equals(getOutsideBreaker(service, "/actuator/health", HEALTH_TIMEOUT, false));
     }
 
     /** The service configured at {@code baseUrl} (by {@link BootId} name), or null for another address. */
