@@ -29,6 +29,14 @@ public final class AddressTranslationCache {
     public static final int NO_PASID = -1;
 
     private record Key(int pasid, long page) {
+        /**
+         * By page number: the record's own hash keeps the page's zero low 12 bits, so every 16 neighbouring
+         * pages shared a HashMap bucket and the cache's lookups walked tree bins.
+         */
+        @Override
+        public int hashCode() {
+            return 31 * pasid + Long.hashCode(page >>> 12);
+        }
     }
 
     /** One cached translation of a 4 KiB page and the permissions the completion granted. */

@@ -26,11 +26,13 @@ import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.iommu.IommuViews;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.api.threads.DaemonPool;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.wire.AtsCompletion;
 import org.svafabric.api.wire.AtsLinkCodec;
 import org.svafabric.api.wire.AtsStatus;
+import org.svafabric.api.json.Addr;
 import org.svafabric.api.wire.PrgResponseCode;
 import org.svafabric.gateway.fabric.FabricFaults;
 import org.svafabric.gateway.fabric.FabricView;
@@ -57,6 +59,8 @@ import java.util.concurrent.ExecutorService;
  * <li>{@code POST /floor/prg/requests}: a page-request group's round trip as seven bare requests in sequence,
  * with the fabric's bodies ({@link PrgChain}); {@code POST /floor/prg/threaded}: the same on the threads a group
  * passes in the fabric;</li>
+ * <li>{@code POST /floor/job}: a one-page job's submission through the gateway as a bare app's six exchanges
+ * ({@link JobShape}): the fixed cost of every job, whatever its size;</li>
  * <li>{@code GET /floor/view}: {@code GET /api/v1/fabric}'s shape, one request that asks three others at once, with
  * the fabric's bodies ({@link ViewShape}).</li>
  * </ul>
@@ -69,7 +73,8 @@ public class FloorServer {
 
     /** Starts the floor app on a random loopback port, with no database work and no fabric filters. */
     public static Running start() {
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class, PrgChain.class, ViewShape.class)
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(FloorServer.class, Endpoints.class, PrgChain.class, ViewShape.class,
+                JobShape.class)
                 .properties("server.port=0", "server.address=127.0.0.1",
                         "spring.datasource.url=jdbc:h2:mem:floor;DB_CLOSE_DELAY=-1", "spring.flyway.enabled=false",
                         "spring.jpa.hibernate.ddl-auto=none", "spring.jmx.enabled=false", "logging.level.root=WARN",
@@ -329,6 +334,63 @@ public class FloorServer {
             FabricView.Health up = new FabricView.Health("http://127.0.0.1", live == null ? "DOWN" : "UP", null);
             return new FabricView(i.smmus().isEmpty() ? null : i.smmus().get(0), i.smmus(), d.devices(),
                     new FabricView.Services(up, up, up, up), FabricFaults.summary(List.of(), null), null);
+        }
+    }
+
+    /**
+     * A one-page memcpy submitted through the gateway with {@code ?wait=true}, rendered as a bare app's requests in
+     * the fabric's order, with the fabric's records as bodies. The gateway's iommu_sva_find (iommu-service asks
+     * mm-service whether the process still runs, mmget_not_zero), then the device's job: the request hands the job
+     * to an engine thread, which reads the source page and writes the destination page on the memory bus, and the
+     * request answers the job's record once the engine is done. Six exchanges, no work between them: a lower bound
+     * for what every job costs above its pages.
+     */
+    @RestController
+    static class JobShape {
+        private static final int PAGE = 4096;
+        private final Endpoints endpoints;
+        private final ExecutorService engine = DaemonPool.cached("floor-engine");
+
+        JobShape(Endpoints endpoints) {
+            this.endpoints = endpoints;
+        }
+
+        /** 1: the caller's request at the gateway. */
+        @PostMapping("/floor/job")
+        DeviceViews.Job job(@RequestBody DeviceRequests.Job body) {
+            RestClient c = endpoints.self();
+            IommuViews.Pasid owner = c.get().uri("/floor/job/pasids/{pasid}", body.pasid()).retrieve().body(IommuViews.Pasid.class);
+            DeviceRequests.Job forwarded = new DeviceRequests.Job(body.op(), body.pasid(), body.src(), body.dst(), body.length(),
+                    body.value(), body.seed(), owner.pid(), body.timing());
+            return c.post().uri("/floor/job/device").contentType(MediaType.APPLICATION_JSON).body(forwarded).retrieve()
+                    .body(DeviceViews.Job.class);
+        }
+
+        /** 2: iommu_sva_find at iommu-service, which asks mm-service (3) whether the process still runs. */
+        @GetMapping("/floor/job/pasids/{pasid}")
+        IommuViews.Pasid find(@PathVariable int pasid) {
+            MmViews.Process p = endpoints.self().get().uri("/floor/job/processes/{pid}", 1000 + pasid).retrieve()
+                    .body(MmViews.Process.class);
+            return new IommuViews.Pasid(pasid, p.pid(), List.of("0000:01:00.0"));
+        }
+
+        @GetMapping("/floor/job/processes/{pid}")
+        MmViews.Process process(@PathVariable long pid) {
+            return new MmViews.Process(pid, "bench", 1000, ProcessState.RUNNING, 7, new Addr(0x4000_0000L), null,
+                    List.of(new MmViews.Vma(new Addr(0x7f00_0000_0000L), new Addr(0x7f00_0000_2000L), 2 * PAGE, "rw-", 0)),
+                    2L, 0L, 0L);
+        }
+
+        /** 4: the job at device-service; the engine's bus read (5) and write (6), then the job's record. */
+        @PostMapping("/floor/job/device")
+        DeviceViews.Job device(@RequestBody DeviceRequests.Job body) {
+            RestClient c = endpoints.self();
+            CompletableFuture.runAsync(() -> {
+                byte[] page = c.get().uri("/floor/source?length={n}", PAGE).retrieve().body(byte[].class);
+                c.post().uri("/floor/sink").contentType(MediaType.APPLICATION_OCTET_STREAM).body(page).retrieve().body(Pong.class);
+            }, engine).join();
+            return new DeviceViews.Job("0000:01:00.0-1", "0000:01:00.0", body.pasid(), 1000L, body.op(), "COMPLETED",
+                    body.length(), body.length(), new DeviceViews.Faults(0, 0, 0, 0), 120L, null, null, null, null, List.of());
         }
     }
 }
