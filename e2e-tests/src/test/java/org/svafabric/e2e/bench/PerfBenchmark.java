@@ -555,8 +555,9 @@ public final class PerfBenchmark {
         touch(s, src, 4096, (byte) 1);
         touch(s, dst, 4096, (byte) 2);
         Hops hops = Hops.of(fabric);
-        Calls one = timeCalls(200, 400, () -> memcpy(SVA_A, s.pasid, src, dst, 4096));
-        hops.print("one-page memcpy (400 timed + 200 warm-up)", 600);
+        int n = Integer.getInteger("perpage.one-page-jobs", 400);
+        Calls one = timeCalls(n / 2, n, () -> memcpy(SVA_A, s.pasid, src, dst, 4096));
+        hops.print("one-page memcpy (" + n + " timed + " + n / 2 + " warm-up)", n + n / 2);
         System.out.printf("  one-page memcpy through the gateway, the fixed cost of a job: p50 %.2f ms, %.0f jobs/s%n",
                 one.p50Ms(), one.rps());
         munmap(s, src, 4096);

@@ -29,6 +29,7 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import org.svafabric.api.boot.BootId;
@@ -293,8 +294,12 @@ public final class ServiceClients {
         String peer = serviceAt(baseUrl);
         HttpComponentsClientHttpRequestFactory rf = new HttpComponentsClientHttpRequestFactory(http);
         rf.setReadTimeout(readTimeout);
+        // The interfaces' templates are plain ASCII paths: only the variables need encoding (strictly, as by default).
+        // Encoding the template as well was a fifth of building each call's URI (docs/PERFORMANCE.md, issue 10).
+        DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory(baseUrl);
+        uris.setEncodingMode(DefaultUriBuilderFactory.EncodingMode.VALUES_ONLY);
         RestClient.Builder b = RestClient.builder()
-                .baseUrl(baseUrl)
+                .uriBuilderFactory(uris)
                 .requestFactory(rf)
                 // After the defaults: only a call that names the ATS link's binary type uses it (SmmuPortApi.translate).
                 .configureMessageConverters(c -> c.registerDefaults()

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.svafabric.api.bus.BusWire;
 import org.svafabric.api.error.Errno;
 import org.svafabric.api.error.ErrnoException;
@@ -25,7 +24,8 @@ import org.svafabric.mm.bus.PhysicalMemoryBus;
  * The memory bus's data path, POST {@link BusWire#READ_PATH} and {@link BusWire#WRITE_PATH}, as a plain servlet
  * beside Spring MVC's: the bus is the fabric's busiest hop and MVC's dispatch, message conversion and body
  * buffering were most of its cost (docs/PERFORMANCE.md, issue 10). The servlet filters (service credential, boot
- * id, the {@code http.server.requests} observation) apply as to every path; answers and problems are those of the
+ * id) apply as to every path, and {@link BusTimers} records the same {@code http.server.requests} timers as the
+ * observation does on every other path; answers and problems are those of the
  * MVC endpoints they replace. A read streams the frames to the answer (Content-Length known once the batch is
  * checked); a write copies its data into the frames as it arrives, after every header was checked
  * ({@link BusWire#stageWrites}, {@link PhysicalMemoryBus#writeStaged}).
@@ -44,7 +44,6 @@ final class BusServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getServletPath();
-        ServerHttpObservationFilter.findObservationContext(req).ifPresent(c -> c.setPathPattern(path));
         try {
             if (!"POST".equals(req.getMethod())) {
                 resp.setHeader("Allow", "POST");

@@ -1,8 +1,13 @@
 package org.svafabric.mm.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.svafabric.api.bus.BusWire;
 import org.svafabric.mm.bus.PhysicalMemoryBus;
 import org.svafabric.mm.process.Machine;
@@ -20,5 +25,20 @@ class BusServletConfiguration {
         reg.setName("memoryBus");
         reg.setLoadOnStartup(1);
         return reg;
+    }
+
+    /** Times the bus's two paths where the server observation would: first, around every other filter. */
+    @Bean
+    FilterRegistrationBean<BusTimers> memoryBusTimers(MeterRegistry registry) {
+        FilterRegistrationBean<BusTimers> reg = new FilterRegistrationBean<>(new BusTimers(registry));
+        reg.addUrlPatterns(BusWire.READ_PATH, BusWire.WRITE_PATH);
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return reg;
+    }
+
+    /** ...and the observation leaves them to it. */
+    @Bean
+    ObservationPredicate busPathsTimedByTheirFilter() {
+        return BusTimers.notTheBus();
     }
 }

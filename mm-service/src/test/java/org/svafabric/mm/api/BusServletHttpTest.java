@@ -150,6 +150,39 @@ class BusServletHttpTest extends HttpTestBase {
         bus.freeKernelPages("bus-http-test", pa, 1);
     }
 
+    /**
+     * The bus's own timers (BusTimers) stand in for the server observation: the same meter, the same tag keys as an
+     * MVC path's, every request counted once (not by both), and a request the filters refuse counted too.
+     */
+    @Test
+    void busRequestsAreTimedOnceWithTheTagsOfEveryOtherPath() {
+        long pa = bus.allocKernelPages("bus-http-test", 1);
+        assertThat(get("/mm/v1/processes").status()).isEqualTo(200);
+        Timer mvc = meters.find("http.server.requests").tag("uri", "/mm/v1/processes").timer();
+        assertThat(mvc).isNotNull();
+        double readsBefore = count(BusWire.READ_PATH, "200");
+        double refusedBefore = count(BusWire.READ_PATH, "401");
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("POST", BusWire.READ_PATH, BIN, header(pa, 8)).status()).isEqualTo(200);
+        }
+        assertThat(http().withoutToken().send("POST", BusWire.READ_PATH, BIN, header(pa, 8)).status()).isEqualTo(401);
+        assertThat(count(BusWire.READ_PATH, "200") - readsBefore).isEqualTo(3);
+        assertThat(count(BusWire.READ_PATH, "401") - refusedBefore).isEqualTo(1);
+        Timer read = meters.find("http.server.requests").tag("uri", BusWire.READ_PATH).tag("status", "200").timer();
+        assertThat(read.getId().getTags().stream().map(t -> t.getKey()).toList())
+                .containsExactlyInAnyOrderElementsOf(mvc.getId().getTags().stream().map(t -> t.getKey()).toList());
+        assertThat(read.getId().getTag("outcome")).isEqualTo("SUCCESS");
+        assertThat(read.getId().getTag("method")).isEqualTo("POST");
+        assertThat(meters.find("http.server.requests").tag("uri", BusWire.READ_PATH).tag("status", "401").timer()
+                .getId().getTag("outcome")).isEqualTo("CLIENT_ERROR");
+        bus.freeKernelPages("bus-http-test", pa, 1);
+    }
+
+    private double count(String uri, String status) {
+        return meters.find("http.server.requests").tag("uri", uri).tag("status", status).timers().stream()
+                .mapToDouble(Timer::count).sum();
+    }
+
     private static void assertProblem(Response r, int status, String errno) {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/problem+json");
