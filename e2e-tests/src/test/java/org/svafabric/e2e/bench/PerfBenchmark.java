@@ -3,6 +3,7 @@ package org.svafabric.e2e.bench;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,7 @@ public final class PerfBenchmark {
     private double prgAloneMs = Double.NaN;
     /** The per-page row's pass: a one-page job's p50 (ms) and each size's cost per page net of it (us). */
     private double oneJobMs = Double.NaN;
+    private double jobAgainstFloor = Double.NaN;
     private Map<Long, Double> netUsPerPage = Map.of();
     /** Pages of the group measured alone ({@code -Dprg.alone.pages}, 1 by default). */
     private static final int ALONE_PAGES = Integer.getInteger("prg.alone.pages", 1);
@@ -487,8 +489,9 @@ public final class PerfBenchmark {
             StringBuilder atFloor = new StringBuilder();
             netUsPerPage.forEach((len, n) -> atFloor.append(String.format("%s %.2fx; ", human(len),
                     (n + f.jobP50Ms * 1000 / (len / 4096)) / oneMib)));
-            System.out.printf("    the fabric's one-page job: %.2f ms (%.2fx that floor); the row with every size's own per-page cost "
-                    + "and the job's fixed cost at its floor: %s%n", oneJobMs, oneJobMs / f.jobP50Ms, atFloor);
+            System.out.printf("    the fabric's one-page job: %.2f ms (%.2fx that floor; %.2fx in alternating rounds); the row with every "
+                    + "size's own per-page cost and the job's fixed cost at its floor: %s%n", oneJobMs, oneJobMs / f.jobP50Ms,
+                    jobAgainstFloor, atFloor);
         }
     }
 
@@ -560,6 +563,20 @@ public final class PerfBenchmark {
         hops.print("one-page memcpy (" + n + " timed + " + n / 2 + " warm-up)", n + n / 2);
         System.out.printf("  one-page memcpy through the gateway, the fixed cost of a job: p50 %.2f ms, %.0f jobs/s%n",
                 one.p50Ms(), one.rps());
+        // The same job against its bare shape (FloorServer.JobShape) in alternating rounds: on a machine whose speed
+        // drifts (a VM losing a quarter of its cores to steal), a ratio within each round is what can be compared.
+        Map<String, Object> bare = Map.of("op", "memcpy", "pasid", 1, "src", "0x7f0000000000", "dst", "0x7f0000001000",
+                "length", 4096);
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < Integer.getInteger("perpage.rounds", 10); round++) {
+            double fab = timeCalls(20, 100, () -> memcpy(SVA_A, s.pasid, src, dst, 4096)).p50Ms();
+            double flo = timeCalls(20, 100, () -> check(floor.post("/floor/job", bare), 200)).p50Ms();
+            ratios.add(fab / flo);
+        }
+        Collections.sort(ratios);
+        jobAgainstFloor = ratios.get(ratios.size() / 2);
+        System.out.printf("  the one-page job against its bare shape, in %d alternating rounds of 100: median %.2fx (%.2f-%.2fx)%n",
+                ratios.size(), jobAgainstFloor, ratios.get(0), ratios.get(ratios.size() - 1));
         munmap(s, src, 4096);
         munmap(s, dst, 4096);
         return one.p50Ms();
