@@ -15,6 +15,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -38,6 +40,19 @@ import io.micrometer.core.instrument.MeterRegistry;
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @EnableConfigurationProperties(FabricProperties.class)
 public class FabricWebAutoConfiguration {
+
+    /** Tomcat's own refusals (before any servlet) as problem+json; after Spring Boot's valve, which it replaces. */
+    @Bean
+    @ConditionalOnWebApplication
+    @ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorReports() {
+        return new WebServerFactoryCustomizer<>() {
+            @Override
+            public void customize(ConfigurableTomcatWebServerFactory factory) {
+                factory.addContextCustomizers(ProblemErrorReportValve::install);
+            }
+        };
+    }
 
     @Bean
     @ConditionalOnWebApplication

@@ -35,6 +35,15 @@ public final class ServletProblems {
     }
 
     public static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail pd) throws IOException {
+        byte[] body = document(request, pd);
+        response.setStatus(pd.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The problem's RFC 9457 document, as {@link ProblemAdvice} renders it. */
+    static byte[] document(HttpServletRequest request, ProblemDetail pd) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("type", pd.getType().toString());
         doc.put("title", pd.getTitle());
@@ -44,10 +53,6 @@ public final class ServletProblems {
         if (pd.getProperties() != null) {
             doc.putAll(pd.getProperties());
         }
-        byte[] body = JSON.writeValueAsBytes(doc);
-        response.setStatus(pd.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        return JSON.writeValueAsBytes(doc);
     }
 }
