@@ -24,16 +24,16 @@ import org.svafabric.api.device.DeviceRequests;
 import org.svafabric.api.device.DeviceViews;
 import org.svafabric.api.device.IommuCalls;
 import org.svafabric.api.iommu.IommuViews;
+import org.svafabric.api.json.Addr;
 import org.svafabric.api.mm.MmRequests;
 import org.svafabric.api.mm.MmViews;
-import org.svafabric.api.wire.ProcessState;
 import org.svafabric.api.threads.DaemonPool;
 import org.svafabric.api.timing.DmaEvent;
 import org.svafabric.api.wire.AtsCompletion;
 import org.svafabric.api.wire.AtsLinkCodec;
 import org.svafabric.api.wire.AtsStatus;
-import org.svafabric.api.json.Addr;
 import org.svafabric.api.wire.PrgResponseCode;
+import org.svafabric.api.wire.ProcessState;
 import org.svafabric.gateway.fabric.FabricFaults;
 import org.svafabric.gateway.fabric.FabricView;
 

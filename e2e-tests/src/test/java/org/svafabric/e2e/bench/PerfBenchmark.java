@@ -66,6 +66,9 @@ public final class PerfBenchmark {
     private Map<Long, Double> netUsPerPage = Map.of();
     /** Pages of the group measured alone ({@code -Dprg.alone.pages}, 1 by default). */
     private static final int ALONE_PAGES = Integer.getInteger("prg.alone.pages", 1);
+    /** The one-page memcpy the job's floor ({@code /floor/job}) is asked for. */
+    private static final Map<String, Object> BARE_ONE_PAGE_JOB = Map.of("op", "memcpy", "pasid", 1, "src", "0x7f0000000000",
+            "dst", "0x7f0000001000", "length", 4096);
 
     private PerfBenchmark(Fabric fabric, Api api, Api floor, int runs) {
         this.fabric = fabric;
@@ -247,9 +250,7 @@ public final class PerfBenchmark {
         Calls prgAlone = timeCalls(1000, () -> check(floor.post("/floor/prg/requests", alone), 200));
         Calls prgThreads = timeCalls(1000, () -> check(floor.post("/floor/prg/threaded", full), 200));
         Calls view = timeCalls(3000, () -> check(floor.get("/floor/view"), 200));
-        Map<String, Object> onePage = Map.of("op", "memcpy", "pasid", 1, "src", "0x7f0000000000", "dst", "0x7f0000001000",
-                "length", 4096);
-        Calls job = timeCalls(2000, () -> check(floor.post("/floor/job", onePage), 200));
+        Calls job = timeCalls(2000, () -> check(floor.post("/floor/job", BARE_ONE_PAGE_JOB), 200));
         return new Floor(post, ping.rps, ping.p50Ms, hop3.rps, hop3.p50Ms, copy, prg.p50Ms, prgAlone.p50Ms, view.rps, view.p50Ms,
                 prgBesideItsData("/floor/prg/requests", full), prgThreads.p50Ms, prgBesideItsData("/floor/prg/threaded", full),
                 job.p50Ms);
@@ -535,16 +536,16 @@ public final class PerfBenchmark {
         double best = usPerPage.values().stream().mapToDouble(u -> u / one).min().orElse(1);
         double at64 = usPerPage.getOrDefault(64L * MIB, Double.NaN) / one;
         // Context: the same curve without the fixed cost of a job (the one-page job's p50), spread over its pages.
+        Map<Long, Double> netNow = new LinkedHashMap<>();
+        usPerPage.forEach((len, us) -> netNow.put(len, us - fixedMs * 1000 / (len / 4096)));
         StringBuilder net = new StringBuilder();
-        usPerPage.forEach((len, us) -> net.append(String.format("%s %.2f; ", human(len), us - fixedMs * 1000 / (len / 4096))));
+        netNow.forEach((len, us) -> net.append(String.format("%s %.2f; ", human(len), us)));
         System.out.println("  warm per-page cost net of a job's fixed cost (" + String.format("%.2f ms", fixedMs) + "), us/page: " + net);
         System.out.printf("  every size against 1 MiB: %.2f-%.2fx%n", best, worst);
         if (!asRow) {
             return;
         }
         oneJobMs = fixedMs;
-        Map<Long, Double> netNow = new LinkedHashMap<>();
-        usPerPage.forEach((len, us) -> netNow.put(len, us - fixedMs * 1000 / (len / 4096)));
         netUsPerPage = netNow;
         // Flat means every size within the band of 1 MiB, cheaper per page as well as dearer.
         add("warm per-page cost, 64 MiB vs 1 MiB (every size up to " + human(warmMax) + ": " + String.format("%.2f-%.2fx", best, worst) + ")",
@@ -565,12 +566,10 @@ public final class PerfBenchmark {
                 one.p50Ms(), one.rps());
         // The same job against its bare shape (FloorServer.JobShape) in alternating rounds: on a machine whose speed
         // drifts (a VM losing a quarter of its cores to steal), a ratio within each round is what can be compared.
-        Map<String, Object> bare = Map.of("op", "memcpy", "pasid", 1, "src", "0x7f0000000000", "dst", "0x7f0000001000",
-                "length", 4096);
         List<Double> ratios = new ArrayList<>();
         for (int round = 0; round < Integer.getInteger("perpage.rounds", 10); round++) {
             double fab = timeCalls(20, 100, () -> memcpy(SVA_A, s.pasid, src, dst, 4096)).p50Ms();
-            double flo = timeCalls(20, 100, () -> check(floor.post("/floor/job", bare), 200)).p50Ms();
+            double flo = timeCalls(20, 100, () -> check(floor.post("/floor/job", BARE_ONE_PAGE_JOB), 200)).p50Ms();
             ratios.add(fab / flo);
         }
         Collections.sort(ratios);

@@ -46,12 +46,7 @@ public class FabricWebAutoConfiguration {
     @ConditionalOnWebApplication
     @ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
     WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorReports() {
-        return new WebServerFactoryCustomizer<>() {
-            @Override
-            public void customize(ConfigurableTomcatWebServerFactory factory) {
-                factory.addContextCustomizers(ProblemErrorReportValve::install);
-            }
-        };
+        return factory -> factory.addContextCustomizers(ProblemErrorReportValve::install);
     }
 
     @Bean

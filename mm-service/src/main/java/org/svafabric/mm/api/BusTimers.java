@@ -29,7 +29,7 @@ import org.svafabric.api.bus.BusWire;
  * Here each (path, status, error) finds its timer once; {@link #notTheBus} keeps the observation off these paths.
  */
 final class BusTimers implements Filter {
-    static final String NAME = "http.server.requests";
+    private static final String NAME = "http.server.requests";
 
     private record Key(String path, int status, String error) {
     }
@@ -57,7 +57,7 @@ final class BusTimers implements Filter {
     }
 
     /** One bus request as the server saw it; {@code error}: the simple name of what escaped, or null. */
-    void record(String path, int status, String error, long nanos) {
+    private void record(String path, int status, String error, long nanos) {
         timers.computeIfAbsent(new Key(path, status, error == null ? "none" : error), this::timer)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -70,7 +70,7 @@ final class BusTimers implements Filter {
     }
 
     /** As Spring's {@code HttpOutcome}: the status's class. */
-    static String outcome(int status) {
+    private static String outcome(int status) {
         return switch (status / 100) {
             case 1 -> "INFORMATIONAL";
             case 2 -> "SUCCESS";
@@ -87,7 +87,7 @@ final class BusTimers implements Filter {
                 && isBus(server.getCarrier().getRequestURI()));
     }
 
-    static boolean isBus(String uri) {
+    private static boolean isBus(String uri) {
         return BusWire.READ_PATH.equals(uri) || BusWire.WRITE_PATH.equals(uri);
     }
 }

@@ -14,10 +14,7 @@ class TomcatRefusalsHttpTest extends HttpTestBase {
 
     @Test
     void anEncodedSlashInThePathIsAProblemWithItsErrno() {
-        Response r = get("/mm/v1/processes/1%2F2");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().path("errno").asString()).isEqualTo("EINVAL");
+        Response r = assertRefused(get("/mm/v1/processes/1%2F2"));
         assertThat(r.json().path("status").asInt()).isEqualTo(400);
         assertThat(r.json().path("type").asString()).isEqualTo("https://sva-fabric.dev/problems/bad-request");
         assertThat(r.json().path("detail").asString()).contains("refused the request before the service read it");
@@ -26,10 +23,7 @@ class TomcatRefusalsHttpTest extends HttpTestBase {
 
     @Test
     void anEncodedNulInThePathIsAProblemToo() {
-        Response r = get("/mm/v1/processes/1%00");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().path("errno").asString()).isEqualTo("EINVAL");
+        assertRefused(get("/mm/v1/processes/1%00"));
     }
 
     @Test
@@ -41,5 +35,12 @@ class TomcatRefusalsHttpTest extends HttpTestBase {
         Response missing = get("/mm/v1/processes/987654");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().path("errno").asString()).isEqualTo("ESRCH");
+    }
+
+    private static Response assertRefused(Response r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("errno").asString()).isEqualTo("EINVAL");
+        return r;
     }
 }
